@@ -1,0 +1,176 @@
+package dev.seedbox.api.plan;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.seedbox.api.v1alpha1.ApiGroup;
+import dev.seedbox.api.v1alpha1.ProviderKind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The plans we sell, loaded from YAML (mounted from a ConfigMap in clusters). The whole file is validated on load
+ * and every problem is reported at once, naming the plan and the field, so a bad catalog never half-loads.
+ *
+ * <pre>
+ * plans:
+ *   starter:
+ *     displayName: Starter 1 TB
+ *     pricePerPeriodCents: 1500      # one 30-day period
+ *     storageGb: 1000
+ *     providers:
+ *       digitalocean: { size: s-2vcpu-4gb, regions: [ams3, fra1] }
+ * </pre>
+ */
+public final class PlanCatalog {
+
+  private static final Pattern ID = Pattern.compile(ApiGroup.DNS_1123_LABEL);
+  private static final Set<String> PLAN_FIELDS = Set.of("displayName", "pricePerPeriodCents", "storageGb", "providers");
+  private static final Set<String> OFFER_FIELDS = Set.of("size", "regions");
+
+  private final Map<String, Plan> plans;
+
+  private PlanCatalog(Map<String, Plan> plans) {
+    this.plans = plans;
+  }
+
+  public static PlanCatalog load(Path file) {
+    try {
+      return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    } catch (IOException e) {
+      throw new InvalidPlanCatalogException(file.toString(), List.of("cannot read the file: " + e.getMessage()));
+    }
+  }
+
+  public static PlanCatalog parse(String yaml, String source) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+    } catch (JsonProcessingException e) {
+      throw new InvalidPlanCatalogException(source, List.of("not valid YAML: " + e.getOriginalMessage()));
+    }
+    List<String> problems = new ArrayList<>();
+    JsonNode plansNode = root == null ? null : root.get("plans");
+    if (plansNode == null || !plansNode.isObject() || plansNode.isEmpty()) {
+      throw new InvalidPlanCatalogException(source, List.of("'plans' must be a map of plan id to plan, with at least one plan"));
+    }
+    Map<String, Plan> plans = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = plansNode.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      readPlan(entry.getKey(), entry.getValue(), problems).ifPresent(plan -> plans.put(plan.id(), plan));
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidPlanCatalogException(source, problems);
+    }
+    return new PlanCatalog(Map.copyOf(plans));
+  }
+
+  public Optional<Plan> find(String planId) {
+    return Optional.ofNullable(plans.get(planId));
+  }
+
+  public Collection<Plan> plans() {
+    return plans.values();
+  }
+
+  private static Optional<Plan> readPlan(String id, JsonNode node, List<String> problems) {
+    int before = problems.size();
+    String where = "plan '" + id + "'";
+    if (!ID.matcher(id).matches() || id.length() > 63) {
+      problems.add(where + ": the id must be a DNS-1123 label (lowercase letters, digits and '-', at most 63)");
+    }
+    if (!node.isObject()) {
+      problems.add(where + ": must be a map with pricePerPeriodCents, storageGb and providers");
+      return Optional.empty();
+    }
+    unknownFields(node, PLAN_FIELDS, where, problems);
+    String displayName = node.path("displayName").isTextual() ? node.get("displayName").asText() : id;
+    long price = positiveLong(node.get("pricePerPeriodCents"), where + ": pricePerPeriodCents", problems);
+    long storage = positiveLong(node.get("storageGb"), where + ": storageGb", problems);
+    Map<ProviderKind, ProviderOffer> offers = new LinkedHashMap<>();
+    JsonNode providers = node.get("providers");
+    if (providers == null || !providers.isObject() || providers.isEmpty()) {
+      problems.add(where + ": providers must name at least one provider with its size and regions");
+    } else {
+      for (Iterator<Map.Entry<String, JsonNode>> it = providers.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> offer = it.next();
+        readOffer(where, offer.getKey(), offer.getValue(), problems)
+            .ifPresent(o -> offers.put(providerKind(offer.getKey()).orElseThrow(), o));
+      }
+    }
+    if (problems.size() > before) {
+      return Optional.empty();
+    }
+    return Optional.of(new Plan(id, displayName, price, storage, offers));
+  }
+
+  private static Optional<ProviderOffer> readOffer(String plan, String provider, JsonNode node, List<String> problems) {
+    String where = plan + ": providers." + provider;
+    if (providerKind(provider).isEmpty()) {
+      problems.add(where + ": unknown provider, expected one of "
+          + Arrays.stream(ProviderKind.values()).map(ProviderKind::wireName).toList());
+      return Optional.empty();
+    }
+    if (!node.isObject()) {
+      problems.add(where + ": must be a map with size and regions");
+      return Optional.empty();
+    }
+    int before = problems.size();
+    unknownFields(node, OFFER_FIELDS, where, problems);
+    JsonNode size = node.get("size");
+    if (size == null || !size.isTextual() || size.asText().isBlank()) {
+      problems.add(where + ".size: must be the provider's server size slug, found " + describe(size));
+    }
+    List<String> regions = new ArrayList<>();
+    JsonNode regionsNode = node.get("regions");
+    if (regionsNode == null || !regionsNode.isArray() || regionsNode.isEmpty()) {
+      problems.add(where + ".regions: must list at least one region, found " + describe(regionsNode));
+    } else {
+      for (JsonNode region : regionsNode) {
+        if (!region.isTextual() || !ID.matcher(region.asText()).matches()) {
+          problems.add(where + ".regions: " + describe(region) + " is not a region slug");
+        } else {
+          regions.add(region.asText());
+        }
+      }
+    }
+    return problems.size() > before ? Optional.empty() : Optional.of(new ProviderOffer(size.asText(), regions));
+  }
+
+  private static long positiveLong(JsonNode node, String where, List<String> problems) {
+    if (node == null || !node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() <= 0) {
+      problems.add(where + ": must be a positive whole number, found " + describe(node));
+      return 0;
+    }
+    return node.asLong();
+  }
+
+  private static void unknownFields(JsonNode node, Set<String> known, String where, List<String> problems) {
+    node.fieldNames().forEachRemaining(field -> {
+      if (!known.contains(field)) {
+        problems.add(where + ": unknown field '" + field + "', expected " + known.stream().sorted().toList());
+      }
+    });
+  }
+
+  private static Optional<ProviderKind> providerKind(String name) {
+    return Arrays.stream(ProviderKind.values()).filter(p -> p.wireName().equals(name)).findFirst();
+  }
+
+  private static String describe(JsonNode node) {
+    return node == null || node.isMissingNode() ? "nothing" : "'" + node + "'";
+  }
+}
