@@ -25,7 +25,6 @@ class ChartLintTest {
         "Deployment/seedbox-billing",
         "Service/seedbox-billing",
         "ConfigMap/seedbox-plans",
-        "Job/seedbox-migrate",
         "PodDisruptionBudget/seedbox-billing",
         "ServiceAccount/seedbox-operator",
         "ServiceAccount/seedbox-billing",

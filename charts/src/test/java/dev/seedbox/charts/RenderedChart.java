@@ -7,8 +7,10 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,7 +69,60 @@ final class RenderedChart {
   }
 
   static TemplateCommand command() {
-    return new Helm(chartDir()).template().withName(RELEASE).withNamespace(NAMESPACE);
+    return command(chartDir());
+  }
+
+  private static TemplateCommand command(Path chart) {
+    return new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE);
+  }
+
+  /**
+   * Renders hooks too. helm-java's template returns only the release manifest, which leaves hooks out (Helm moves
+   * every object annotated {@code helm.sh/hook} into the release's hooks). So this renders a copy of the chart whose
+   * templates say {@link #HOOK_PREFIX} instead of {@code helm.sh/hook}: the same objects, now in the manifest, with
+   * their hook annotations under the other prefix.
+   */
+  static RenderedChart withHooksVisible() {
+    return CACHE.computeIfAbsent("hooks-visible", key -> {
+      Path copy = copyWithHooksRenamed();
+      try {
+        return parse(command(copy).call());
+      } finally {
+        deleteRecursively(copy);
+      }
+    });
+  }
+
+  static final String HOOK_PREFIX = "rendered-hook.test/hook";
+
+  private static Path copyWithHooksRenamed() {
+    try {
+      Path target = Files.createTempDirectory("chart-hooks-");
+      Path source = chartDir();
+      try (Stream<Path> files = Files.walk(source)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          Path to = target.resolve(source.relativize(file).toString());
+          if (Files.isDirectory(file)) {
+            Files.createDirectories(to);
+          } else if (file.startsWith(source.resolve("templates"))) {
+            Files.writeString(to, Files.readString(file).replace("helm.sh/hook", HOOK_PREFIX));
+          } else {
+            Files.copy(file, to);
+          }
+        }
+      }
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static RenderedChart parse(String manifest) {
