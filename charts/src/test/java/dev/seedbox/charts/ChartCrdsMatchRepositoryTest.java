@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class ChartCrdsMatchRepositoryTest {
 
+  private static final String REFRESH = "mvn -B -pl src/api -am -P refresh-crds process-classes";
+
   @Test
   void chartShipsByteIdenticalCopiesOfTheRepositoryCrds() throws Exception {
     Path repositoryCrds = RenderedChart.repositoryDir().resolve("crds");
@@ -19,11 +21,11 @@ class ChartCrdsMatchRepositoryTest {
     List<String> expected = fileNames(repositoryCrds);
     assertThat(expected).hasSize(3);
     assertThat(fileNames(chartCrds))
-        .as("copy crds/*.yml into charts/seedbox-control-plane/crds/ after regenerating them")
+        .as("the chart's crds/ must hold exactly crds/*.yml; refresh both with: " + REFRESH)
         .isEqualTo(expected);
     for (String name : expected) {
       assertThat(Files.readAllBytes(chartCrds.resolve(name)))
-          .as("charts/seedbox-control-plane/crds/%s differs from crds/%s; copy it again", name, name)
+          .as("charts/seedbox-control-plane/crds/%s differs from crds/%s; refresh both with: " + REFRESH, name, name)
           .isEqualTo(Files.readAllBytes(repositoryCrds.resolve(name)));
     }
   }
