@@ -147,7 +147,7 @@ public abstract class FakeCloudApi implements AutoCloseable {
       }
       send(exchange, answer, lost);
     } catch (RuntimeException e) {
-      // a bug in the fake: answer 500 so that the test sees it instead of hanging
+      // a bug in the fake: print it; the exchange closes unanswered, so the client fails fast instead of hanging
       e.printStackTrace();
     }
   }
