@@ -1,0 +1,46 @@
+package dev.seedbox.provisioning;
+
+import dev.seedbox.api.v1alpha1.TorrentClient;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Everything a provider needs to create a seedbox's server.
+ *
+ * @param seedboxUid the Seedbox's Kubernetes UID; it goes into a tag or label so that create is idempotent
+ * @param size the provider's size slug or server type, from the plan catalog
+ * @param region the provider's region or location
+ * @param client the BitTorrent client the user data installs
+ * @param userData the cloud-init user data; it may hold a password hash, never a plain password
+ */
+public record CreateRequest(String seedboxUid, String size, String region, TorrentClient client, String userData) {
+
+  /**
+   * Kubernetes UIDs are UUIDs; this keeps a UID inside what DigitalOcean tags and Hetzner label values and server
+   * names accept.
+   */
+  private static final Pattern UID = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9_-]{0,50}[A-Za-z0-9])?");
+
+  public CreateRequest {
+    requireUid(seedboxUid);
+    Objects.requireNonNull(size, "size");
+    Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(userData, "userData");
+  }
+
+  static void requireUid(String seedboxUid) {
+    Objects.requireNonNull(seedboxUid, "seedboxUid");
+    if (!UID.matcher(seedboxUid).matches()) {
+      throw new IllegalArgumentException("expected a Seedbox UID of letters, digits, '-' and '_' (at most 52), found '"
+          + seedboxUid + "'");
+    }
+  }
+
+  /** Never prints the user data: it carries a password hash. */
+  @Override
+  public String toString() {
+    return "CreateRequest[seedboxUid=" + seedboxUid + ", size=" + size + ", region=" + region + ", client=" + client
+        + ", userData=<" + userData.length() + " chars>]";
+  }
+}

@@ -1,0 +1,222 @@
+package dev.seedbox.provisioning.digitalocean;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.provisioning.CreateRequest;
+import dev.seedbox.provisioning.PermanentProviderException;
+import dev.seedbox.provisioning.Retrier;
+import dev.seedbox.provisioning.RetryableProviderException;
+import dev.seedbox.provisioning.RetryableProviderException.Cause;
+import dev.seedbox.provisioning.ServerInfo;
+import dev.seedbox.provisioning.ServerState;
+import dev.seedbox.provisioning.http.CloudApiProvider;
+import dev.seedbox.provisioning.http.CloudTuning;
+import dev.seedbox.provisioning.http.JsonApiClient;
+import dev.seedbox.provisioning.http.ProviderError;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * DigitalOcean droplets over the v2 API ({@code java.net.http}, 64-bit ids). Each droplet carries the tags
+ * {@value #MANAGED_TAG} and {@code seedbox-uid:<uid>}; create looks the UID tag up first and adopts what it finds.
+ * Terminating deletes the droplet; we never attach volumes, so there are none to release.
+ */
+public final class DigitalOceanProvider extends CloudApiProvider {
+
+  public static final String DEFAULT_API_URL = "https://api.digitalocean.com";
+  public static final String DEFAULT_IMAGE = "debian-12-x64";
+  /** On every droplet we create: the orphan sweep lists by it. */
+  public static final String MANAGED_TAG = "seedbox-managed";
+  /** Prefix of the tag that holds the Seedbox UID (DO tags allow letters, digits, ':', '-' and '_'). */
+  public static final String UID_TAG_PREFIX = "seedbox-uid:";
+
+  private static final int PAGE_SIZE = 200;
+
+  private final JsonApiClient api;
+  private final String image;
+
+  public DigitalOceanProvider(URI baseUrl, String token, CloudTuning tuning) {
+    this(baseUrl, token, tuning, HttpClient.newBuilder().connectTimeout(tuning.requestTimeout()).build(),
+        DEFAULT_IMAGE);
+  }
+
+  public DigitalOceanProvider(URI baseUrl, String token, CloudTuning tuning, HttpClient http, String image) {
+    super(ProviderKind.DIGITALOCEAN, tuning);
+    this.api = new JsonApiClient("DigitalOcean", baseUrl, token, http, tuning.requestTimeout(),
+        new Retrier(tuning.retry(), tuning.sleeper()), tuning.clock(),
+        JsonApiClient.ResetMeaning.NEXT_REQUEST_ALLOWED, DigitalOceanProvider::readError);
+    this.image = image;
+  }
+
+  /** The tag that carries a Seedbox UID. */
+  public static String uidTag(String seedboxUid) {
+    return UID_TAG_PREFIX + seedboxUid;
+  }
+
+  /** DigitalOcean errors read {@code {"id": "not_found", "message": "..."}}. */
+  static ProviderError readError(JsonNode body) {
+    return new ProviderError(body.path("id").asText("unknown"), body.path("message").asText(null));
+  }
+
+  @Override
+  protected List<ServerInfo> findBySeedboxUid(String seedboxUid) {
+    return listByTag(uidTag(seedboxUid));
+  }
+
+  @Override
+  protected Optional<ServerInfo> postCreate(CreateRequest request) {
+    ObjectNode body = JsonApiClient.json().createObjectNode();
+    body.put("name", "seedbox-" + request.seedboxUid());
+    body.put("region", request.region());
+    body.put("size", request.size());
+    body.put("image", image);
+    body.put("user_data", request.userData());
+    body.put("monitoring", true);
+    body.putArray("tags").add(MANAGED_TAG).add(uidTag(request.seedboxUid()));
+    JsonNode answer = api.post("/v2/droplets", body, false);
+    return Optional.of(readDroplet(api.require(answer, "POST /v2/droplets", "droplet"), "POST /v2/droplets"));
+  }
+
+  @Override
+  protected Optional<ServerInfo> fetch(long id) {
+    String path = "/v2/droplets/" + id;
+    try {
+      return Optional.of(readDroplet(api.require(api.get(path), "GET " + path, "droplet"), "GET " + path));
+    } catch (PermanentProviderException e) {
+      if (e.isNotFound()) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  protected long startAction(long serverId, PowerAction action) {
+    String type = switch (action) {
+      case SHUTDOWN -> "shutdown";
+      case POWER_OFF -> "power_off";
+      case POWER_ON -> "power_on";
+    };
+    ObjectNode body = JsonApiClient.json().createObjectNode().put("type", type);
+    String path = "/v2/droplets/" + serverId + "/actions";
+    // A repeated power action is harmless: the droplet ends in the same state.
+    return api.requireId(api.post(path, body, true), "POST " + path, "action", "id");
+  }
+
+  @Override
+  protected ActionProgress actionProgress(long actionId) {
+    String path = "/v2/actions/" + actionId;
+    String status = api.require(api.get(path), "GET " + path, "action", "status").asText();
+    return switch (status) {
+      case "completed" -> ActionProgress.DONE;
+      case "errored" -> ActionProgress.FAILED;
+      case "in-progress" -> ActionProgress.RUNNING;
+      default -> throw new RetryableProviderException(Cause.MALFORMED_RESPONSE,
+          "DigitalOcean GET /v2/actions answered with unknown action status '" + status + "'");
+    };
+  }
+
+  @Override
+  protected void delete(long serverId) {
+    try {
+      api.delete("/v2/droplets/" + serverId);
+    } catch (PermanentProviderException e) {
+      if (!e.isNotFound()) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public int terminateBySeedboxUid(String seedboxUid) {
+    String tag = uidTag(seedboxUid);
+    int count = listByTag(tag).size();
+    if (count > 0) {
+      try {
+        api.delete("/v2/droplets?tag_name=" + encode(tag));
+      } catch (PermanentProviderException e) {
+        if (!e.isNotFound()) {
+          throw e;
+        }
+      }
+    }
+    return count;
+  }
+
+  @Override
+  protected List<ServerInfo> listAllManaged() {
+    return listByTag(MANAGED_TAG);
+  }
+
+  private List<ServerInfo> listByTag(String tag) {
+    List<ServerInfo> servers = new ArrayList<>();
+    for (int page = 1; ; page++) {
+      String path = "/v2/droplets?tag_name=" + encode(tag) + "&page=" + page + "&per_page=" + PAGE_SIZE;
+      JsonNode answer = api.get(path);
+      JsonNode droplets = api.require(answer, "GET /v2/droplets", "droplets");
+      if (!droplets.isArray()) {
+        throw new RetryableProviderException(Cause.MALFORMED_RESPONSE,
+            "DigitalOcean GET /v2/droplets answered with 'droplets' that is not a list");
+      }
+      for (JsonNode droplet : droplets) {
+        readManaged(droplet).ifPresent(servers::add);
+      }
+      boolean more = answer.path("links").path("pages").hasNonNull("next");
+      if (!more || droplets.isEmpty()) {
+        return servers;
+      }
+    }
+  }
+
+  /** A droplet in a tag listing; one without our UID tag is not ours and is skipped. */
+  private Optional<ServerInfo> readManaged(JsonNode droplet) {
+    return uidOf(droplet).isPresent() ? Optional.of(readDroplet(droplet, "GET /v2/droplets")) : Optional.empty();
+  }
+
+  private ServerInfo readDroplet(JsonNode droplet, String operation) {
+    long id = api.requireId(droplet, operation, "id");
+    String status = api.require(droplet, operation, "status").asText();
+    String uid = uidOf(droplet).orElseThrow(() -> new RetryableProviderException(Cause.MALFORMED_RESPONSE,
+        "DigitalOcean " + operation + " answered with droplet " + id + " without its " + UID_TAG_PREFIX + " tag"));
+    return new ServerInfo(ref(id), uid, mapStatus(status), status, publicIpv4(droplet));
+  }
+
+  private static Optional<String> uidOf(JsonNode droplet) {
+    for (JsonNode tag : droplet.path("tags")) {
+      String text = tag.asText();
+      if (text.startsWith(UID_TAG_PREFIX) && text.length() > UID_TAG_PREFIX.length()) {
+        return Optional.of(text.substring(UID_TAG_PREFIX.length()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String publicIpv4(JsonNode droplet) {
+    for (JsonNode network : droplet.path("networks").path("v4")) {
+      if ("public".equals(network.path("type").asText())) {
+        return network.path("ip_address").asText(null);
+      }
+    }
+    return null;
+  }
+
+  static ServerState mapStatus(String status) {
+    return switch (status) {
+      case "new" -> ServerState.PROVISIONING;
+      case "active" -> ServerState.RUNNING;
+      case "off" -> ServerState.OFF;
+      case "archive" -> ServerState.ARCHIVED;
+      default -> ServerState.UNKNOWN;
+    };
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}

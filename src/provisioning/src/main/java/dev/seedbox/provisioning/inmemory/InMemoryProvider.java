@@ -1,0 +1,326 @@
+package dev.seedbox.provisioning.inmemory;
+
+import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.provisioning.CreateRequest;
+import dev.seedbox.provisioning.CreatedServer;
+import dev.seedbox.provisioning.Credentials;
+import dev.seedbox.provisioning.PermanentProviderException;
+import dev.seedbox.provisioning.ProvisioningProvider;
+import dev.seedbox.provisioning.Retrier;
+import dev.seedbox.provisioning.RetryPolicy;
+import dev.seedbox.provisioning.RetryableProviderException;
+import dev.seedbox.provisioning.RetryableProviderException.Cause;
+import dev.seedbox.provisioning.ServerInfo;
+import dev.seedbox.provisioning.ServerRef;
+import dev.seedbox.provisioning.ServerState;
+import dev.seedbox.provisioning.Sleeper;
+import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * A provider whose cloud is a map in this process, for the dev stack and the operator's tests. It is thread-safe
+ * without a global lock (the latency is slept before touching the map, and each server changes atomically on its
+ * own), servers go from {@code new} to {@code active} after {@link Options#activationDelay()}, and faults can be
+ * injected: fail the next calls with 5xx, answer 429 with a wait, lose the next create's answer, and lose a server
+ * behind the control plane's back. Ids start above 2^32 so that 32-bit bugs show.
+ */
+public final class InMemoryProvider implements ProvisioningProvider {
+
+  /** The web UI user, as the cloud providers' user data creates it. */
+  public static final String WEB_UI_USER = "seedbox";
+
+  /**
+   * @param latency slept on every attempt of every call
+   * @param activationDelay how long a new server stays {@code new}
+   * @param regions the regions that exist; empty means every region does
+   * @param retry retries of one call
+   * @param sleeper sleeps the latency and the retry waits
+   * @param clock decides when a server turns active
+   */
+  public record Options(Duration latency, Duration activationDelay, Set<String> regions, RetryPolicy retry,
+      Sleeper sleeper, Clock clock) {
+
+    public Options {
+      Objects.requireNonNull(latency, "latency");
+      Objects.requireNonNull(activationDelay, "activationDelay");
+      regions = Set.copyOf(regions);
+      Objects.requireNonNull(retry, "retry");
+      Objects.requireNonNull(sleeper, "sleeper");
+      Objects.requireNonNull(clock, "clock");
+    }
+
+    public static Options defaults() {
+      return new Options(Duration.ZERO, Duration.ofMillis(500), Set.of(), RetryPolicy.defaults(), Sleeper.real(),
+          Clock.systemUTC());
+    }
+
+    public Options withLatency(Duration value) {
+      return new Options(value, activationDelay, regions, retry, sleeper, clock);
+    }
+
+    public Options withActivationDelay(Duration value) {
+      return new Options(latency, value, regions, retry, sleeper, clock);
+    }
+
+    public Options withRegions(Set<String> value) {
+      return new Options(latency, activationDelay, value, retry, sleeper, clock);
+    }
+
+    public Options withRetry(RetryPolicy value, Sleeper sleeperValue) {
+      return new Options(latency, activationDelay, regions, value, sleeperValue, clock);
+    }
+
+    public Options withClock(Clock value) {
+      return new Options(latency, activationDelay, regions, retry, sleeper, value);
+    }
+  }
+
+  private record Server(long id, String seedboxUid, String size, String region, Instant createdAt,
+      boolean poweredOff, String passwordHash) {
+
+    Server withPoweredOff(boolean value) {
+      return new Server(id, seedboxUid, size, region, createdAt, value, passwordHash);
+    }
+
+    Server withPasswordHash(String value) {
+      return new Server(id, seedboxUid, size, region, createdAt, poweredOff, value);
+    }
+  }
+
+  private final Options options;
+  private final Retrier retrier;
+  private final ConcurrentHashMap<Long, Server> servers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> idsByUid = new ConcurrentHashMap<>();
+  private final AtomicLong nextId = new AtomicLong((1L << 32) + 1000);
+  private final AtomicLong serversCreated = new AtomicLong();
+  private final AtomicInteger failNext = new AtomicInteger();
+  private final AtomicInteger rateLimitNext = new AtomicInteger();
+  private volatile Duration rateLimitWait = Duration.ZERO;
+  private final AtomicBoolean loseNextCreateAnswer = new AtomicBoolean();
+
+  public InMemoryProvider(Options options) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.retrier = new Retrier(options.retry(), options.sleeper());
+  }
+
+  public InMemoryProvider() {
+    this(Options.defaults());
+  }
+
+  // ---- faults -------------------------------------------------------------------------------------------------
+
+  /** The next {@code calls} attempts (any operation) fail as a 503 would. */
+  public void failNextCalls(int calls) {
+    failNext.set(calls);
+  }
+
+  /** The next {@code calls} attempts are answered with 429 and this wait. */
+  public void rateLimitNextCalls(int calls, Duration retryAfter) {
+    rateLimitWait = Objects.requireNonNull(retryAfter, "retryAfter");
+    rateLimitNext.set(calls);
+  }
+
+  /** The next create makes its server and then loses the answer, like a timeout after the provider acted. */
+  public void loseNextCreateAnswer() {
+    loseNextCreateAnswer.set(true);
+  }
+
+  /** Deletes a server without the control plane knowing, as an operator clicking in a console would. */
+  public boolean loseServer(ServerRef server) {
+    Server removed = servers.remove(server.id());
+    if (removed != null) {
+      idsByUid.remove(removed.seedboxUid(), removed.id());
+    }
+    return removed != null;
+  }
+
+  /** How many servers creates have made, adoptions not counted. */
+  public long serversCreated() {
+    return serversCreated.get();
+  }
+
+  public int serverCount() {
+    return servers.size();
+  }
+
+  // ---- the provider -------------------------------------------------------------------------------------------
+
+  @Override
+  public ProviderKind kind() {
+    return ProviderKind.INMEMORY;
+  }
+
+  @Override
+  public CreatedServer create(CreateRequest request) {
+    Optional<ServerInfo> existing = call("find " + request.seedboxUid(), true, () -> find(request.seedboxUid()));
+    if (existing.isPresent()) {
+      return new CreatedServer(existing.get(), true);
+    }
+    try {
+      return call("create " + request.seedboxUid(), false, () -> insert(request));
+    } catch (RetryableProviderException e) {
+      if (e.reason() == Cause.RATE_LIMITED) {
+        throw e;
+      }
+      // As the cloud providers do: the server may exist although the answer was lost, so look before anyone
+      // creates again.
+      Optional<ServerInfo> found = call("find " + request.seedboxUid(), true, () -> find(request.seedboxUid()));
+      if (found.isPresent()) {
+        return new CreatedServer(found.get(), true);
+      }
+      throw e;
+    }
+  }
+
+  private CreatedServer insert(CreateRequest request) {
+    if (!options.regions().isEmpty() && !options.regions().contains(request.region())) {
+      throw new PermanentProviderException("create for seedbox " + request.seedboxUid(), 422, "unprocessable_entity",
+          "region '" + request.region() + "' is not available; available regions are "
+              + options.regions().stream().sorted().toList());
+    }
+    AtomicBoolean created = new AtomicBoolean();
+    long id = idsByUid.computeIfAbsent(request.seedboxUid(), uid -> {
+      long newId = nextId.getAndIncrement();
+      servers.put(newId, new Server(newId, uid, request.size(), request.region(), options.clock().instant(), false,
+          null));
+      created.set(true);
+      return newId;
+    });
+    if (created.get()) {
+      serversCreated.incrementAndGet();
+    }
+    if (created.get() && loseNextCreateAnswer.compareAndSet(true, false)) {
+      throw new RetryableProviderException(Cause.TIMEOUT, "in-memory create for seedbox " + request.seedboxUid()
+          + " lost its answer (injected fault)");
+    }
+    Server server = servers.get(id);
+    if (server == null) {
+      throw new RetryableProviderException(Cause.BUSY, "in-memory server " + id + " vanished while being created");
+    }
+    return new CreatedServer(info(server), !created.get());
+  }
+
+  @Override
+  public void suspend(ServerRef server) {
+    call("suspend " + server, true, () -> update(server, "suspend", s -> s.withPoweredOff(true)));
+  }
+
+  @Override
+  public void resume(ServerRef server) {
+    call("resume " + server, true, () -> update(server, "resume", s -> s.withPoweredOff(false)));
+  }
+
+  @Override
+  public void terminate(ServerRef server) {
+    requireOurs(server);
+    call("terminate " + server, true, () -> loseServer(server));
+  }
+
+  @Override
+  public int terminateBySeedboxUid(String seedboxUid) {
+    return call("terminate seedbox " + seedboxUid, true, () -> {
+      Long id = idsByUid.get(seedboxUid);
+      return id != null && loseServer(new ServerRef(ProviderKind.INMEMORY, id)) ? 1 : 0;
+    });
+  }
+
+  @Override
+  public Optional<ServerInfo> status(ServerRef server) {
+    requireOurs(server);
+    return call("status " + server, true, () -> Optional.ofNullable(servers.get(server.id())).map(this::info));
+  }
+
+  /** Sets the new password's hash on the in-memory server: here, unlike at the cloud APIs, it is applied. */
+  @Override
+  public Credentials rotateCredentials(ServerRef server) {
+    String password = QbittorrentPassword.generate();
+    String hash = QbittorrentPassword.hash(password);
+    call("rotateCredentials " + server, true, () -> update(server, "rotateCredentials", s -> s.withPasswordHash(hash)));
+    return new Credentials(WEB_UI_USER, password, hash, true);
+  }
+
+  /** The web UI password hash last set on a server, for tests. */
+  public Optional<String> passwordHash(ServerRef server) {
+    return Optional.ofNullable(servers.get(server.id())).map(Server::passwordHash);
+  }
+
+  @Override
+  public List<ServerInfo> listManaged() {
+    return call("listManaged", true, () -> {
+      List<ServerInfo> all = new ArrayList<>(servers.size());
+      for (Server server : servers.values()) {
+        all.add(info(server));
+      }
+      return all;
+    });
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------------------
+
+  private <T> T call(String operation, boolean transientFailuresAreSafe, Supplier<T> work) {
+    return retrier.call("in-memory " + operation, transientFailuresAreSafe, () -> {
+      retrier.pause(operation, options.latency(), null);
+      if (rateLimitNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new RetryableProviderException(Cause.RATE_LIMITED, "in-memory " + operation
+            + " was rate limited (injected fault); asked to wait " + rateLimitWait, rateLimitWait, null);
+      }
+      if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new RetryableProviderException(Cause.SERVER_ERROR, "in-memory " + operation
+            + " failed with HTTP 503 (injected fault)");
+      }
+      return work.get();
+    });
+  }
+
+  private Optional<ServerInfo> find(String seedboxUid) {
+    Long id = idsByUid.get(seedboxUid);
+    return id == null ? Optional.empty() : Optional.ofNullable(servers.get(id)).map(this::info);
+  }
+
+  private boolean update(ServerRef ref, String operation, java.util.function.UnaryOperator<Server> change) {
+    requireOurs(ref);
+    Server updated = servers.computeIfPresent(ref.id(), (id, s) -> change.apply(s));
+    if (updated == null) {
+      throw new PermanentProviderException(operation + " " + ref, 404, "not_found",
+          "The resource you were accessing could not be found.");
+    }
+    return true;
+  }
+
+  private ServerInfo info(Server server) {
+    String status;
+    ServerState state;
+    if (server.poweredOff()) {
+      status = "off";
+      state = ServerState.OFF;
+    } else if (options.clock().instant().isBefore(server.createdAt().plus(options.activationDelay()))) {
+      status = "new";
+      state = ServerState.PROVISIONING;
+    } else {
+      status = "active";
+      state = ServerState.RUNNING;
+    }
+    long id = server.id();
+    String ipv4 = "100." + (64 + ((id >> 16) & 63)) + "." + ((id >> 8) & 255) + "." + (id & 255);
+    return new ServerInfo(new ServerRef(ProviderKind.INMEMORY, id), server.seedboxUid(), state, status, ipv4);
+  }
+
+  private static void requireOurs(ServerRef server) {
+    Objects.requireNonNull(server, "server");
+    if (server.provider() != ProviderKind.INMEMORY) {
+      throw new IllegalArgumentException("the inmemory provider cannot act on " + server);
+    }
+  }
+}

@@ -1,0 +1,326 @@
+package dev.seedbox.provisioning.contract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A stateful fake of the DigitalOcean v2 API: droplets ({@code new} → {@code active} after a delay, {@code off}
+ * after shutdown or power_off), actions ({@code in-progress} → {@code completed}), tags, pagination, 404s as
+ * {@code {"id":"not_found","message":...}}, 429 with {@code retry-after} and the {@code ratelimit-*} headers, and
+ * ids above 2^31.
+ */
+public final class FakeDigitalOcean extends FakeCloudApi {
+
+  public static final Set<String> REGIONS = Set.of("nyc1", "fra1", "ams3");
+  public static final String INVALID_REGION_MESSAGE = "You specified an invalid region for Droplet creation.";
+
+  private static final Pattern TAG = Pattern.compile("[A-Za-z0-9:_-]{1,255}");
+  private static final Pattern DROPLET = Pattern.compile("/v2/droplets/(\\d+)");
+  private static final Pattern DROPLET_ACTIONS = Pattern.compile("/v2/droplets/(\\d+)/actions");
+  private static final Pattern ACTION = Pattern.compile("/v2/actions/(\\d+)");
+
+  private static final class Droplet {
+    final long id;
+    final String name;
+    final String region;
+    final String size;
+    final List<String> tags;
+    final Instant createdAt;
+    final String userData;
+    boolean off;
+    int hiddenFromListings;
+
+    Droplet(long id, String name, String region, String size, List<String> tags, Instant createdAt, String userData) {
+      this.id = id;
+      this.name = name;
+      this.region = region;
+      this.size = size;
+      this.tags = tags;
+      this.createdAt = createdAt;
+      this.userData = userData;
+    }
+  }
+
+  private static final class Action {
+    final long id;
+    final long dropletId;
+    final String type;
+    final Instant completesAt;
+    String status = "in-progress";
+
+    Action(long id, long dropletId, String type, Instant completesAt) {
+      this.id = id;
+      this.dropletId = dropletId;
+      this.type = type;
+      this.completesAt = completesAt;
+    }
+  }
+
+  private final TreeMap<Long, Droplet> droplets = new TreeMap<>();
+  private final Map<Long, Action> actions = new LinkedHashMap<>();
+  private long nextDropletId = 3_000_000_000L;
+  private long nextActionId = 2_200_000_000L;
+  private boolean shutdownHangs;
+  private int listingLag;
+  private int created;
+
+  public FakeDigitalOcean(String token) {
+    super(token);
+  }
+
+  @Override
+  public URI baseUrl() {
+    return root();
+  }
+
+  /** Shutdown actions never complete, as with an OS that ignores ACPI. */
+  public synchronized void shutdownHangs(boolean value) {
+    shutdownHangs = value;
+  }
+
+  /** New droplets stay out of tag listings for this many listing requests (the API is eventually consistent). */
+  public synchronized void listingLag(int requests) {
+    listingLag = requests;
+  }
+
+  /** Droplets created through the API, adoption not counted. */
+  public synchronized int createdCount() {
+    return created;
+  }
+
+  public synchronized int dropletCount() {
+    return droplets.size();
+  }
+
+  /** The user data a droplet was created with. */
+  public synchronized String userData(long id) {
+    return droplets.get(id).userData;
+  }
+
+  /** Adds a droplet directly, as someone else in the same account would. */
+  public synchronized long addDroplet(String name, List<String> tags) {
+    long id = nextDropletId++;
+    droplets.put(id, new Droplet(id, name, "nyc1", "s-1vcpu-1gb", List.copyOf(tags), Instant.now(), ""));
+    return id;
+  }
+
+  /** Deletes a droplet behind the control plane's back. */
+  public synchronized void removeDroplet(long id) {
+    droplets.remove(id);
+  }
+
+  @Override
+  protected boolean isCreate(Call call) {
+    return call.method().equals("POST") && call.path().equals("/v2/droplets");
+  }
+
+  @Override
+  protected int createdStatus() {
+    return 202;
+  }
+
+  @Override
+  protected JsonNode errorBody(String code, String message) {
+    return JSON.createObjectNode().put("id", code).put("message", message).put("request_id", "fake");
+  }
+
+  @Override
+  protected Map<String, String> rateLimitHeaders(boolean exhausted, long resetSeconds) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("ratelimit-limit", "5000");
+    headers.put("ratelimit-remaining", exhausted ? "0" : "4999");
+    headers.put("ratelimit-reset", Long.toString(Instant.now().getEpochSecond() + resetSeconds));
+    if (exhausted) {
+      headers.put("retry-after", Long.toString(resetSeconds));
+    }
+    return headers;
+  }
+
+  @Override
+  protected Answer route(Call call) {
+    settleActions();
+    String path = call.path();
+    Matcher m;
+    if (path.equals("/v2/droplets")) {
+      return switch (call.method()) {
+        case "POST" -> create(call.body());
+        case "GET" -> list(call.query());
+        case "DELETE" -> deleteByTag(call.query());
+        default -> null;
+      };
+    }
+    if ((m = DROPLET_ACTIONS.matcher(path)).matches() && call.method().equals("POST")) {
+      return startAction(Long.parseLong(m.group(1)), call.body());
+    }
+    if ((m = DROPLET.matcher(path)).matches()) {
+      Droplet droplet = droplets.get(Long.parseLong(m.group(1)));
+      if (droplet == null) {
+        return null;
+      }
+      return switch (call.method()) {
+        case "GET" -> Answer.of(200, JSON.createObjectNode().set("droplet", json(droplet)));
+        case "DELETE" -> {
+          droplets.remove(droplet.id);
+          yield Answer.of(204, null);
+        }
+        default -> null;
+      };
+    }
+    if ((m = ACTION.matcher(path)).matches() && call.method().equals("GET")) {
+      Action action = actions.get(Long.parseLong(m.group(1)));
+      return action == null ? null : Answer.of(200, JSON.createObjectNode().set("action", json(action)));
+    }
+    return null;
+  }
+
+  private Answer create(JsonNode body) {
+    for (String field : List.of("name", "region", "size", "image")) {
+      if (!body.hasNonNull(field)) {
+        return Answer.of(422, errorBody("unprocessable_entity", "You must specify " + field + "."));
+      }
+    }
+    if (!REGIONS.contains(body.get("region").asText())) {
+      return Answer.of(422, errorBody("unprocessable_entity", INVALID_REGION_MESSAGE));
+    }
+    List<String> tags = new ArrayList<>();
+    for (JsonNode tag : body.path("tags")) {
+      if (!TAG.matcher(tag.asText()).matches()) {
+        return Answer.of(422, errorBody("unprocessable_entity",
+            "Tag names may only contain letters, numbers, colons, dashes and underscores."));
+      }
+      tags.add(tag.asText());
+    }
+    long id = nextDropletId++;
+    Droplet droplet = new Droplet(id, body.get("name").asText(), body.get("region").asText(),
+        body.get("size").asText(), List.copyOf(tags), Instant.now(), body.path("user_data").asText(""));
+    droplet.hiddenFromListings = listingLag;
+    droplets.put(id, droplet);
+    created++;
+    long actionId = nextActionId++;
+    actions.put(actionId, new Action(actionId, id, "create", Instant.now()));
+    ObjectNode answer = JSON.createObjectNode();
+    answer.set("droplet", json(droplet));
+    ObjectNode link = answer.putObject("links").putArray("actions").addObject();
+    link.put("id", actionId).put("rel", "create").put("href", root() + "/v2/actions/" + actionId);
+    return Answer.of(202, answer);
+  }
+
+  private Answer list(Map<String, String> query) {
+    String tag = query.get("tag_name");
+    int page = Math.max(1, intParam(query, "page", 1));
+    int perPage = Math.min(200, Math.max(1, intParam(query, "per_page", 20)));
+    List<Droplet> matching = new ArrayList<>();
+    for (Droplet droplet : droplets.values()) {
+      if (tag != null && !droplet.tags.contains(tag)) {
+        continue;
+      }
+      if (droplet.hiddenFromListings > 0) {
+        droplet.hiddenFromListings--;
+        continue;
+      }
+      matching.add(droplet);
+    }
+    ObjectNode answer = JSON.createObjectNode();
+    ArrayNode items = answer.putArray("droplets");
+    int from = (page - 1) * perPage;
+    for (int i = from; i < Math.min(matching.size(), from + perPage); i++) {
+      items.add(json(matching.get(i)));
+    }
+    ObjectNode pages = answer.putObject("links").putObject("pages");
+    if (from + perPage < matching.size()) {
+      pages.put("next", root() + "/v2/droplets?page=" + (page + 1) + "&per_page=" + perPage);
+      pages.put("last", root() + "/v2/droplets?page=" + ((matching.size() + perPage - 1) / perPage));
+    }
+    answer.putObject("meta").put("total", matching.size());
+    return Answer.of(200, answer);
+  }
+
+  private Answer deleteByTag(Map<String, String> query) {
+    String tag = query.get("tag_name");
+    if (tag == null) {
+      return Answer.of(422, errorBody("unprocessable_entity", "tag_name is required."));
+    }
+    droplets.values().removeIf(d -> d.tags.contains(tag));
+    return Answer.of(204, null);
+  }
+
+  private Answer startAction(long dropletId, JsonNode body) {
+    Droplet droplet = droplets.get(dropletId);
+    if (droplet == null) {
+      return null;
+    }
+    String type = body.path("type").asText();
+    if (!Set.of("shutdown", "power_off", "power_on", "reboot").contains(type)) {
+      return Answer.of(422, errorBody("unprocessable_entity", "Invalid action type: " + type));
+    }
+    long id = nextActionId++;
+    Instant completesAt = type.equals("shutdown") && shutdownHangs ? Instant.MAX : Instant.now().plus(actionDelay);
+    Action action = new Action(id, dropletId, type, completesAt);
+    actions.put(id, action);
+    return Answer.of(201, JSON.createObjectNode().set("action", json(action)));
+  }
+
+  private void settleActions() {
+    Instant now = Instant.now();
+    for (Action action : actions.values()) {
+      if (action.status.equals("in-progress") && !now.isBefore(action.completesAt)) {
+        Droplet droplet = droplets.get(action.dropletId);
+        if (droplet == null) {
+          action.status = "errored";
+          continue;
+        }
+        action.status = "completed";
+        switch (action.type) {
+          case "shutdown", "power_off" -> droplet.off = true;
+          case "power_on" -> droplet.off = false;
+          default -> { }
+        }
+      }
+    }
+  }
+
+  private ObjectNode json(Droplet droplet) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("id", droplet.id);
+    node.put("name", droplet.name);
+    String status = droplet.off ? "off"
+        : Instant.now().isBefore(droplet.createdAt.plus(activationDelay)) ? "new" : "active";
+    node.put("status", status);
+    node.put("memory", 1024).put("vcpus", 1).put("disk", 25).put("locked", false);
+    node.put("created_at", droplet.createdAt.toString());
+    node.put("size_slug", droplet.size);
+    node.putObject("region").put("slug", droplet.region);
+    ArrayNode tags = node.putArray("tags");
+    droplet.tags.forEach(tags::add);
+    ObjectNode networks = node.putObject("networks");
+    ArrayNode v4 = networks.putArray("v4");
+    if (!status.equals("new")) {
+      v4.addObject().put("ip_address", "10.0." + (droplet.id % 250) + ".2").put("type", "private");
+      v4.addObject().put("ip_address", "203.0.113." + (droplet.id % 250)).put("type", "public");
+    }
+    networks.putArray("v6");
+    node.putArray("volume_ids");
+    return node;
+  }
+
+  private ObjectNode json(Action action) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("id", action.id);
+    node.put("status", action.status);
+    node.put("type", action.type);
+    node.put("resource_id", action.dropletId);
+    node.put("resource_type", "droplet");
+    return node;
+  }
+}
