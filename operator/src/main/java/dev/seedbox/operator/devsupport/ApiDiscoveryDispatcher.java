@@ -57,6 +57,13 @@ public class ApiDiscoveryDispatcher extends KubernetesCrudDispatcher {
         return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
             .setBody(answer.toString());
       }
+      if (isDiscoveryPath(path)) {
+        // The CRUD store would answer an empty list; a real API server says the group/version does not exist.
+        return new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json")
+            .setBody(json.createObjectNode().put("kind", "Status").put("apiVersion", "v1")
+                .put("status", "Failure").put("reason", "NotFound").put("code", 404)
+                .put("message", "the server could not find the requested resource " + path).toString());
+      }
     }
     return super.dispatch(request);
   }
@@ -65,6 +72,11 @@ public class ApiDiscoveryDispatcher extends KubernetesCrudDispatcher {
     int query = path.indexOf('?');
     String bare = query < 0 ? path : path.substring(0, query);
     return bare.length() > 1 && bare.endsWith("/") ? bare.substring(0, bare.length() - 1) : bare;
+  }
+
+  private static boolean isDiscoveryPath(String path) {
+    String[] parts = path.split("/");
+    return (parts.length == 3 || parts.length == 4) && parts[1].equals("apis");
   }
 
   /** The discovery document for this path, or null when the path is not a discovery path. */
