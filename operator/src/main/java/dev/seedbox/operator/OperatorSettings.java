@@ -1,0 +1,156 @@
+package dev.seedbox.operator;
+
+import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.runtime.Command;
+import dev.seedbox.runtime.DatabaseSettings;
+import dev.seedbox.runtime.Environment;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the operator reads from its environment (docs/configuration.md is the contract for the names), checked
+ * in one pass so a broken Deployment shows every problem at once.
+ *
+ * @param watchNamespaces empty means every namespace
+ * @param leaseNamespace blank means the namespace of the client (the pod's own namespace in a cluster)
+ * @param exitOnStopLeading true in the process (a replica that lost the Lease must not keep reconciling); tests turn
+ *     it off, or losing the lease would end the test JVM. Not an environment variable on purpose.
+ */
+public record OperatorSettings(
+    Command command,
+    DatabaseSettings database,
+    int httpPort,
+    Path planCatalog,
+    Set<String> watchNamespaces,
+    boolean leaderElection,
+    String leaseNamespace,
+    boolean exitOnStopLeading,
+    int reconcileThreads,
+    Duration maxReconcileInterval,
+    Duration orphanSweepInterval,
+    ProviderSettings providers,
+    VaultSettings vault,
+    List<String> sshAllowedAddresses) {
+
+  public static final String LEASE_NAME = "seedbox-operator";
+
+  private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  private static final Pattern CIDR = Pattern.compile(
+      "(\\d{1,3}(\\.\\d{1,3}){3}/(\\d|[12]\\d|3[0-2]))|([0-9a-fA-F:]+:[0-9a-fA-F:]*/(\\d{1,2}|1[01]\\d|12[0-8]))");
+
+  public OperatorSettings {
+    watchNamespaces = Set.copyOf(watchNamespaces);
+    sshAllowedAddresses = List.copyOf(sshAllowedAddresses);
+  }
+
+  /** Reads and checks every variable; throws {@code InvalidConfigurationException} listing all problems. */
+  public static OperatorSettings read(Environment env, Command command) {
+    DatabaseSettings database = DatabaseSettings.read(env, command);
+    int httpPort = env.integer("SEEDBOX_HTTP_PORT", 8080, 1, 65535);
+    Path planCatalog = Path.of(env.string("SEEDBOX_PLAN_CATALOG", "/etc/seedbox/plans.yaml"));
+
+    List<String> namespaces = env.list("SEEDBOX_WATCH_NAMESPACES", List.of());
+    for (String ns : namespaces) {
+      if (!NAMESPACE.matcher(ns).matches() || ns.length() > 63) {
+        env.problem("SEEDBOX_WATCH_NAMESPACES must list namespace names separated by commas, found '" + ns + "'");
+      }
+    }
+    boolean leaderElection = env.flag("SEEDBOX_LEADER_ELECTION", true);
+    String leaseNamespace = env.string("SEEDBOX_LEADER_ELECTION_NAMESPACE", "");
+    if (!leaseNamespace.isEmpty() && !NAMESPACE.matcher(leaseNamespace).matches()) {
+      env.problem("SEEDBOX_LEADER_ELECTION_NAMESPACE must be a namespace name, found '" + leaseNamespace + "'");
+    }
+    int threads = env.integer("SEEDBOX_RECONCILE_THREADS", 64, 1, 1024);
+    Duration maxInterval = env.duration("SEEDBOX_MAX_RECONCILE_INTERVAL", Duration.ofMinutes(2));
+    Duration sweep = env.duration("SEEDBOX_ORPHAN_SWEEP_INTERVAL", Duration.ofMinutes(10));
+
+    ProviderSettings providers = ProviderSettings.read(env);
+    VaultSettings vault = VaultSettings.read(env);
+
+    List<String> allowed = env.list("SEEDBOX_SSH_ALLOWED_ADDRESSES", List.of());
+    for (String cidr : allowed) {
+      if (!CIDR.matcher(cidr).matches()) {
+        env.problem("SEEDBOX_SSH_ALLOWED_ADDRESSES must list CIDRs such as 127.0.0.1/32, found '" + cidr + "'");
+      }
+    }
+    env.check();
+    return new OperatorSettings(command, database, httpPort, planCatalog, Set.copyOf(namespaces), leaderElection,
+        leaseNamespace, true, threads, maxInterval, sweep, providers, vault, allowed);
+  }
+
+  /** The same settings with a different exit-on-lost-lease behaviour (tests keep their JVM). */
+  public OperatorSettings withExitOnStopLeading(boolean exit) {
+    return new OperatorSettings(command, database, httpPort, planCatalog, watchNamespaces, leaderElection,
+        leaseNamespace, exit, reconcileThreads, maxReconcileInterval, orphanSweepInterval, providers, vault,
+        sshAllowedAddresses);
+  }
+
+  /** Which providers are enabled and how to reach them. Tokens never appear in {@link #toString()}. */
+  public record ProviderSettings(
+      List<ProviderKind> enabled, String digitalOceanToken, URI digitalOceanApiUrl, String hetznerToken,
+      URI hetznerApiUrl) {
+
+    public ProviderSettings {
+      enabled = List.copyOf(enabled);
+    }
+
+    static ProviderSettings read(Environment env) {
+      List<ProviderKind> enabled = new ArrayList<>();
+      for (String name : env.list("SEEDBOX_PROVIDERS", List.of("digitalocean", "hetzner"))) {
+        Arrays.stream(ProviderKind.values())
+            .filter(kind -> kind.wireName().equals(name.toLowerCase(Locale.ROOT)))
+            .findFirst()
+            .ifPresentOrElse(enabled::add, () -> env.problem("SEEDBOX_PROVIDERS must list providers from "
+                + Arrays.toString(ProviderKind.values()) + ", found '" + name + "'"));
+      }
+      if (enabled.isEmpty()) {
+        env.problem("SEEDBOX_PROVIDERS must enable at least one provider");
+      }
+      String doToken = "";
+      String hetznerToken = "";
+      if (enabled.contains(ProviderKind.DIGITALOCEAN)) {
+        doToken = env.required("SEEDBOX_DIGITALOCEAN_TOKEN", "DigitalOcean API token (digitalocean is enabled)");
+      }
+      if (enabled.contains(ProviderKind.HETZNER)) {
+        hetznerToken = env.required("SEEDBOX_HETZNER_TOKEN", "Hetzner Cloud API token (hetzner is enabled)");
+      }
+      URI doUrl = env.url("SEEDBOX_DIGITALOCEAN_API_URL", "https://api.digitalocean.com");
+      URI hetznerUrl = env.url("SEEDBOX_HETZNER_API_URL", "https://api.hetzner.cloud/v1");
+      return new ProviderSettings(enabled, doToken, doUrl, hetznerToken, hetznerUrl);
+    }
+
+    @Override
+    public String toString() {
+      return "ProviderSettings[enabled=" + enabled + ", digitalOceanApiUrl=" + digitalOceanApiUrl
+          + ", hetznerApiUrl=" + hetznerApiUrl + "]";
+    }
+  }
+
+  /** Vault is off unless SEEDBOX_VAULT_ADDR is set. The token never appears in {@link #toString()}. */
+  public record VaultSettings(boolean enabled, URI address, String token, String mount, String pathPrefix) {
+
+    static VaultSettings read(Environment env) {
+      String mount = env.string("SEEDBOX_VAULT_MOUNT", "secret");
+      String prefix = env.string("SEEDBOX_VAULT_PATH_PREFIX", "seedbox/byos");
+      if (env.optional("SEEDBOX_VAULT_ADDR").isEmpty()) {
+        return new VaultSettings(false, null, "", mount, prefix);
+      }
+      URI address = env.url("SEEDBOX_VAULT_ADDR", "http://vault.invalid");
+      String token = env.required("SEEDBOX_VAULT_TOKEN", "Vault token (SEEDBOX_VAULT_ADDR is set)");
+      return new VaultSettings(true, address, token, mount, prefix);
+    }
+
+    @Override
+    public String toString() {
+      return "VaultSettings[enabled=" + enabled + ", address=" + address + ", mount=" + mount
+          + ", pathPrefix=" + pathPrefix + "]";
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package dev.seedbox.operator.seedbox;
+
+import dev.seedbox.api.lifecycle.Phase;
+import dev.seedbox.api.v1alpha1.AccountState;
+import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitServer;
+import dev.seedbox.operator.seedbox.SeedboxDecision.CancelPending;
+import dev.seedbox.operator.seedbox.SeedboxDecision.CreateServer;
+import dev.seedbox.operator.seedbox.SeedboxDecision.FailProvisioning;
+import dev.seedbox.operator.seedbox.SeedboxDecision.FinishTermination;
+import dev.seedbox.operator.seedbox.SeedboxDecision.InSync;
+import dev.seedbox.operator.seedbox.SeedboxDecision.MarkActive;
+import dev.seedbox.operator.seedbox.SeedboxDecision.RejectSpec;
+import dev.seedbox.operator.seedbox.SeedboxDecision.ReleaseServer;
+import dev.seedbox.operator.seedbox.SeedboxDecision.RemoveFinalizer;
+import dev.seedbox.operator.seedbox.SeedboxDecision.Report;
+import dev.seedbox.operator.seedbox.SeedboxDecision.Resume;
+import dev.seedbox.operator.seedbox.SeedboxDecision.RetryLater;
+import dev.seedbox.operator.seedbox.SeedboxDecision.RotateCredentials;
+import dev.seedbox.operator.seedbox.SeedboxDecision.StartProvisioning;
+import dev.seedbox.operator.seedbox.SeedboxDecision.Suspend;
+import dev.seedbox.operator.seedbox.SeedboxDecision.Terminate;
+import dev.seedbox.operator.seedbox.SeedboxDecision.Wait;
+import dev.seedbox.operator.seedbox.SeedboxObservation.Order;
+import dev.seedbox.operator.seedbox.SeedboxObservation.ProviderFailure;
+import dev.seedbox.operator.seedbox.SeedboxObservation.Server;
+import java.time.Duration;
+
+/**
+ * The Seedbox lifecycle's decide step (DESIGN §5): from the current phase and what was observed, the one next step.
+ * No I/O, no clock (the observation carries {@code now}). The transition table itself belongs to the
+ * {@code Lifecycle} guard; decisions only name their target phase.
+ */
+public final class SeedboxDecider {
+
+  /** Condition reasons (CamelCase) the decisions carry. */
+  public static final class Reasons {
+    public static final String AWAITING_PAYMENT = "AwaitingPayment";
+    public static final String ACCOUNT_SUSPENDED = "AccountSuspended";
+    public static final String BYOS_PROVIDER_UNAVAILABLE = "ByosProviderUnavailable";
+    public static final String UNKNOWN_PLAN = "UnknownPlan";
+    public static final String PLAN_NOT_OFFERED = "PlanNotOffered";
+    public static final String BILLING_ACCOUNT_NOT_FOUND = "BillingAccountNotFound";
+    public static final String CONFLICTING_PLACEMENT = "ConflictingPlacement";
+    public static final String BYOS_CONNECTION_NOT_FOUND = "ByosConnectionNotFound";
+    public static final String BYOS_CONNECTION_NOT_CONNECTED = "ByosConnectionNotConnected";
+    public static final String BILLING_HOLD = "BillingHold";
+    public static final String OPERATOR_HOLD = "OperatorHold";
+    public static final String GRACE_PERIOD_EXPIRED = "GracePeriodExpired";
+    public static final String DELETED = "Deleted";
+    public static final String PROVIDER_ERROR = "ProviderError";
+    public static final String SERVER_VANISHED = "ServerVanished";
+    public static final String SERVER_STOPPED = "ServerStopped";
+
+    private Reasons() {
+    }
+  }
+
+  /** How soon a waiting seedbox is looked at again when no event arrives (LISTEN/NOTIFY usually comes first). */
+  public static final Duration WAIT_RECHECK = Duration.ofMinutes(1);
+  /** How soon a booting server is polled. */
+  public static final Duration SERVER_POLL = Duration.ofSeconds(10);
+  /** Back-off for a retryable provider failure that came without a wait of its own. */
+  public static final Duration DEFAULT_RETRY = Duration.ofSeconds(30);
+
+  private SeedboxDecider() {
+  }
+
+  public static SeedboxDecision decide(SeedboxObservation o) {
+    if (o.deleting()) {
+      return deleting(o);
+    }
+    return switch (o.phase()) {
+      case PENDING -> pending(o);
+      case PROVISIONING -> provisioning(o);
+      case ACTIVE -> active(o);
+      case SUSPENDED -> suspended(o);
+      case TERMINATING -> terminating(o);
+      case FAILED, TERMINATED -> new InSync();
+    };
+  }
+
+  /** A provider call failed: retry after the provider's wait, or fail provisioning with the provider's message. */
+  public static SeedboxDecision onProviderFailure(Phase phase, ProviderFailure failure) {
+    if (failure.retryable()) {
+      Duration wait = failure.retryAfter() == null || failure.retryAfter().isNegative()
+          || failure.retryAfter().isZero() ? DEFAULT_RETRY : failure.retryAfter();
+      return new RetryLater(wait, failure.message());
+    }
+    if (phase == Phase.PROVISIONING) {
+      return new FailProvisioning(Reasons.PROVIDER_ERROR, failure.message());
+    }
+    // Outside provisioning a refused call (a resume, a rotation) leaves the server as it is: report and look again.
+    return new Report(Reasons.PROVIDER_ERROR, failure.message(), WAIT_RECHECK);
+  }
+
+  // Deletion in any phase: pending is cancelled outright (nothing exists), provisioning fails first so the guard
+  // holds, then terminating -> provider terminate -> terminated -> finalizer removed.
+  private static SeedboxDecision deleting(SeedboxObservation o) {
+    return switch (o.phase()) {
+      case PENDING -> new CancelPending();
+      case PROVISIONING -> new FailProvisioning(Reasons.DELETED, "the Seedbox was deleted while provisioning");
+      case ACTIVE, SUSPENDED, FAILED -> new Terminate(Reasons.DELETED, "the Seedbox was deleted");
+      case TERMINATING -> terminating(o);
+      case TERMINATED -> new RemoveFinalizer();
+    };
+  }
+
+  private static SeedboxDecision pending(SeedboxObservation o) {
+    Order order = o.order();
+    if (order.provider() != null && order.byosConnectionRef() != null) {
+      return new RejectSpec(Reasons.CONFLICTING_PLACEMENT,
+          "set either provider (with region) or byosConnectionRef, found both");
+    }
+    if (order.plan() == null) {
+      return new RejectSpec(Reasons.UNKNOWN_PLAN, "plan '" + order.planId() + "' is not in the plan catalog");
+    }
+    if (order.provider() != null && order.plan().offer(order.provider(), order.region()).isEmpty()) {
+      return new RejectSpec(Reasons.PLAN_NOT_OFFERED, "plan '" + order.planId() + "' is not offered by "
+          + order.provider() + " in region '" + order.region() + "'");
+    }
+    if (!o.account().exists()) {
+      return new RejectSpec(Reasons.BILLING_ACCOUNT_NOT_FOUND, "the BillingAccount named in spec.accountRef does "
+          + "not exist in this namespace");
+    }
+    if (order.byosConnectionRef() != null) {
+      switch (order.byos()) {
+        case MISSING, NOT_REFERENCED:
+          return new RejectSpec(Reasons.BYOS_CONNECTION_NOT_FOUND,
+              "ByosConnection '" + order.byosConnectionRef() + "' does not exist in this namespace");
+        case NOT_CONNECTED:
+          return new RejectSpec(Reasons.BYOS_CONNECTION_NOT_CONNECTED,
+              "ByosConnection '" + order.byosConnectionRef() + "' is not Connected");
+        case CONNECTED:
+          return new Wait(Reasons.BYOS_PROVIDER_UNAVAILABLE,
+              "installing on your own server is not available yet; the seedbox waits in Pending", WAIT_RECHECK);
+        default:
+          throw new IllegalStateException("unhandled ByosConnection state " + order.byos());
+      }
+    }
+    if (o.account().state() == AccountState.SUSPENDED) {
+      return new Wait(Reasons.ACCOUNT_SUSPENDED, "the BillingAccount is Suspended; top it up to continue",
+          WAIT_RECHECK);
+    }
+    long price = order.plan().pricePerPeriodCents();
+    if (o.account().balanceCents() < price) {
+      return new Wait(Reasons.AWAITING_PAYMENT, "the first period costs " + price + " cents; the account holds "
+          + o.account().balanceCents() + " cents of verified credit", WAIT_RECHECK);
+    }
+    return new StartProvisioning(price);
+  }
+
+  private static SeedboxDecision provisioning(SeedboxObservation o) {
+    if (o.row().providerRef() == null) {
+      // The create carries the UID and adopts a server that already carries it, so calling it again after a lost
+      // answer cannot make a second server.
+      if (o.server() instanceof Server.Unreachable unreachable) {
+        return onProviderFailure(Phase.PROVISIONING, unreachable.failure());
+      }
+      return new CreateServer();
+    }
+    Server server = o.server();
+    if (server instanceof Server.Running running) {
+      return new MarkActive(running.address(), running.webUiUrl());
+    }
+    if (server instanceof Server.Vanished) {
+      return new FailProvisioning(Reasons.SERVER_VANISHED,
+          "the provider no longer knows server " + o.row().providerRef());
+    }
+    if (server instanceof Server.Unreachable unreachable) {
+      return onProviderFailure(Phase.PROVISIONING, unreachable.failure());
+    }
+    // Creating, Stopped (booting) or not yet listed right after the create: look again soon.
+    return new AwaitServer(SERVER_POLL);
+  }
+
+  private static SeedboxDecision active(SeedboxObservation o) {
+    if (terminateAtPassed(o)) {
+      return new Terminate(Reasons.GRACE_PERIOD_EXPIRED, "the grace period after suspension for non-payment ended");
+    }
+    SeedboxDecision hold = hold(o);
+    if (hold != null) {
+      return hold;
+    }
+    if (o.server() instanceof Server.Vanished) {
+      return new Report(Reasons.SERVER_VANISHED, "the provider no longer knows server " + o.row().providerRef()
+          + "; it is not recreated automatically", WAIT_RECHECK);
+    }
+    if (o.server() instanceof Server.Unreachable unreachable) {
+      return onProviderFailure(Phase.ACTIVE, unreachable.failure());
+    }
+    if (o.server() instanceof Server.Stopped) {
+      return new Report(Reasons.SERVER_STOPPED, "server " + o.row().providerRef() + " is powered off at the provider",
+          WAIT_RECHECK);
+    }
+    if (o.credentials().rotationRequested()) {
+      return new RotateCredentials(o.credentials().requestedRotation());
+    }
+    return new InSync();
+  }
+
+  private static SeedboxDecision suspended(SeedboxObservation o) {
+    if (terminateAtPassed(o)) {
+      return new Terminate(Reasons.GRACE_PERIOD_EXPIRED, "the grace period after suspension for non-payment ended");
+    }
+    if (o.server() instanceof Server.Vanished) {
+      return new Report(Reasons.SERVER_VANISHED, "the provider no longer knows server " + o.row().providerRef()
+          + "; it is not recreated automatically", WAIT_RECHECK);
+    }
+    if (hold(o) == null) {
+      return new Resume();
+    }
+    return new InSync();
+  }
+
+  private static SeedboxDecision terminating(SeedboxObservation o) {
+    Server server = o.server();
+    if (server instanceof Server.NotCreated || server instanceof Server.Vanished) {
+      return new FinishTermination();
+    }
+    if (server instanceof Server.Unreachable unreachable) {
+      return onProviderFailure(Phase.TERMINATING, unreachable.failure());
+    }
+    return new ReleaseServer();
+  }
+
+  /** The hold that keeps (or puts) a seedbox suspended, or null. A billing hold wins: it is the one a top-up lifts. */
+  private static SeedboxDecision hold(SeedboxObservation o) {
+    if (o.row().billingHold()) {
+      return new Suspend(Reasons.BILLING_HOLD, "the BillingAccount cannot pay the current period");
+    }
+    if (o.order().suspendRequested()) {
+      String why = o.order().suspendReason() == null ? "spec.suspend is true" : o.order().suspendReason();
+      return new Suspend(Reasons.OPERATOR_HOLD, why);
+    }
+    return null;
+  }
+
+  private static boolean terminateAtPassed(SeedboxObservation o) {
+    return o.row().terminateAt() != null && !o.now().isBefore(o.row().terminateAt());
+  }
+}

@@ -1,0 +1,123 @@
+package dev.seedbox.operator.seedbox;
+
+import dev.seedbox.api.lifecycle.Phase;
+import dev.seedbox.api.plan.Plan;
+import dev.seedbox.api.v1alpha1.AccountState;
+import dev.seedbox.api.v1alpha1.ProviderKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Everything {@link SeedboxDecider#decide} looks at, gathered by the observe step (the CR, the plan catalog, the
+ * BillingAccount and ledger, the seedbox's {@code seedbox_resources} row, the provider, the ByosConnection). Plain
+ * values: building one needs no I/O, so every case is a unit test.
+ *
+ * @param phase the current phase (the row's when there is one, else the status's; Pending for a new resource)
+ * @param deleting the resource has a deletion timestamp (our finalizer holds it)
+ */
+public record SeedboxObservation(
+    Phase phase,
+    boolean deleting,
+    Order order,
+    Account account,
+    Row row,
+    Server server,
+    Credentials credentials,
+    Instant now) {
+
+  public SeedboxObservation {
+    Objects.requireNonNull(phase, "phase");
+    Objects.requireNonNull(order, "order");
+    Objects.requireNonNull(account, "account");
+    Objects.requireNonNull(row, "row");
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(credentials, "credentials");
+    Objects.requireNonNull(now, "now");
+  }
+
+  /**
+   * What the spec asks for, resolved against the plan catalog and the referenced ByosConnection.
+   *
+   * @param plan the catalog's plan for {@code planId}, or null when the catalog has no such plan
+   * @param provider null when unset (BYOS)
+   * @param byosConnectionRef null when unset
+   * @param suspendReason null when unset
+   */
+  public record Order(
+      String planId, Plan plan, ProviderKind provider, String region, String byosConnectionRef, Byos byos,
+      boolean suspendRequested, String suspendReason) {
+  }
+
+  /** The referenced ByosConnection, as far as the decision cares. */
+  public enum Byos {
+    /** The spec names no ByosConnection. */
+    NOT_REFERENCED,
+    /** The spec names one that does not exist. */
+    MISSING,
+    /** It exists but is not Connected (awaiting authorization, failed, revoked). */
+    NOT_CONNECTED,
+    CONNECTED
+  }
+
+  /** The BillingAccount named by {@code spec.accountRef}, from the ledger. */
+  public record Account(boolean exists, AccountState state, long balanceCents) {
+    public static Account missing() {
+      return new Account(false, null, 0);
+    }
+  }
+
+  /**
+   * The seedbox's {@code seedbox_resources} row, written by the operator when provisioning starts and by the billing
+   * policy (holds, terminate-at).
+   *
+   * @param terminateAt null when none is set
+   * @param providerRef null until the provider has answered a create
+   */
+  public record Row(boolean exists, boolean billingHold, Instant terminateAt, String providerRef) {
+    public static Row none() {
+      return new Row(false, false, null, null);
+    }
+  }
+
+  /** The server as the provider reports it. */
+  public sealed interface Server {
+    /** No server carries this seedbox's UID. */
+    record NotCreated() implements Server {
+    }
+
+    /** Being built or booting. */
+    record Creating() implements Server {
+    }
+
+    record Running(String address, String webUiUrl) implements Server {
+    }
+
+    /** Powered off. */
+    record Stopped() implements Server {
+    }
+
+    /** We recorded a provider reference but the provider no longer knows the server. */
+    record Vanished() implements Server {
+    }
+
+    /** The provider could not be asked (or refused a call). */
+    record Unreachable(ProviderFailure failure) implements Server {
+    }
+  }
+
+  /**
+   * A failed provider call. Retryable failures (429, 5xx, timeouts) carry the provider's wait when it gave one.
+   *
+   * @param retryAfter null when the provider gave no wait
+   */
+  public record ProviderFailure(boolean retryable, Duration retryAfter, String message) {
+  }
+
+  /** {@code spec.credentialsRotation} against {@code status.observedCredentialsRotation}. */
+  public record Credentials(long requestedRotation, long observedRotation) {
+    public boolean rotationRequested() {
+      return requestedRotation > observedRotation;
+    }
+  }
+}

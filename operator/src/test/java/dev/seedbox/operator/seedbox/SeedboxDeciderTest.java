@@ -1,0 +1,458 @@
+package dev.seedbox.operator.seedbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.seedbox.api.lifecycle.Phase;
+import dev.seedbox.api.plan.Plan;
+import dev.seedbox.api.plan.ProviderOffer;
+import dev.seedbox.api.v1alpha1.AccountState;
+import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.operator.seedbox.SeedboxDecider.Reasons;
+import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitServer;
+import dev.seedbox.operator.seedbox.SeedboxDecision.CancelPending;
+import dev.seedbox.operator.seedbox.SeedboxDecision.CreateServer;
+import dev.seedbox.operator.seedbox.SeedboxDecision.FailProvisioning;
+import dev.seedbox.operator.seedbox.SeedboxDecision.FinishTermination;
+import dev.seedbox.operator.seedbox.SeedboxDecision.InSync;
+import dev.seedbox.operator.seedbox.SeedboxDecision.MarkActive;
+import dev.seedbox.operator.seedbox.SeedboxDecision.RejectSpec;
+import dev.seedbox.operator.seedbox.SeedboxDecision.ReleaseServer;
+import dev.seedbox.operator.seedbox.SeedboxDecision.RemoveFinalizer;
+import dev.seedbox.operator.seedbox.SeedboxDecision.Report;
+import dev.seedbox.operator.seedbox.SeedboxDecision.Resume;
+import dev.seedbox.operator.seedbox.SeedboxDecision.RetryLater;
+import dev.seedbox.operator.seedbox.SeedboxDecision.RotateCredentials;
+import dev.seedbox.operator.seedbox.SeedboxDecision.StartProvisioning;
+import dev.seedbox.operator.seedbox.SeedboxDecision.Suspend;
+import dev.seedbox.operator.seedbox.SeedboxDecision.Terminate;
+import dev.seedbox.operator.seedbox.SeedboxDecision.Wait;
+import dev.seedbox.operator.seedbox.SeedboxObservation.Account;
+import dev.seedbox.operator.seedbox.SeedboxObservation.Byos;
+import dev.seedbox.operator.seedbox.SeedboxObservation.Credentials;
+import dev.seedbox.operator.seedbox.SeedboxObservation.Order;
+import dev.seedbox.operator.seedbox.SeedboxObservation.ProviderFailure;
+import dev.seedbox.operator.seedbox.SeedboxObservation.Row;
+import dev.seedbox.operator.seedbox.SeedboxObservation.Server;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class SeedboxDeciderTest {
+
+  static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+  static final Plan STARTER = new Plan("starter", "Starter", 1500, 1000,
+      Map.of(ProviderKind.DIGITALOCEAN, new ProviderOffer("s-2vcpu-4gb", List.of("ams3"))));
+  static final String REF = "digitalocean:123";
+
+  /** An observation builder: defaults describe a valid, paid-up order on DigitalOcean ams3. */
+  static final class Obs {
+    Phase phase = Phase.PENDING;
+    boolean deleting;
+    Plan plan = STARTER;
+    String planId = "starter";
+    ProviderKind provider = ProviderKind.DIGITALOCEAN;
+    String region = "ams3";
+    String byosRef;
+    Byos byos = Byos.NOT_REFERENCED;
+    boolean suspend;
+    String suspendReason;
+    Account account = new Account(true, AccountState.ACTIVE, 5000);
+    Row row = Row.none();
+    Server server = new Server.NotCreated();
+    Credentials credentials = new Credentials(0, 0);
+
+    Obs phase(Phase p) {
+      phase = p;
+      if (p != Phase.PENDING) {
+        row = new Row(true, false, null, REF);
+        server = new Server.Running("203.0.113.7", "https://203.0.113.7:8080");
+      }
+      return this;
+    }
+
+    SeedboxObservation build() {
+      return new SeedboxObservation(phase, deleting,
+          new Order(planId, plan, provider, region, byosRef, byos, suspend, suspendReason), account, row, server,
+          credentials, NOW);
+    }
+
+    SeedboxDecision decide() {
+      return SeedboxDecider.decide(build());
+    }
+  }
+
+  static Obs obs() {
+    return new Obs();
+  }
+
+  @Nested
+  class Pending {
+    @Test
+    void startsProvisioningChargingTheFirstPeriodWhenVerifiedCreditCoversIt() {
+      Obs o = obs();
+      o.account = new Account(true, AccountState.ACTIVE, 1500);
+      SeedboxDecision d = o.decide();
+      assertThat(d).isEqualTo(new StartProvisioning(1500));
+      assertThat(d.target()).contains(Phase.PROVISIONING);
+    }
+
+    @Test
+    void waitsAwaitingPaymentWhileCreditIsShortOfTheFirstPeriod() {
+      Obs o = obs();
+      o.account = new Account(true, AccountState.LOW_BALANCE, 1499);
+      assertThat(o.decide()).isInstanceOfSatisfying(Wait.class,
+          w -> assertThat(w.reason()).isEqualTo(Reasons.AWAITING_PAYMENT));
+    }
+
+    @Test
+    void waitsWhileTheAccountIsSuspendedEvenWithCredit() {
+      Obs o = obs();
+      o.account = new Account(true, AccountState.SUSPENDED, 100_000);
+      assertThat(o.decide()).isInstanceOfSatisfying(Wait.class,
+          w -> assertThat(w.reason()).isEqualTo(Reasons.ACCOUNT_SUSPENDED));
+    }
+
+    @Test
+    void byosSeedboxWithAConnectedConnectionWaitsForTheByosProvider() {
+      Obs o = obs();
+      o.provider = null;
+      o.region = null;
+      o.byosRef = "home";
+      o.byos = Byos.CONNECTED;
+      SeedboxDecision d = o.decide();
+      assertThat(d).isInstanceOfSatisfying(Wait.class,
+          w -> assertThat(w.reason()).isEqualTo(Reasons.BYOS_PROVIDER_UNAVAILABLE));
+      assertThat(d.target()).isEmpty();
+    }
+
+    @Test
+    void rejectsUnknownPlanWithoutChargingOrProvisioning() {
+      Obs o = obs();
+      o.plan = null;
+      o.planId = "platinum";
+      assertThat(o.decide()).isInstanceOfSatisfying(RejectSpec.class, r -> {
+        assertThat(r.reason()).isEqualTo(Reasons.UNKNOWN_PLAN);
+        assertThat(r.message()).contains("platinum");
+      });
+    }
+
+    @Test
+    void rejectsPlanNotOfferedByTheProvider() {
+      Obs o = obs();
+      o.provider = ProviderKind.HETZNER;
+      o.region = "fsn1";
+      assertThat(o.decide()).isInstanceOfSatisfying(RejectSpec.class,
+          r -> assertThat(r.reason()).isEqualTo(Reasons.PLAN_NOT_OFFERED));
+    }
+
+    @Test
+    void rejectsPlanNotOfferedInTheRegion() {
+      Obs o = obs();
+      o.region = "nyc1";
+      assertThat(o.decide()).isInstanceOfSatisfying(RejectSpec.class, r -> {
+        assertThat(r.reason()).isEqualTo(Reasons.PLAN_NOT_OFFERED);
+        assertThat(r.message()).contains("nyc1");
+      });
+    }
+
+    @Test
+    void rejectsMissingBillingAccount() {
+      Obs o = obs();
+      o.account = Account.missing();
+      assertThat(o.decide()).isInstanceOfSatisfying(RejectSpec.class,
+          r -> assertThat(r.reason()).isEqualTo(Reasons.BILLING_ACCOUNT_NOT_FOUND));
+    }
+
+    @Test
+    void rejectsBothProviderAndByosConnection() {
+      Obs o = obs();
+      o.byosRef = "home";
+      o.byos = Byos.CONNECTED;
+      assertThat(o.decide()).isInstanceOfSatisfying(RejectSpec.class,
+          r -> assertThat(r.reason()).isEqualTo(Reasons.CONFLICTING_PLACEMENT));
+    }
+
+    @Test
+    void rejectsByosConnectionThatIsNotConnectedOrMissing() {
+      Obs o = obs();
+      o.provider = null;
+      o.byosRef = "home";
+      o.byos = Byos.NOT_CONNECTED;
+      assertThat(o.decide()).isInstanceOfSatisfying(RejectSpec.class,
+          r -> assertThat(r.reason()).isEqualTo(Reasons.BYOS_CONNECTION_NOT_CONNECTED));
+      o.byos = Byos.MISSING;
+      assertThat(o.decide()).isInstanceOfSatisfying(RejectSpec.class,
+          r -> assertThat(r.reason()).isEqualTo(Reasons.BYOS_CONNECTION_NOT_FOUND));
+    }
+
+    @Test
+    void fixingTheSpecRecovers() {
+      Obs o = obs();
+      o.plan = null;
+      assertThat(o.decide()).isInstanceOf(RejectSpec.class);
+      o.plan = STARTER;
+      assertThat(o.decide()).isInstanceOf(StartProvisioning.class);
+    }
+
+    @Test
+    void deletingAPendingSeedboxCancelsStraightToTerminated() {
+      Obs o = obs();
+      o.deleting = true;
+      SeedboxDecision d = o.decide();
+      assertThat(d).isInstanceOf(CancelPending.class);
+      assertThat(d.target()).contains(Phase.TERMINATED);
+    }
+  }
+
+  @Nested
+  class Provisioning {
+    @Test
+    void createsTheServerUntilAProviderReferenceIsRecorded() {
+      Obs o = obs().phase(Phase.PROVISIONING);
+      o.row = new Row(true, false, null, null);
+      o.server = new Server.NotCreated();
+      assertThat(o.decide()).isInstanceOf(CreateServer.class);
+    }
+
+    @Test
+    void waitsForABootingServer() {
+      Obs o = obs().phase(Phase.PROVISIONING);
+      o.server = new Server.Creating();
+      assertThat(o.decide()).isEqualTo(new AwaitServer(SeedboxDecider.SERVER_POLL));
+    }
+
+    @Test
+    void goesActiveWithTheEndpointOnceTheServerRuns() {
+      SeedboxDecision d = obs().phase(Phase.PROVISIONING).decide();
+      assertThat(d).isEqualTo(new MarkActive("203.0.113.7", "https://203.0.113.7:8080"));
+      assertThat(d.target()).contains(Phase.ACTIVE);
+    }
+
+    @Test
+    void retryableProviderErrorBacksOffHonouringTheProvidersWait() {
+      Obs o = obs().phase(Phase.PROVISIONING);
+      o.row = new Row(true, false, null, null);
+      o.server = new Server.Unreachable(new ProviderFailure(true, Duration.ofSeconds(42), "429 rate limited"));
+      assertThat(o.decide()).isEqualTo(new RetryLater(Duration.ofSeconds(42), "429 rate limited"));
+    }
+
+    @Test
+    void retryableProviderErrorWithoutAWaitUsesTheDefaultBackOff() {
+      assertThat(SeedboxDecider.onProviderFailure(Phase.PROVISIONING, new ProviderFailure(true, null, "503")))
+          .isEqualTo(new RetryLater(SeedboxDecider.DEFAULT_RETRY, "503"));
+    }
+
+    @Test
+    void permanentProviderErrorFailsWithTheProvidersMessage() {
+      Obs o = obs().phase(Phase.PROVISIONING);
+      o.server = new Server.Unreachable(new ProviderFailure(false, null, "422 size not available"));
+      SeedboxDecision d = o.decide();
+      assertThat(d).isEqualTo(new FailProvisioning(Reasons.PROVIDER_ERROR, "422 size not available"));
+      assertThat(d.target()).contains(Phase.FAILED);
+    }
+
+    @Test
+    void vanishedServerFailsProvisioningInsteadOfBeingRecreated() {
+      Obs o = obs().phase(Phase.PROVISIONING);
+      o.server = new Server.Vanished();
+      assertThat(o.decide()).isInstanceOfSatisfying(FailProvisioning.class,
+          f -> assertThat(f.reason()).isEqualTo(Reasons.SERVER_VANISHED));
+    }
+
+    @Test
+    void deletingDuringProvisioningFailsFirst() {
+      Obs o = obs().phase(Phase.PROVISIONING);
+      o.deleting = true;
+      assertThat(o.decide()).isInstanceOfSatisfying(FailProvisioning.class,
+          f -> assertThat(f.reason()).isEqualTo(Reasons.DELETED));
+    }
+  }
+
+  @Nested
+  class Active {
+    @Test
+    void inSyncWhenRunningWithNothingRequested() {
+      assertThat(obs().phase(Phase.ACTIVE).decide()).isInstanceOf(InSync.class);
+    }
+
+    @Test
+    void suspendsOnABillingHold() {
+      Obs o = obs().phase(Phase.ACTIVE);
+      o.row = new Row(true, true, NOW.plus(Duration.ofDays(7)), REF);
+      SeedboxDecision d = o.decide();
+      assertThat(d).isInstanceOfSatisfying(Suspend.class,
+          s -> assertThat(s.reason()).isEqualTo(Reasons.BILLING_HOLD));
+      assertThat(d.target()).contains(Phase.SUSPENDED);
+    }
+
+    @Test
+    void suspendsOnSpecSuspendRecordingTheReason() {
+      Obs o = obs().phase(Phase.ACTIVE);
+      o.suspend = true;
+      o.suspendReason = "abuse report 4711";
+      assertThat(o.decide()).isEqualTo(new Suspend(Reasons.OPERATOR_HOLD, "abuse report 4711"));
+    }
+
+    @Test
+    void terminatesWhenTerminateAtHasPassed() {
+      Obs o = obs().phase(Phase.ACTIVE);
+      o.row = new Row(true, true, NOW, REF);
+      SeedboxDecision d = o.decide();
+      assertThat(d).isInstanceOfSatisfying(Terminate.class,
+          t -> assertThat(t.reason()).isEqualTo(Reasons.GRACE_PERIOD_EXPIRED));
+      assertThat(d.target()).contains(Phase.TERMINATING);
+    }
+
+    @Test
+    void rotatesCredentialsOncePerValue() {
+      Obs o = obs().phase(Phase.ACTIVE);
+      o.credentials = new Credentials(3, 2);
+      assertThat(o.decide()).isEqualTo(new RotateCredentials(3));
+      o.credentials = new Credentials(3, 3);
+      assertThat(o.decide()).isInstanceOf(InSync.class);
+      o.credentials = new Credentials(2, 3);
+      assertThat(o.decide()).isInstanceOf(InSync.class);
+    }
+
+    @Test
+    void reportsAVanishedServerWithoutRecreatingIt() {
+      Obs o = obs().phase(Phase.ACTIVE);
+      o.server = new Server.Vanished();
+      SeedboxDecision d = o.decide();
+      assertThat(d).isInstanceOfSatisfying(Report.class,
+          r -> assertThat(r.reason()).isEqualTo(Reasons.SERVER_VANISHED));
+      assertThat(d.target()).isEmpty();
+    }
+
+    @Test
+    void reportsAServerPoweredOffBehindOurBack() {
+      Obs o = obs().phase(Phase.ACTIVE);
+      o.server = new Server.Stopped();
+      assertThat(o.decide()).isInstanceOfSatisfying(Report.class,
+          r -> assertThat(r.reason()).isEqualTo(Reasons.SERVER_STOPPED));
+    }
+
+    @Test
+    void permanentProviderErrorOutsideProvisioningIsReportedNotFailed() {
+      Obs o = obs().phase(Phase.ACTIVE);
+      o.server = new Server.Unreachable(new ProviderFailure(false, null, "403 forbidden"));
+      assertThat(o.decide()).isEqualTo(new Report(Reasons.PROVIDER_ERROR, "403 forbidden",
+          SeedboxDecider.WAIT_RECHECK));
+    }
+
+    @Test
+    void deletingAnActiveSeedboxTerminates() {
+      Obs o = obs().phase(Phase.ACTIVE);
+      o.deleting = true;
+      assertThat(o.decide()).isInstanceOfSatisfying(Terminate.class,
+          t -> assertThat(t.reason()).isEqualTo(Reasons.DELETED));
+    }
+  }
+
+  @Nested
+  class Suspended {
+    @Test
+    void staysSuspendedWhileEitherHoldRemains() {
+      Obs o = obs().phase(Phase.SUSPENDED);
+      o.row = new Row(true, true, null, REF);
+      assertThat(o.decide()).isInstanceOf(InSync.class);
+      o.row = new Row(true, false, null, REF);
+      o.suspend = true;
+      assertThat(o.decide()).isInstanceOf(InSync.class);
+    }
+
+    @Test
+    void resumesWhenBothHoldsClear() {
+      SeedboxDecision d = obs().phase(Phase.SUSPENDED).decide();
+      assertThat(d).isInstanceOf(Resume.class);
+      assertThat(d.target()).contains(Phase.ACTIVE);
+    }
+
+    @Test
+    void terminatesWhenTerminateAtHasPassed() {
+      Obs o = obs().phase(Phase.SUSPENDED);
+      o.row = new Row(true, true, NOW.minusSeconds(1), REF);
+      assertThat(o.decide()).isInstanceOf(Terminate.class);
+    }
+
+    @Test
+    void doesNotTerminateBeforeTerminateAt() {
+      Obs o = obs().phase(Phase.SUSPENDED);
+      o.row = new Row(true, true, NOW.plusSeconds(1), REF);
+      assertThat(o.decide()).isInstanceOf(InSync.class);
+    }
+
+    @Test
+    void deletingASuspendedSeedboxTerminates() {
+      Obs o = obs().phase(Phase.SUSPENDED);
+      o.deleting = true;
+      assertThat(o.decide()).isInstanceOf(Terminate.class);
+    }
+  }
+
+  @Nested
+  class Ending {
+    @ParameterizedTest
+    @EnumSource(value = Phase.class, names = {"FAILED", "TERMINATED"})
+    void failedAndTerminatedStayPutWhenNotDeleted(Phase phase) {
+      assertThat(obs().phase(phase).decide()).isInstanceOf(InSync.class);
+    }
+
+    @Test
+    void deletingAFailedSeedboxTerminates() {
+      Obs o = obs().phase(Phase.FAILED);
+      o.deleting = true;
+      assertThat(o.decide()).isInstanceOf(Terminate.class);
+    }
+
+    @Test
+    void terminatingReleasesAServerThatStillExists() {
+      for (Server server : List.of(new Server.Running("a", "b"), new Server.Stopped(), new Server.Creating())) {
+        Obs o = obs().phase(Phase.TERMINATING);
+        o.server = server;
+        assertThat(o.decide()).as(server.toString()).isInstanceOf(ReleaseServer.class);
+        o.deleting = true;
+        assertThat(o.decide()).as(server.toString()).isInstanceOf(ReleaseServer.class);
+      }
+    }
+
+    @Test
+    void terminatingFinishesOnceTheServerIsGone() {
+      for (Server server : List.of(new Server.NotCreated(), new Server.Vanished())) {
+        Obs o = obs().phase(Phase.TERMINATING);
+        o.server = server;
+        SeedboxDecision d = o.decide();
+        assertThat(d).isInstanceOf(FinishTermination.class);
+        assertThat(d.target()).contains(Phase.TERMINATED);
+      }
+    }
+
+    @Test
+    void terminatingRetriesAProviderThatCannotBeReached() {
+      Obs o = obs().phase(Phase.TERMINATING);
+      o.server = new Server.Unreachable(new ProviderFailure(true, Duration.ofSeconds(5), "502"));
+      assertThat(o.decide()).isEqualTo(new RetryLater(Duration.ofSeconds(5), "502"));
+    }
+
+    @Test
+    void terminatedAndDeletedRemovesTheFinalizer() {
+      Obs o = obs().phase(Phase.TERMINATED);
+      o.deleting = true;
+      assertThat(o.decide()).isInstanceOf(RemoveFinalizer.class);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Phase.class)
+  void everyPhaseHasADecisionWhetherOrNotDeleted(Phase phase) {
+    Obs o = obs().phase(phase);
+    assertThat(o.decide()).isNotNull();
+    o.deleting = true;
+    assertThat(o.decide()).isNotNull();
+  }
+}
