@@ -37,8 +37,8 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount> {
 
   private UpdateControl<BillingAccount> reconcileOnce(BillingAccount resource) {
     StatusRecorder.Snapshot<BillingAccount, BillingAccountStatus> snapshot = statusRecorder.snapshot(resource);
-    // BillingAccountSpec has no paused field yet (src/api); until it does, this only clears a stale condition.
-    if (pauseGate.apply(resource, snapshot.status(), false) == PauseGate.Verdict.PAUSED) {
+    boolean paused = Boolean.TRUE.equals(resource.getSpec().getPaused());
+    if (pauseGate.apply(resource, snapshot.status(), paused) == PauseGate.Verdict.PAUSED) {
       return snapshot.result();
     }
     // ---- SEAM (next session): observe -> decide -> act -> record against the domain modules. ----

@@ -37,8 +37,8 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection> {
 
   private UpdateControl<ByosConnection> reconcileOnce(ByosConnection resource) {
     StatusRecorder.Snapshot<ByosConnection, ByosConnectionStatus> snapshot = statusRecorder.snapshot(resource);
-    // ByosConnectionSpec has no paused field yet (src/api); until it does, this only clears a stale condition.
-    if (pauseGate.apply(resource, snapshot.status(), false) == PauseGate.Verdict.PAUSED) {
+    boolean paused = Boolean.TRUE.equals(resource.getSpec().getPaused());
+    if (pauseGate.apply(resource, snapshot.status(), paused) == PauseGate.Verdict.PAUSED) {
       return snapshot.result();
     }
     // ---- SEAM (next session): observe -> decide -> act -> record against the domain modules. ----

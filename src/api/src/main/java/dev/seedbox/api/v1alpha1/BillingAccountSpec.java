@@ -33,6 +33,10 @@ public class BillingAccountSpec {
   @JsonPropertyDescription("Days a suspended seedbox is kept before it is terminated.")
   private Integer gracePeriodDays;
 
+  @Default("false")
+  @JsonPropertyDescription("Stop reconciling this resource; a condition says so.")
+  private Boolean paused = false;
+
   public String getOwner() {
     return owner;
   }
@@ -63,5 +67,13 @@ public class BillingAccountSpec {
 
   public void setGracePeriodDays(Integer gracePeriodDays) {
     this.gracePeriodDays = gracePeriodDays;
+  }
+
+  public Boolean getPaused() {
+    return paused;
+  }
+
+  public void setPaused(Boolean paused) {
+    this.paused = paused;
   }
 }

@@ -46,6 +46,10 @@ public class ByosConnectionSpec {
       + "the new one verifies.")
   private Long rotation = 0L;
 
+  @Default("false")
+  @JsonPropertyDescription("Stop reconciling this resource; a condition says so.")
+  private Boolean paused = false;
+
   public String getHost() {
     return host;
   }
@@ -92,5 +96,13 @@ public class ByosConnectionSpec {
 
   public void setRotation(Long rotation) {
     this.rotation = rotation;
+  }
+
+  public Boolean getPaused() {
+    return paused;
+  }
+
+  public void setPaused(Boolean paused) {
+    this.paused = paused;
   }
 }
