@@ -83,8 +83,8 @@ public final class SshVerifier {
     for (InetAddress address : addresses) {
       Optional<String> refusal = policy.refusal(address);
       if (refusal.isPresent()) {
-        return log(target, new VerificationResult.AddressRefused("host '" + target.host() + "' resolves to "
-            + refusal.get()));
+        return log(target, new VerificationResult.AddressRefused("refusing host '" + target.host()
+            + "': " + refusal.get()));
       }
     }
     KeyPair identity = identity(key.privateKey());

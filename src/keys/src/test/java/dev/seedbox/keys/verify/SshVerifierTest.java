@@ -123,7 +123,7 @@ class SshVerifierTest {
       VerificationResult result = new SshVerifier(AddressPolicy.strict(), HostResolver.SYSTEM, TIMEOUT, TIMEOUT)
           .verify(new SshTarget(untouched.host(), untouched.port(), USER), authorised, null);
 
-      assertThat(result).isEqualTo(new VerificationResult.AddressRefused("host '127.0.0.1' resolves to 127.0.0.1 "
+      assertThat(result).isEqualTo(new VerificationResult.AddressRefused("refusing host '127.0.0.1': 127.0.0.1 "
           + "is a loopback address and not in SEEDBOX_SSH_ALLOWED_ADDRESSES"));
       assertThat(untouched.attempts()).isEmpty();
     }
@@ -137,7 +137,7 @@ class SshVerifierTest {
     VerificationResult result = new SshVerifier(ALLOW_TEST_SERVER, split, TIMEOUT, TIMEOUT)
         .verify(new SshTarget("byos.customer.example", 22, USER), authorised, null);
 
-    assertThat(result).isEqualTo(new VerificationResult.AddressRefused("host 'byos.customer.example' resolves to "
+    assertThat(result).isEqualTo(new VerificationResult.AddressRefused("refusing host 'byos.customer.example': "
         + "169.254.169.254 is the cloud metadata service and not in SEEDBOX_SSH_ALLOWED_ADDRESSES"));
   }
 
