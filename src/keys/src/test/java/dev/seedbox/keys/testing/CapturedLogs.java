@@ -18,10 +18,12 @@ import org.slf4j.LoggerFactory;
 public final class CapturedLogs extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
   private final List<String> lines = new CopyOnWriteArrayList<>();
+  private final List<String> excludedLoggers;
   private final Logger root;
   private final Level previousLevel;
 
-  private CapturedLogs(Level level) {
+  private CapturedLogs(Level level, List<String> excludedLoggers) {
+    this.excludedLoggers = List.copyOf(excludedLoggers);
     root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     previousLevel = root.getLevel();
     setContext(root.getLoggerContext());
@@ -33,11 +35,24 @@ public final class CapturedLogs extends AppenderBase<ILoggingEvent> implements A
 
   /** Captures from now on at {@code level} and below (DEBUG catches the libraries' detail too). */
   public static CapturedLogs attach(Level level) {
-    return new CapturedLogs(level);
+    return new CapturedLogs(level, List.of());
+  }
+
+  /**
+   * Like {@link #attach(Level)}, but ignores loggers under the given prefixes: for stand-ins of the stores themselves
+   * (the fabric8 mock API server logs the objects it stores at DEBUG, as a real API server's audit log might).
+   */
+  public static CapturedLogs attachExcluding(Level level, String... loggerPrefixes) {
+    return new CapturedLogs(level, List.of(loggerPrefixes));
   }
 
   @Override
   protected void append(ILoggingEvent event) {
+    for (String prefix : excludedLoggers) {
+      if (event.getLoggerName().startsWith(prefix)) {
+        return;
+      }
+    }
     StringBuilder line = new StringBuilder()
         .append(event.getLevel()).append(' ').append(event.getLoggerName()).append(" - ")
         .append(event.getFormattedMessage());
