@@ -184,7 +184,7 @@ public final class FakeVault implements AutoCloseable {
       secrets.put(key, secret);
     }
     Map<String, String> data = new LinkedHashMap<>();
-    request.path("data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
+    request.path("data").properties().forEach(e -> data.put(e.getKey(), e.getValue().asText()));
     int version = secret.current + 1;
     Version v = new Version(data, clock.instant());
     secret.versions.put(version, v);
