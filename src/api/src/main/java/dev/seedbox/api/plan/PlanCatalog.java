@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,8 +67,7 @@ public final class PlanCatalog {
       throw new InvalidPlanCatalogException(source, List.of("'plans' must be a map of plan id to plan, with at least one plan"));
     }
     Map<String, Plan> plans = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = plansNode.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : plansNode.properties()) {
       readPlan(entry.getKey(), entry.getValue(), problems).ifPresent(plan -> plans.put(plan.id(), plan));
     }
     if (!problems.isEmpty()) {
@@ -105,8 +103,7 @@ public final class PlanCatalog {
     if (providers == null || !providers.isObject() || providers.isEmpty()) {
       problems.add(where + ": providers must name at least one provider with its size and regions");
     } else {
-      for (Iterator<Map.Entry<String, JsonNode>> it = providers.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> offer = it.next();
+      for (Map.Entry<String, JsonNode> offer : providers.properties()) {
         readOffer(where, offer.getKey(), offer.getValue(), problems)
             .ifPresent(o -> offers.put(providerKind(offer.getKey()).orElseThrow(), o));
       }
