@@ -54,8 +54,9 @@ public final class Ledger {
       Instant now = clock.instant();
       Optional<Boolean> inserted = h.createQuery("""
               INSERT INTO seedbox_billing_accounts AS a (uid, namespace, name, owner, currency,
-                  low_balance_threshold_cents, grace_period_days, created_at, updated_at)
-              VALUES (:uid, :namespace, :name, :owner, :currency, :threshold, :grace, :now, :now)
+                  low_balance_threshold_cents, grace_period_days, state, below_threshold, created_at, updated_at)
+              VALUES (:uid, :namespace, :name, :owner, :currency, :threshold, :grace,
+                  CASE WHEN :threshold > 0 THEN 'LowBalance' ELSE 'Active' END, :threshold > 0, :now, :now)
               ON CONFLICT (uid) DO UPDATE
                  SET namespace = EXCLUDED.namespace, name = EXCLUDED.name, owner = EXCLUDED.owner,
                      currency = EXCLUDED.currency, low_balance_threshold_cents = EXCLUDED.low_balance_threshold_cents,
@@ -74,6 +75,7 @@ public final class Ledger {
           .bind("now", Settlement.utc(now))
           .mapTo(Boolean.class)
           .findOne();
+      // a new account with a threshold starts below it: LowBalance, but no warning, since it never crossed it
       if (inserted.isPresent()) {
         audit.append(h, actor, inserted.get() ? "account.opened" : "account.updated",
             Settlement.accountResource(spec.uid()), Map.of("namespace", spec.namespace(), "name", spec.name(),
