@@ -283,9 +283,13 @@ class LedgerModelTest {
   }
 
   private void checkSeedboxes(LedgerTestSupport t, String after) {
+    Map<String, SeedboxRecord> rows = new HashMap<>();
+    t.module.jdbi().withHandle(h -> h.createQuery("SELECT * FROM seedbox_resources")
+        .map((rs, ctx) -> SeedboxRecords.read(rs)).list()).forEach(r -> rows.put(r.seedboxUid(), r));
     for (Box b : boxes.values()) {
-      SeedboxRecord r = t.seedboxes().seedbox(b.uid).orElseThrow();
+      SeedboxRecord r = rows.get(b.uid);
       String context = "seedbox " + b.uid + " after " + after;
+      assertThat(r).as(context).isNotNull();
       assertThat(r.chargeCount()).as("charges, " + context).isEqualTo(b.charges);
       assertThat(r.paidThrough()).as("paid-through, " + context).isEqualTo(b.paidThrough);
       assertThat(r.billingHold()).as("hold, " + context).isEqualTo(b.held);
