@@ -1,0 +1,381 @@
+package dev.seedbox.ledger;
+
+import dev.seedbox.ledger.Settlement.AccountRow;
+import dev.seedbox.ledger.audit.AuditLog;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/**
+ * Accounts and money. Every write locks the account row first ({@code FOR NO KEY UPDATE}), so writers to one
+ * account serialise and the balance_after chain stays exact; the database's entries trigger moves the cached
+ * balance, and its checks refuse a negative balance. Every credit settles the account in the same transaction.
+ *
+ * <p>Each call comes in two forms: standalone (its own transaction, retried on deadlock) and with a caller's
+ * {@link Handle} (joins the caller's transaction, so e.g. a webhook's dedupe row commits with its credit).
+ *
+ * <p>Idempotency keys: {@code topup:<payment key>}, {@code charge:<seedbox uid>:<n>},
+ * {@code refund:charge:<seedbox uid>:<n>}, {@code adjust:<caller's key>}. The same key with the same payload returns
+ * the original entry ({@link Posting#replayed()}); with a different payload it throws
+ * {@link IdempotencyConflictException}.
+ */
+public final class Ledger {
+
+  private final Jdbi jdbi;
+  private final Clock clock;
+  private final AuditLog audit;
+  private final BillingPolicy policy;
+
+  public Ledger(Jdbi jdbi, Clock clock, AuditLog audit, BillingPolicy policy) {
+    this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.audit = Objects.requireNonNull(audit, "audit");
+    this.policy = Objects.requireNonNull(policy, "policy");
+  }
+
+  // ---- accounts
+
+  /** Opens the account or copies a changed spec onto it; idempotent on the BillingAccount UID. */
+  public AccountSnapshot openAccount(AccountSpec spec, String actor) {
+    return Transactions.run(jdbi, h -> openAccount(h, spec, actor));
+  }
+
+  public AccountSnapshot openAccount(Handle handle, AccountSpec spec, String actor) {
+    return Transactions.join(handle, h -> {
+      Instant now = clock.instant();
+      Optional<Boolean> inserted = h.createQuery("""
+              INSERT INTO seedbox_billing_accounts AS a (uid, namespace, name, owner, currency,
+                  low_balance_threshold_cents, grace_period_days, state, below_threshold, created_at, updated_at)
+              VALUES (:uid, :namespace, :name, :owner, :currency, :threshold, :grace,
+                  CASE WHEN :threshold > 0 THEN 'LowBalance' ELSE 'Active' END, :threshold > 0, :now, :now)
+              ON CONFLICT (uid) DO UPDATE
+                 SET namespace = EXCLUDED.namespace, name = EXCLUDED.name, owner = EXCLUDED.owner,
+                     currency = EXCLUDED.currency, low_balance_threshold_cents = EXCLUDED.low_balance_threshold_cents,
+                     grace_period_days = EXCLUDED.grace_period_days, version = a.version + 1, updated_at = :now
+               WHERE (a.namespace, a.name, a.owner, a.currency, a.low_balance_threshold_cents, a.grace_period_days)
+                     IS DISTINCT FROM (EXCLUDED.namespace, EXCLUDED.name, EXCLUDED.owner, EXCLUDED.currency,
+                                       EXCLUDED.low_balance_threshold_cents, EXCLUDED.grace_period_days)
+              RETURNING (xmax = 0) AS inserted""")
+          .bind("uid", spec.uid())
+          .bind("namespace", spec.namespace())
+          .bind("name", spec.name())
+          .bind("owner", spec.owner())
+          .bind("currency", spec.currency())
+          .bind("threshold", spec.lowBalanceThresholdCents())
+          .bind("grace", spec.gracePeriodDays())
+          .bind("now", Settlement.utc(now))
+          .mapTo(Boolean.class)
+          .findOne();
+      // a new account with a threshold starts below it: LowBalance, but no warning, since it never crossed it
+      if (inserted.isPresent()) {
+        audit.append(h, actor, inserted.get() ? "account.opened" : "account.updated",
+            Settlement.accountResource(spec.uid()), Map.of("namespace", spec.namespace(), "name", spec.name(),
+                "lowBalanceThresholdCents", spec.lowBalanceThresholdCents(),
+                "gracePeriodDays", spec.gracePeriodDays()));
+        // a new threshold can change the standing
+        policy.settle(h, spec.uid(), actor, true);
+      }
+      return account(h, spec.uid()).orElseThrow();
+    });
+  }
+
+  public Optional<AccountSnapshot> account(String uid) {
+    return jdbi.withHandle(h -> account(h, uid));
+  }
+
+  public Optional<AccountSnapshot> account(Handle h, String uid) {
+    return h.createQuery("""
+            SELECT a.*, coalesce((SELECT sum(r.price_cents) FROM seedbox_resources r
+                                   WHERE r.account_uid = a.uid AND r.phase NOT IN ('Terminated', 'Failed')), 0) AS burn
+              FROM seedbox_billing_accounts a WHERE a.uid = :uid""")
+        .bind("uid", uid)
+        .map((rs, ctx) -> snapshot(rs))
+        .findOne();
+  }
+
+  public long balance(String accountUid) {
+    return account(accountUid).orElseThrow(() -> new UnknownRecordException("billing account", accountUid))
+        .balanceCents();
+  }
+
+  /** The newest entries first. */
+  public List<LedgerEntry> history(String accountUid, int limit) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT * FROM seedbox_ledger_entries WHERE account_uid = :uid ORDER BY id DESC LIMIT :limit")
+        .bind("uid", accountUid)
+        .bind("limit", limit)
+        .map((rs, ctx) -> entry(rs))
+        .list());
+  }
+
+  public Optional<LedgerEntry> entry(String idempotencyKey) {
+    return jdbi.withHandle(h -> findByKey(h, idempotencyKey));
+  }
+
+  // ---- money
+
+  /**
+   * Credits a confirmed top-up once per payment key (the gateway payment id) and settles the account in the same
+   * transaction: due charges are posted, holds it can pay for are released.
+   */
+  public Posting creditTopUp(String accountUid, String paymentKey, long amountCents, String actor) {
+    return Transactions.run(jdbi, h -> creditTopUp(h, accountUid, paymentKey, amountCents, actor));
+  }
+
+  public Posting creditTopUp(Handle handle, String accountUid, String paymentKey, long amountCents, String actor) {
+    if (amountCents <= 0) {
+      throw new IllegalArgumentException("a top-up must be positive, got " + amountCents + " cents");
+    }
+    Objects.requireNonNull(paymentKey, "paymentKey");
+    return Transactions.join(handle, h -> {
+      Instant now = clock.instant();
+      Posting posting = post(h, new Draft(accountUid, EntryKind.TopUp, amountCents, "topup:" + paymentKey, null, null,
+          paymentKey, null, null, actor), now);
+      if (!posting.replayed()) {
+        h.createUpdate("""
+                UPDATE seedbox_billing_accounts SET last_top_up_at = :now, last_top_up_cents = :amount,
+                       version = version + 1, updated_at = :now WHERE uid = :uid""")
+            .bind("now", Settlement.utc(now)).bind("amount", amountCents).bind("uid", accountUid).execute();
+        audit.append(h, actor, "ledger.top-up", Settlement.accountResource(accountUid), Map.of(
+            "paymentKey", paymentKey, "amountCents", amountCents,
+            "balanceCents", posting.entry().balanceAfterCents()));
+        policy.settle(h, accountUid, actor, true);
+      }
+      return posting;
+    });
+  }
+
+  /**
+   * Records the seedbox row and posts its first period (charge 0) in one transaction. A rerun returns the original
+   * charge and charges nothing. Refuses with {@link InsufficientCreditException} when the balance does not cover the
+   * price or the account is suspended for non-payment; nothing is written then.
+   */
+  public Posting startProvisioning(SeedboxOrder order, String actor) {
+    return Transactions.run(jdbi, h -> startProvisioning(h, order, actor));
+  }
+
+  public Posting startProvisioning(Handle handle, SeedboxOrder order, String actor) {
+    return Transactions.join(handle, h -> {
+      Instant now = clock.instant();
+      AccountRow account = lock(h, order.accountUid());
+      Optional<SeedboxRecord> existing = SeedboxRecords.find(h, order.seedboxUid());
+      String key = chargeKey(order.seedboxUid(), 0);
+      if (existing.isPresent()) {
+        SeedboxRecord row = existing.get();
+        if (!row.accountUid().equals(order.accountUid())) {
+          throw new IdempotencyConflictException(key, "account " + order.accountUid(),
+              "seedbox " + row.seedboxUid() + " of account " + row.accountUid());
+        }
+        LedgerEntry charge = findByKey(h, key).orElseThrow(() -> new IllegalStateException(
+            "seedbox " + order.seedboxUid() + " has a row but no charge 0"));
+        return new Posting(charge, true);
+      }
+      if (account.state() == AccountStanding.SUSPENDED) {
+        throw new InsufficientCreditException(account.uid(), "account " + account.uid()
+            + " cannot start seedbox " + order.seedboxUid() + ": expected an account in good standing, found it "
+            + "Suspended for non-payment with balance " + account.balanceCents() + " cents");
+      }
+      if (account.balanceCents() < order.priceCents()) {
+        throw new InsufficientCreditException(account.uid(), order.priceCents(), account.balanceCents(),
+            "the first period of seedbox " + order.seedboxUid());
+      }
+      h.createUpdate("""
+              INSERT INTO seedbox_resources (seedbox_uid, account_uid, namespace, name, plan, price_cents, phase,
+                                             created_at, updated_at)
+              VALUES (:uid, :account, :namespace, :name, :plan, :price, :phase, :now, :now)""")
+          .bind("uid", order.seedboxUid()).bind("account", order.accountUid()).bind("namespace", order.namespace())
+          .bind("name", order.name()).bind("plan", order.plan()).bind("price", order.priceCents())
+          .bind("phase", order.phase().wireName()).bind("now", Settlement.utc(now))
+          .execute();
+      Posting posting = post(h, new Draft(order.accountUid(), EntryKind.Charge, -order.priceCents(), key,
+          order.seedboxUid(), 0, null, null, null, actor), now);
+      h.createUpdate("""
+              UPDATE seedbox_resources SET paid_through = :paidThrough, charge_count = 1, updated_at = :now
+               WHERE seedbox_uid = :uid""")
+          .bind("paidThrough", Settlement.utc(now.plus(Settlement.PERIOD))).bind("now", Settlement.utc(now))
+          .bind("uid", order.seedboxUid()).execute();
+      audit.append(h, actor, "seedbox.provisioning-charged", Settlement.seedboxResource(order.seedboxUid()), Map.of(
+          "account", order.accountUid(), "namespace", order.namespace(), "name", order.name(), "plan", order.plan(),
+          "priceCents", order.priceCents(), "paidThrough", now.plus(Settlement.PERIOD).toString()));
+      policy.settle(h, order.accountUid(), actor, true);
+      return posting;
+    });
+  }
+
+  /**
+   * Refunds charge {@code period} of a seedbox by a compensating entry (key {@code refund:charge:<uid>:<n>}), e.g.
+   * charge 0 when provisioning fails. Idempotent; settles the account.
+   */
+  public Posting refundCharge(String seedboxUid, int period, String reason, String actor) {
+    return Transactions.run(jdbi, h -> refundCharge(h, seedboxUid, period, reason, actor));
+  }
+
+  public Posting refundCharge(Handle handle, String seedboxUid, int period, String reason, String actor) {
+    requireReason(reason);
+    return Transactions.join(handle, h -> {
+      Instant now = clock.instant();
+      SeedboxRecord row = SeedboxRecords.find(h, seedboxUid)
+          .orElseThrow(() -> new UnknownRecordException("seedbox", seedboxUid));
+      lock(h, row.accountUid());
+      LedgerEntry charge = findByKey(h, chargeKey(seedboxUid, period))
+          .orElseThrow(() -> new UnknownRecordException("charge", chargeKey(seedboxUid, period)));
+      Posting posting = post(h, new Draft(charge.accountUid(), EntryKind.Refund, -charge.amountCents(),
+          "refund:" + charge.idempotencyKey(), seedboxUid, period, null, charge.id(), reason, actor), now);
+      if (!posting.replayed()) {
+        audit.append(h, actor, "ledger.refund", Settlement.seedboxResource(seedboxUid), Map.of(
+            "account", charge.accountUid(), "period", period, "amountCents", -charge.amountCents(),
+            "reason", reason));
+        policy.settle(h, charge.accountUid(), actor, true);
+      }
+      return posting;
+    });
+  }
+
+  /**
+   * A manual adjustment (billing dispute, goodwill credit, forfeit), signed, with a reason and the actor, audited.
+   * A debit the balance cannot cover is refused.
+   */
+  public Posting adjust(String accountUid, String adjustmentKey, long amountCents, String reason, String actor) {
+    return Transactions.run(jdbi, h -> adjust(h, accountUid, adjustmentKey, amountCents, reason, actor));
+  }
+
+  public Posting adjust(Handle handle, String accountUid, String adjustmentKey, long amountCents, String reason,
+      String actor) {
+    requireReason(reason);
+    if (amountCents == 0) {
+      throw new IllegalArgumentException("an adjustment must move money, got 0 cents");
+    }
+    Objects.requireNonNull(adjustmentKey, "adjustmentKey");
+    return Transactions.join(handle, h -> {
+      Instant now = clock.instant();
+      Posting posting = post(h, new Draft(accountUid, EntryKind.Adjustment, amountCents, "adjust:" + adjustmentKey,
+          null, null, null, null, reason, actor), now);
+      if (!posting.replayed()) {
+        audit.append(h, actor, "ledger.adjustment", Settlement.accountResource(accountUid), Map.of(
+            "key", adjustmentKey, "amountCents", amountCents, "reason", reason,
+            "balanceCents", posting.entry().balanceAfterCents()));
+        policy.settle(h, accountUid, actor, true);
+      }
+      return posting;
+    });
+  }
+
+  // ---- internals
+
+  record Draft(String accountUid, EntryKind kind, long amountCents, String key, String seedboxUid, Integer period,
+      String paymentKey, Long refundsEntryId, String reason, String actor) {
+
+    Map<String, Object> payload() {
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("account", accountUid);
+      p.put("kind", kind);
+      p.put("amountCents", amountCents);
+      p.put("seedbox", seedboxUid);
+      p.put("period", period);
+      p.put("paymentKey", paymentKey);
+      p.put("refunds", refundsEntryId);
+      return p;
+    }
+
+    static Map<String, Object> payloadOf(LedgerEntry e) {
+      return new Draft(e.accountUid(), e.kind(), e.amountCents(), e.idempotencyKey(), e.seedboxUid(), e.period(),
+          e.paymentKey(), e.refundsEntryId(), e.reason(), e.actor()).payload();
+    }
+  }
+
+  private Posting post(Handle h, Draft d, Instant now) {
+    if (d.actor() == null || d.actor().isBlank()) {
+      throw new IllegalArgumentException("actor must not be blank");
+    }
+    AccountRow account = lock(h, d.accountUid());
+    Optional<LedgerEntry> existing = findByKey(h, d.key());
+    if (existing.isPresent()) {
+      Map<String, Object> found = Draft.payloadOf(existing.get());
+      if (!found.equals(d.payload())) {
+        throw new IdempotencyConflictException(d.key(), d.payload().toString(), found.toString());
+      }
+      return new Posting(existing.get(), true);
+    }
+    long after = account.balanceCents() + d.amountCents();
+    if (after < 0) {
+      throw new InsufficientCreditException(account.uid(), -d.amountCents(), account.balanceCents(),
+          d.kind() + " " + d.key());
+    }
+    try {
+      LedgerEntry entry = h.createQuery("""
+              INSERT INTO seedbox_ledger_entries (account_uid, kind, amount_cents, balance_after_cents, idempotency_key,
+                  seedbox_uid, period, payment_key, refunds_entry_id, reason, actor, occurred_at)
+              VALUES (:account, :kind, :amount, :after, :key, :seedbox, :period, :paymentKey, :refunds, :reason,
+                  :actor, :now)
+              RETURNING *""")
+          .bind("account", d.accountUid()).bind("kind", d.kind().name()).bind("amount", d.amountCents())
+          .bind("after", after).bind("key", d.key()).bind("seedbox", d.seedboxUid()).bind("period", d.period())
+          .bind("paymentKey", d.paymentKey()).bind("refunds", d.refundsEntryId()).bind("reason", d.reason())
+          .bind("actor", d.actor()).bind("now", Settlement.utc(now))
+          .map((rs, ctx) -> entry(rs))
+          .one();
+      return new Posting(entry, false);
+    } catch (UnableToExecuteStatementException e) {
+      if ("23505".equals(Transactions.sqlState(e))) {
+        // the key or the payment is taken by another account's entry, committed after our lookup
+        throw new IdempotencyConflictException(d.key(), d.payload().toString(), "an entry of another account");
+      }
+      throw e;
+    }
+  }
+
+  static AccountRow lock(Handle h, String accountUid) {
+    AccountRow row = Settlement.lock(h, List.of(accountUid)).get(accountUid);
+    if (row == null) {
+      throw new UnknownRecordException("billing account", accountUid);
+    }
+    return row;
+  }
+
+  static Optional<LedgerEntry> findByKey(Handle h, String key) {
+    return h.createQuery("SELECT * FROM seedbox_ledger_entries WHERE idempotency_key = :key")
+        .bind("key", key)
+        .map((rs, ctx) -> entry(rs))
+        .findOne();
+  }
+
+  static String chargeKey(String seedboxUid, int period) {
+    return "charge:" + seedboxUid + ":" + period;
+  }
+
+  private static void requireReason(String reason) {
+    if (reason == null || reason.isBlank()) {
+      throw new IllegalArgumentException("a reason is required");
+    }
+  }
+
+  static LedgerEntry entry(ResultSet rs) throws SQLException {
+    Integer period = (Integer) rs.getObject("period");
+    Long refunds = (Long) rs.getObject("refunds_entry_id");
+    return new LedgerEntry(rs.getLong("id"), rs.getString("account_uid"), EntryKind.valueOf(rs.getString("kind")),
+        rs.getLong("amount_cents"), rs.getLong("balance_after_cents"), rs.getString("idempotency_key"),
+        rs.getString("seedbox_uid"), period, rs.getString("payment_key"), refunds, rs.getString("reason"),
+        rs.getString("actor"), Settlement.instant(rs, "occurred_at"));
+  }
+
+  private static AccountSnapshot snapshot(ResultSet rs) throws SQLException {
+    long balance = rs.getLong("balance_cents");
+    long burn = rs.getLong("burn");
+    Long runway = burn > 0 ? Math.multiplyExact(balance, Settlement.PERIOD.toDays()) / burn : null;
+    Long lastTopUpCents = (Long) rs.getObject("last_top_up_cents");
+    return new AccountSnapshot(rs.getString("uid"), rs.getString("namespace"), rs.getString("name"),
+        rs.getString("owner"), rs.getString("currency").trim(), balance,
+        AccountStanding.fromWireName(rs.getString("state")), rs.getLong("low_balance_threshold_cents"),
+        rs.getInt("grace_period_days"), burn, runway, Settlement.instant(rs, "last_top_up_at"), lastTopUpCents,
+        rs.getLong("version"));
+  }
+}

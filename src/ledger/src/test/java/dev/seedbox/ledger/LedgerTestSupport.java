@@ -1,0 +1,66 @@
+package dev.seedbox.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.seedbox.api.lifecycle.Phase;
+import dev.seedbox.ledger.testing.MutableClock;
+import dev.seedbox.ledger.testing.PostgresDatabase;
+import java.util.UUID;
+
+/** Wires the ledger over a class's database with a hand-moved clock. */
+final class LedgerTestSupport {
+
+  final PostgresDatabase db;
+  final MutableClock clock;
+  final LedgerModule module;
+
+  LedgerTestSupport(PostgresDatabase db, String start) {
+    this.db = db;
+    this.clock = MutableClock.at(start);
+    this.module = LedgerModule.create(db.runtime(), clock);
+  }
+
+  Ledger ledger() {
+    return module.ledger();
+  }
+
+  BillingPolicy billing() {
+    return module.billing();
+  }
+
+  SeedboxRecords seedboxes() {
+    return module.seedboxes();
+  }
+
+  String openAccount(long thresholdCents, int graceDays) {
+    String uid = UUID.randomUUID().toString();
+    ledger().openAccount(new AccountSpec(uid, "customers", "acct-" + uid.substring(0, 8), "owner@example.com", "USD",
+        thresholdCents, graceDays), "test");
+    return uid;
+  }
+
+  String startSeedbox(String accountUid, long priceCents) {
+    String uid = UUID.randomUUID().toString();
+    ledger().startProvisioning(new SeedboxOrder(uid, accountUid, "customers", "sb-" + uid.substring(0, 8), "small",
+        priceCents, Phase.PROVISIONING), "operator");
+    return uid;
+  }
+
+  /** The invariant every test leans on: the cached balance is the sum of the entries, and never negative. */
+  void assertBalanceIsSumOfEntries(String accountUid) {
+    Long[] row = module.jdbi().withHandle(h -> h.createQuery("""
+            SELECT a.balance_cents, coalesce((SELECT sum(amount_cents) FROM seedbox_ledger_entries e
+                                               WHERE e.account_uid = a.uid), 0) AS total
+              FROM seedbox_billing_accounts a WHERE a.uid = :uid""")
+        .bind("uid", accountUid)
+        .map((rs, ctx) -> new Long[] {rs.getLong(1), rs.getLong(2)})
+        .one());
+    assertThat(row[0]).as("cached balance of %s", accountUid).isEqualTo(row[1]).isGreaterThanOrEqualTo(0L);
+  }
+
+  long auditCount(String action, String resource) {
+    return module.jdbi().withHandle(h -> h.createQuery(
+            "SELECT count(*) FROM seedbox_audit_events WHERE action = :action AND resource = :resource")
+        .bind("action", action).bind("resource", resource).mapTo(Long.class).one());
+  }
+}

