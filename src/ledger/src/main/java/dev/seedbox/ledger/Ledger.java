@@ -102,6 +102,25 @@ public final class Ledger {
         .findOne();
   }
 
+  /**
+   * The account a BillingAccount namespace/name currently names: the newest opened, since a deleted and recreated
+   * BillingAccount gets a new UID while its old row stays for the record.
+   */
+  public Optional<AccountSnapshot> accountByName(String namespace, String name) {
+    return jdbi.withHandle(h -> accountByName(h, namespace, name));
+  }
+
+  public Optional<AccountSnapshot> accountByName(Handle h, String namespace, String name) {
+    return h.createQuery("""
+            SELECT uid FROM seedbox_billing_accounts WHERE namespace = :namespace AND name = :name
+             ORDER BY created_at DESC, uid LIMIT 1""")
+        .bind("namespace", namespace)
+        .bind("name", name)
+        .mapTo(String.class)
+        .findOne()
+        .flatMap(uid -> account(h, uid));
+  }
+
   public long balance(String accountUid) {
     return account(accountUid).orElseThrow(() -> new UnknownRecordException("billing account", accountUid))
         .balanceCents();

@@ -57,6 +57,24 @@ public final class Payments {
   }
 
   /**
+   * Stores our payment row under a caller-chosen id (e.g. one derived from a request's idempotency key), or returns
+   * the row already stored under that id, whatever it holds: the caller compares the payload.
+   */
+  public Payment createIfAbsent(Handle h, UUID id, String accountUid, long amountCents, String blockchain) {
+    if (amountCents <= 0) {
+      throw new IllegalArgumentException("a payment must be positive, got " + amountCents + " cents");
+    }
+    Optional<Payment> inserted = h.createQuery("""
+            INSERT INTO seedbox_payments (id, account_uid, amount_cents, blockchain, created_at, updated_at)
+            VALUES (:id, :account, :amount, :blockchain, :now, :now) ON CONFLICT (id) DO NOTHING RETURNING *""")
+        .bind("id", id).bind("account", accountUid).bind("amount", amountCents)
+        .bind("blockchain", blockchain).bind("now", now())
+        .map((rs, ctx) -> read(rs)).findOne();
+    return inserted.or(() -> byId(h, id)).orElseThrow(() -> new IllegalStateException(
+        "payment " + id + " conflicted on insert but cannot be read"));
+  }
+
+  /**
    * Records the gateway's payment id once. Returns false when the row already carries this id; throws when it
    * carries another one (a second gateway payment for one row would credit twice).
    */
@@ -90,8 +108,12 @@ public final class Payments {
   }
 
   public Optional<Payment> byId(UUID paymentId) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM seedbox_payments WHERE id = :id")
-        .bind("id", paymentId).map((rs, ctx) -> read(rs)).findOne());
+    return jdbi.withHandle(h -> byId(h, paymentId));
+  }
+
+  public Optional<Payment> byId(Handle h, UUID paymentId) {
+    return h.createQuery("SELECT * FROM seedbox_payments WHERE id = :id")
+        .bind("id", paymentId).map((rs, ctx) -> read(rs)).findOne();
   }
 
   public Optional<Payment> byGatewayPaymentId(Handle h, String gatewayPaymentId) {
