@@ -1,47 +1,63 @@
 package dev.seedbox.billing;
 
+import dev.seedbox.billing.cycle.BillingWorker;
+import dev.seedbox.billing.cycle.PendingPaymentPoll;
 import dev.seedbox.billing.gateway.CoinPayPortalClient;
 import dev.seedbox.billing.topup.GatewayTopUps;
 import dev.seedbox.billing.webhook.WebhookVerifier;
 import dev.seedbox.runtime.HealthEndpoints;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** The hand wiring of one running billing-controller: configuration plus a ledger backend in, a server out. */
+/**
+ * The hand wiring of one running billing-controller: configuration, a metrics registry and a ledger backend in; the
+ * HTTP server and the billing worker out.
+ */
 public final class BillingApplication implements AutoCloseable {
 
   private final Vertx vertx;
   private final BillingServer server;
+  private final BillingWorker worker;
   private final LedgerBackend ledger;
   private final PrometheusMeterRegistry metrics;
   private final int port;
 
-  private BillingApplication(Vertx vertx, BillingServer server, LedgerBackend ledger, PrometheusMeterRegistry metrics) {
+  private BillingApplication(Vertx vertx, BillingServer server, BillingWorker worker, LedgerBackend ledger,
+      PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
     this.server = server;
+    this.worker = worker;
     this.ledger = ledger;
     this.metrics = metrics;
     this.port = server.start();
   }
 
-  public static BillingApplication start(BillingConfig config, LedgerBackend ledger, Clock clock) {
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /**
+   * @param metrics the registry {@code ledger} was opened with, served on {@code /metrics}
+   */
+  public static BillingApplication start(BillingConfig config, PrometheusMeterRegistry metrics, LedgerBackend ledger,
+      Clock clock) {
     HealthEndpoints health = new HealthEndpoints(metrics).readyWhen("database", ledger::ready);
     WebhookVerifier verifier = new WebhookVerifier(config.webhookSecret(),
         config.webhookSecretPrevious().isEmpty() ? null : config.webhookSecretPrevious(), clock);
     CoinPayPortalClient gateway = new CoinPayPortalClient(config.gatewayUrl(), config.gatewayApiKey(),
         config.businessId(), config.gatewayTimeout());
+    BillingWorker worker = new BillingWorker(ledger.module().billing(), ledger.module().sealer(),
+        new PendingPaymentPoll(ledger.module().payments(), gateway, ledger.paymentEvents(), clock,
+            config.paymentPollAfter(), config.businessId()),
+        metrics);
     Vertx vertx = Vertx.vertx();
     BillingServer server = new BillingServer(vertx,
         new BillingServer.Settings(config.httpPort(), config.apiToken(), config.webhookMaxBytes(), config.businessId()),
         verifier, ledger.paymentEvents(), new GatewayTopUps(ledger.payments(), gateway), ledger.accounts(), metrics,
         health);
     try {
-      return new BillingApplication(vertx, server, ledger, metrics);
+      BillingApplication app = new BillingApplication(vertx, server, worker, ledger, metrics);
+      worker.start(config.billingInterval());
+      return app;
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
@@ -56,17 +72,28 @@ public final class BillingApplication implements AutoCloseable {
     return server;
   }
 
+  public BillingWorker worker() {
+    return worker;
+  }
+
+  public LedgerBackend ledger() {
+    return ledger;
+  }
+
   public PrometheusMeterRegistry metrics() {
     return metrics;
   }
 
-  /** Finishes requests in flight (up to {@code grace}), then releases everything. */
+  /** Finishes requests in flight (up to {@code grace}) and the worker's run in progress, then releases everything. */
   public void stop(Duration grace) {
     server.stop(grace);
+    worker.close();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
+    } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      // closing is best effort once the socket is closed
     } finally {
       ledger.close();
     }

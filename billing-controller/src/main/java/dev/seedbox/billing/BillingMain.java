@@ -1,9 +1,14 @@
 package dev.seedbox.billing;
 
+import com.zaxxer.hikari.HikariDataSource;
+import dev.seedbox.ledger.schema.SchemaMigration;
 import dev.seedbox.runtime.Command;
 import dev.seedbox.runtime.DatabaseSettings;
 import dev.seedbox.runtime.Environment;
 import dev.seedbox.runtime.InvalidConfigurationException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -34,7 +39,10 @@ public final class BillingMain {
       migrate(config.database());
       return;
     }
-    BillingApplication app = BillingApplication.start(config, openLedger(config.database()), Clock.systemUTC());
+    Clock clock = Clock.systemUTC();
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    BillingApplication app = BillingApplication.start(config, metrics, openLedger(config.database(), clock, metrics),
+        clock);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping: finishing requests in flight (up to {})", BillingConfig.SHUTDOWN_GRACE);
@@ -44,24 +52,17 @@ public final class BillingMain {
     stopped.await();
   }
 
-  /**
-   * SEAM(ledger): Flyway as the schema owner ({@code database.ownerDataSource("migrate")}) with the ledger module's
-   * migrations, granting the runtime role. Lands with src/ledger; until then the command says so and fails.
-   */
+  /** Applies the ledger's migrations as the schema owner and (re)grants the runtime role, then returns. */
   static void migrate(DatabaseSettings database) {
-    throw new UnsupportedOperationException(
-        "migrate is not available yet: the ledger module's Flyway migrations are not wired into the billing-controller");
+    try (HikariDataSource owner = database.ownerDataSource("migrate")) {
+      int applied = SchemaMigration.migrate(owner, database.runtimeRole());
+      LOG.info("migrate: {} migrations applied; runtime role {} granted", applied, database.runtimeRole());
+    }
   }
 
-  /**
-   * SEAM(ledger): the ledger-backed {@link LedgerBackend} on {@code database.runtimeDataSource("billing")}: payment
-   * events (dedupe, match, credit, settle), the payment store, account queries; the billing cycle worker (advisory
-   * lock) and the payment poll start beside it. Until src/ledger lands, {@code run} cannot serve money and refuses to
-   * start rather than pretend.
-   */
-  static LedgerBackend openLedger(DatabaseSettings database) {
-    throw new UnsupportedOperationException(
-        "run is not available yet: the ledger-backed payment store, webhook processing and account queries "
-            + "are not wired into the billing-controller");
+  /** The ledger over a runtime-role pool; the pool closes with it. */
+  static LedgerBackend openLedger(DatabaseSettings database, Clock clock, MeterRegistry metrics) {
+    HikariDataSource runtime = database.runtimeDataSource("billing");
+    return LedgerBackend.open(runtime, runtime, clock, metrics);
   }
 }

@@ -377,6 +377,8 @@ public final class BillingServer {
         .put("balanceCents", view.balanceCents())
         .put("state", view.state())
         .put("lowBalanceThresholdCents", view.lowBalanceThresholdCents())
+        .put("monthlyBurnCents", view.monthlyBurnCents())
+        .put("runwayDays", view.runwayDays())
         .put("recentEntries", entries);
   }
 

@@ -1,25 +1,78 @@
 package dev.seedbox.billing;
 
 import dev.seedbox.billing.account.AccountQueries;
+import dev.seedbox.billing.ledger.LedgerAccountQueries;
+import dev.seedbox.billing.ledger.LedgerPaymentEvents;
+import dev.seedbox.billing.ledger.LedgerPaymentStore;
 import dev.seedbox.billing.topup.PaymentStore;
-import dev.seedbox.billing.webhook.PaymentEvents;
+import dev.seedbox.ledger.LedgerModule;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/**
- * Everything the billing-controller needs from PostgreSQL, in one place for the wiring. SEAM(ledger): the next
- * session implements it on {@code src/ledger} (a runtime-role pool from {@code DatabaseSettings}), adds the billing
- * cycle worker and the payment poll next to it, and replaces {@link BillingMain#openLedger}.
- */
-public interface LedgerBackend extends AutoCloseable {
+/** Everything the billing-controller needs from PostgreSQL, over one runtime-role pool, in one place for the wiring. */
+public final class LedgerBackend implements AutoCloseable {
 
-  PaymentEvents paymentEvents();
+  private static final Logger LOG = LoggerFactory.getLogger(LedgerBackend.class);
 
-  PaymentStore payments();
+  private final LedgerModule module;
+  private final LedgerPaymentEvents events;
+  private final LedgerPaymentStore payments;
+  private final LedgerAccountQueries accounts;
+  private final AutoCloseable pool;
 
-  AccountQueries accounts();
+  private LedgerBackend(LedgerModule module, MeterRegistry metrics, AutoCloseable pool) {
+    this.module = module;
+    this.events = new LedgerPaymentEvents(module.jdbi(), module.ledger(), module.payments(), module.audit(), metrics);
+    this.payments = new LedgerPaymentStore(module.jdbi(), module.ledger(), module.payments(), events);
+    this.accounts = new LedgerAccountQueries(module.ledger());
+    this.pool = pool;
+  }
 
-  /** For {@code /readyz}: the database answers. May block briefly. */
-  boolean ready();
+  /**
+   * @param runtime a pool connected as the runtime role
+   * @param pool closed with the backend, or {@code null} when the caller owns the pool
+   */
+  public static LedgerBackend open(DataSource runtime, AutoCloseable pool, Clock clock, MeterRegistry metrics) {
+    return new LedgerBackend(LedgerModule.create(runtime, clock), metrics, pool);
+  }
+
+  public LedgerModule module() {
+    return module;
+  }
+
+  public LedgerPaymentEvents paymentEvents() {
+    return events;
+  }
+
+  public PaymentStore payments() {
+    return payments;
+  }
+
+  public AccountQueries accounts() {
+    return accounts;
+  }
+
+  /** For {@code /readyz}: the database answers. */
+  public boolean ready() {
+    try {
+      return module.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one() == 1);
+    } catch (RuntimeException e) {
+      LOG.warn("database readiness check failed: {}", e.getClass().getSimpleName());
+      return false;
+    }
+  }
 
   @Override
-  void close();
+  public void close() {
+    if (pool != null) {
+      try {
+        pool.close();
+      } catch (Exception e) {
+        LOG.warn("closing the database pool failed: {}", e.toString());
+      }
+    }
+  }
 }

@@ -1,32 +1,41 @@
 package dev.seedbox.billing;
 
+import static dev.seedbox.billing.RunningBillingController.ACCOUNT_UID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seedbox.billing.webhook.WebhookEvent;
+import dev.seedbox.ledger.testing.PostgresDatabase;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class GracefulShutdownTest {
 
+  @RegisterExtension
+  static final PostgresDatabase DB = new PostgresDatabase(4);
+
   @Test
-  void aRequestInFlightFinishesWhileNewOnesAreRefused() throws Exception {
-    RunningBillingController billing = new RunningBillingController();
-    CountDownLatch release = new CountDownLatch(1);
-    billing.events.holdUntil(release);
+  void aCreditInFlightFinishesWhileNewRequestsAreRefused() throws Exception {
+    RunningBillingController billing = new RunningBillingController(DB);
+    String paid = billing.openedTopUp("alice", "inflight", "10.00");
     // Own threads: the common pool has a single thread on two cores and would queue the stop behind the request.
     ExecutorService threads = Executors.newFixedThreadPool(2);
-    try {
+    try (Connection holder = DB.superuser().getConnection(); Statement sql = holder.createStatement()) {
+      // hold the account row: the credit waits on it inside its transaction, a request truly in flight
+      holder.setAutoCommit(false);
+      sql.execute("SELECT 1 FROM seedbox_billing_accounts WHERE uid = '" + ACCOUNT_UID + "' FOR UPDATE");
       CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(
-          () -> billing.gateway.webhook(WebhookEvent.CONFIRMED, "pay_inflight").sendTo(billing.webhookUrl()), threads);
-      assertThat(billing.events.awaitEntered(10)).isTrue();
+          () -> billing.gateway.webhook(WebhookEvent.CONFIRMED, paid).sendTo(billing.webhookUrl()), threads);
+      awaitInFlight(billing);
 
       CompletableFuture<Void> stopping =
           CompletableFuture.runAsync(() -> billing.app.server().stop(Duration.ofSeconds(20)), threads);
@@ -35,18 +44,27 @@ class GracefulShutdownTest {
       assertThat(newcomer.statusCode()).isEqualTo(503);
       assertThat(stopping).isNotDone();
 
-      release.countDown();
+      holder.commit();
       HttpResponse<String> finished = inFlight.get(10, TimeUnit.SECONDS);
       assertThat(finished.statusCode()).isEqualTo(200);
+      assertThat(finished.body()).contains("credited");
       stopping.get(10, TimeUnit.SECONDS);
       assertThatThrownBy(() -> billing.send(HttpRequest.newBuilder(billing.url("/healthz"))))
           .hasCauseInstanceOf(java.net.ConnectException.class);
       assertThat(billing.app.server().inFlight()).isZero();
+      assertThat(billing.balance(ACCOUNT_UID)).isEqualTo(1000);
     } finally {
-      release.countDown();
       threads.shutdownNow();
       billing.close();
     }
+  }
+
+  private static void awaitInFlight(RunningBillingController billing) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (billing.app.server().inFlight() == 0 && System.nanoTime() < until) {
+      Thread.sleep(5);
+    }
+    assertThat(billing.app.server().inFlight()).isPositive();
   }
 
   private static HttpResponse<String> awaitRefusal(RunningBillingController billing) throws InterruptedException {

@@ -1,15 +1,15 @@
 package dev.seedbox.billing;
 
-import dev.seedbox.billing.account.AccountQueries;
-import dev.seedbox.billing.account.AccountView;
 import dev.seedbox.billing.gateway.FakeCoinPayPortal;
 import dev.seedbox.billing.topup.AccountRef;
-import dev.seedbox.billing.topup.InMemoryPaymentStore;
-import dev.seedbox.billing.topup.PaymentStore;
-import dev.seedbox.billing.webhook.PaymentEvents;
-import dev.seedbox.billing.webhook.RecordingPaymentEvents;
+import dev.seedbox.ledger.AccountSpec;
+import dev.seedbox.ledger.LedgerModule;
+import dev.seedbox.ledger.testing.PostgresDatabase;
 import dev.seedbox.runtime.Command;
 import dev.seedbox.runtime.Environment;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.vertx.core.json.JsonObject;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -20,13 +20,14 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Jdbi;
 
 /**
- * The real billing-controller wiring on a loopback port, with the CoinPayPortal fake as its gateway and test doubles
- * of our own ledger seams (an in-memory payment store, a recording event sink, fixed account views).
+ * The real billing-controller wiring on a loopback port: the ledger on the test class's embedded PostgreSQL (as the
+ * runtime role), and the CoinPayPortal fake as its gateway. Account {@code customers/alice} is open.
  */
 public final class RunningBillingController implements AutoCloseable {
 
@@ -36,19 +37,23 @@ public final class RunningBillingController implements AutoCloseable {
   public static final String SECRET = "whsec_current_secret";
   public static final String PREVIOUS_SECRET = "whsec_previous_secret";
   public static final AccountRef ACCOUNT = new AccountRef("customers", "alice");
+  public static final String ACCOUNT_UID = "uid-alice";
+  /** Every table a webhook or a top-up can write. */
+  public static final List<String> TABLES = List.of("seedbox_payments", "seedbox_webhook_events",
+      "seedbox_unmatched_webhook_events", "seedbox_ledger_entries", "seedbox_audit_events");
 
   public final FakeCoinPayPortal gateway = new FakeCoinPayPortal(API_KEY, BUSINESS_ID, SECRET);
-  public final InMemoryPaymentStore store = new InMemoryPaymentStore().withAccount(ACCOUNT, "uid-alice");
-  public final RecordingPaymentEvents events = new RecordingPaymentEvents();
-  public final Map<AccountRef, AccountView> accountViews = new ConcurrentHashMap<>();
+  public final PostgresDatabase db;
   public final BillingApplication app;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  public RunningBillingController(Map<String, String> overrides) {
+  public RunningBillingController(PostgresDatabase db, Clock clock, Map<String, String> overrides) {
+    this.db = db;
+    gateway.clock(clock);
     Map<String, String> env = new HashMap<>();
-    env.put("SEEDBOX_DB_URL", "jdbc:postgresql://127.0.0.1:1/unused");
-    env.put("SEEDBOX_DB_USER", "seedbox_app");
-    env.put("SEEDBOX_DB_PASSWORD", "unused");
+    env.put("SEEDBOX_DB_URL", db.jdbcUrl(PostgresDatabase.RUNTIME_ROLE));
+    env.put("SEEDBOX_DB_USER", PostgresDatabase.RUNTIME_ROLE);
+    env.put("SEEDBOX_DB_PASSWORD", PostgresDatabase.PASSWORD);
     env.put("SEEDBOX_HTTP_PORT", Integer.toString(freePort()));
     env.put("SEEDBOX_API_TOKEN", API_TOKEN);
     env.put("SEEDBOX_COINPAYPORTAL_API_URL", gateway.baseUrl().toString());
@@ -58,15 +63,61 @@ public final class RunningBillingController implements AutoCloseable {
     env.put("SEEDBOX_COINPAYPORTAL_WEBHOOK_SECRET_PREVIOUS", PREVIOUS_SECRET);
     env.put("SEEDBOX_WEBHOOK_MAX_BYTES", "4096");
     env.put("SEEDBOX_GATEWAY_TIMEOUT", "PT0.5S");
+    // tests run the worker by hand unless they ask for a schedule
+    env.put("SEEDBOX_BILLING_INTERVAL", "PT1H");
     env.putAll(overrides);
     Environment environment = Environment.of(env);
     BillingConfig config = BillingConfig.read(environment, Command.RUN);
     environment.check();
-    app = BillingApplication.start(config, new TestLedger(), Clock.systemUTC());
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // the test database owns its pool; the backend must not close it
+    LedgerBackend ledger = LedgerBackend.open(db.runtime(), null, clock, metrics);
+    openAccount(ledger.module(), ACCOUNT_UID, ACCOUNT.name());
+    app = BillingApplication.start(config, metrics, ledger, clock);
   }
 
-  public RunningBillingController() {
-    this(Map.of());
+  public RunningBillingController(PostgresDatabase db) {
+    this(db, Clock.systemUTC(), Map.of());
+  }
+
+  /** Opens (idempotently) an account as the operator's BillingAccount reconciler would. */
+  public static void openAccount(LedgerModule module, String uid, String name) {
+    module.ledger().openAccount(new AccountSpec(uid, "customers", name, name + "@example.com", "USD", 0, 7),
+        "test-operator");
+  }
+
+  public LedgerModule ledger() {
+    return app.ledger().module();
+  }
+
+  /** Reads behind the service's back, as the superuser. */
+  public Jdbi superuser() {
+    return Jdbi.create(db.superuser());
+  }
+
+  public long count(String sql, Object... args) {
+    return superuser().withHandle(h -> {
+      var query = h.createQuery(sql);
+      for (int i = 0; i < args.length; i++) {
+        query.bind(i, args[i]);
+      }
+      return query.mapTo(Long.class).one();
+    });
+  }
+
+  /** Row counts of {@link #TABLES}, to prove a rejected request wrote nothing. */
+  public Map<String, Long> rowCounts() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    TABLES.forEach(table -> counts.put(table, count("SELECT count(*) FROM " + table)));
+    return counts;
+  }
+
+  public long balance(String accountUid) {
+    return count("SELECT balance_cents FROM seedbox_billing_accounts WHERE uid = ?", accountUid);
+  }
+
+  public long topUpCredits(String accountUid) {
+    return count("SELECT count(*) FROM seedbox_ledger_entries WHERE account_uid = ? AND kind = 'TopUp'", accountUid);
   }
 
   public URI url(String path) {
@@ -97,6 +148,22 @@ public final class RunningBillingController implements AutoCloseable {
     return send(request);
   }
 
+  public HttpResponse<String> topUpWithKey(String account, String key, String json) {
+    return send(HttpRequest.newBuilder(url("/v1/accounts/customers/" + account + "/topups"))
+        .header("Authorization", "Bearer " + API_TOKEN).header("Idempotency-Key", key)
+        .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** Starts a top-up through the API and returns the gateway payment id it opened. */
+  public String openedTopUp(String account, String key, String amountUsd) {
+    HttpResponse<String> response =
+        topUpWithKey(account, key, "{\"amountUsd\":\"" + amountUsd + "\",\"blockchain\":\"BTC\"}");
+    if (response.statusCode() != 201) {
+      throw new IllegalStateException("top-up failed: " + response.statusCode() + " " + response.body());
+    }
+    return new JsonObject(response.body()).getString("gatewayPaymentId");
+  }
+
   public String metrics() {
     return send(HttpRequest.newBuilder(url("/metrics"))).body();
   }
@@ -112,32 +179,6 @@ public final class RunningBillingController implements AutoCloseable {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private final class TestLedger implements LedgerBackend {
-    @Override
-    public PaymentEvents paymentEvents() {
-      return events;
-    }
-
-    @Override
-    public PaymentStore payments() {
-      return store;
-    }
-
-    @Override
-    public AccountQueries accounts() {
-      return (account, recent) -> Optional.ofNullable(accountViews.get(account));
-    }
-
-    @Override
-    public boolean ready() {
-      return true;
-    }
-
-    @Override
-    public void close() {
     }
   }
 }

@@ -1,29 +1,37 @@
 package dev.seedbox.billing;
 
+import static dev.seedbox.billing.RunningBillingController.ACCOUNT_UID;
 import static dev.seedbox.billing.RunningBillingController.API_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.seedbox.billing.account.AccountView;
-import dev.seedbox.billing.topup.AccountRef;
-import dev.seedbox.billing.topup.StoredPayment;
+import dev.seedbox.api.lifecycle.Phase;
+import dev.seedbox.billing.ledger.LedgerPaymentStore;
+import dev.seedbox.billing.webhook.WebhookEvent;
+import dev.seedbox.ledger.SeedboxOrder;
+import dev.seedbox.ledger.testing.PostgresDatabase;
+import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The /v1 API over real HTTP, with top-ups going to the CoinPayPortal fake. */
+/** The /v1 API over real HTTP, with our rows in PostgreSQL and top-ups going to the CoinPayPortal fake. */
 class TopUpApiTest {
+
+  @RegisterExtension
+  static final PostgresDatabase DB = new PostgresDatabase(8);
 
   private static RunningBillingController billing;
 
   @BeforeAll
   static void start() {
-    billing = new RunningBillingController();
+    billing = new RunningBillingController(DB);
   }
 
   @AfterAll
@@ -33,16 +41,32 @@ class TopUpApiTest {
 
   @AfterEach
   void heal() {
-    billing.gateway.healthy();
+    billing.gateway.healthy().honourIdempotencyKey(true);
   }
 
   private static HttpResponse<String> topUp(String json) {
     return billing.topUp(json, API_TOKEN);
   }
 
+  private static HttpResponse<String> topUpWithKey(String key, String json) {
+    return billing.topUpWithKey("alice", key, json);
+  }
+
+  /** Our row for a request key: {gateway_payment_id, status, amount_cents}. */
+  private static Map<String, Object> row(String key) {
+    return billing.superuser().withHandle(h -> h.createQuery(
+            "SELECT gateway_payment_id, status, amount_cents FROM seedbox_payments WHERE id = :id")
+        .bind("id", LedgerPaymentStore.paymentIdFor(key)).mapToMap().one());
+  }
+
+  private static long rows(String key) {
+    return billing.count("SELECT count(*) FROM seedbox_payments WHERE id = ?", LedgerPaymentStore.paymentIdFor(key));
+  }
+
   @Test
   void v1RefusesRequestsWithoutOrWithAWrongToken() {
     int gatewayCalls = billing.gateway.createCalls();
+    Map<String, Long> before = billing.rowCounts();
     assertThat(billing.topUp("{\"amountUsd\":\"25.00\",\"blockchain\":\"BTC\"}", null).statusCode()).isEqualTo(401);
     assertThat(billing.topUp("{\"amountUsd\":\"25.00\",\"blockchain\":\"BTC\"}", API_TOKEN + "x").statusCode())
         .isEqualTo(401);
@@ -51,12 +75,13 @@ class TopUpApiTest {
     assertThat(read.statusCode()).isEqualTo(401);
     assertThat(read.headers().firstValue("WWW-Authenticate")).contains("Bearer");
     assertThat(billing.gateway.createCalls()).isEqualTo(gatewayCalls);
+    assertThat(billing.rowCounts()).isEqualTo(before);
   }
 
   @Test
   void invalidAmountsAndChainsAreA400NamingTheField() {
     int gatewayCalls = billing.gateway.createCalls();
-    int rows = billing.store.all().size();
+    Map<String, Long> before = billing.rowCounts();
     for (String amount : List.of("\"12.345\"", "\"-5\"", "\"abc\"", "0", "\"0\"", "12.5", "null")) {
       HttpResponse<String> response = topUp("{\"amountUsd\":" + amount + ",\"blockchain\":\"BTC\"}");
       assertThat(response.statusCode()).as(amount).isEqualTo(400);
@@ -67,34 +92,52 @@ class TopUpApiTest {
     assertThat(chain.body()).contains("\"field\":\"blockchain\"").contains("USDC_POL");
     assertThat(topUp("[]").body()).contains("\"field\":\"body\"");
     assertThat(billing.gateway.createCalls()).isEqualTo(gatewayCalls);
-    assertThat(billing.store.all()).hasSize(rows);
+    assertThat(billing.rowCounts()).isEqualTo(before);
   }
 
   @Test
   void aTopUpStoresOurRowThenOpensTheGatewayPaymentAndRecordsItsId() {
-    HttpResponse<String> response = topUp("{\"amountUsd\":\"25.00\",\"blockchain\":\"usdc_pol\"}");
+    HttpResponse<String> response = topUpWithKey("happy", "{\"amountUsd\":\"25.00\",\"blockchain\":\"usdc_pol\"}");
 
     assertThat(response.statusCode()).isEqualTo(201);
     assertThat(response.body()).contains("\"amountUsd\":\"25.00\"").contains("\"blockchain\":\"USDC_POL\"")
-        .contains("\"paymentAddress\":\"addr_").contains("\"expiresAt\":");
-    StoredPayment row = billing.store.all().stream()
-        .filter(p -> response.body().contains(p.id())).findFirst().orElseThrow();
-    assertThat(row.amount().cents()).isEqualTo(2500);
-    assertThat(row.gateway()).isNotNull();
-    var atGateway = billing.gateway.payment(row.gateway().id()).orElseThrow();
+        .contains("\"paymentAddress\":\"addr_").contains("\"expiresAt\":").contains("\"cryptoAmount\":");
+    String ourId = LedgerPaymentStore.paymentIdFor("happy").toString();
+    assertThat(new JsonObject(response.body()).getString("paymentId")).isEqualTo(ourId);
+    Map<String, Object> row = row("happy");
+    assertThat(row).containsEntry("amount_cents", 2500L).containsEntry("status", "pending");
+    String gatewayId = (String) row.get("gateway_payment_id");
+    assertThat(response.body()).contains(gatewayId);
+    var atGateway = billing.gateway.payment(gatewayId).orElseThrow();
     assertThat(atGateway.amountUsd()).isEqualByComparingTo("25.00");
-    assertThat(atGateway.metadata()).containsEntry("payment_id", row.id()).containsEntry("account_uid", "uid-alice");
-    assertThat(atGateway.idempotencyKey()).isEqualTo(row.id());
+    assertThat(atGateway.metadata()).containsEntry("payment_id", ourId).containsEntry("account_uid", ACCOUNT_UID);
+    assertThat(atGateway.idempotencyKey()).isEqualTo(ourId);
   }
 
   @Test
-  void anUnknownAccountIsA404AndReachesNoGateway() {
+  void aRepeatedRequestAfterSuccessReturnsTheSamePaymentWithoutOpeningAnother() {
+    HttpResponse<String> first = topUpWithKey("twice", "{\"amountUsd\":\"7.00\",\"blockchain\":\"ETH\"}");
+    int creates = billing.gateway.createCalls();
+    HttpResponse<String> second = topUpWithKey("twice", "{\"amountUsd\":\"7.00\",\"blockchain\":\"ETH\"}");
+
+    assertThat(second.statusCode()).isEqualTo(201);
+    JsonObject a = new JsonObject(first.body());
+    JsonObject b = new JsonObject(second.body());
+    assertThat(b.getString("gatewayPaymentId")).isEqualTo(a.getString("gatewayPaymentId"));
+    assertThat(b.getString("paymentAddress")).isEqualTo(a.getString("paymentAddress"));
+    assertThat(billing.gateway.createCalls()).isEqualTo(creates);
+  }
+
+  @Test
+  void anUnknownAccountIsA404WritingNothingAndReachingNoGateway() {
     int gatewayCalls = billing.gateway.createCalls();
+    Map<String, Long> before = billing.rowCounts();
     HttpResponse<String> response = billing.send(HttpRequest.newBuilder(billing.url("/v1/accounts/customers/bob/topups"))
         .header("Authorization", "Bearer " + API_TOKEN)
         .POST(HttpRequest.BodyPublishers.ofString("{\"amountUsd\":\"5\",\"blockchain\":\"ETH\"}")));
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(billing.gateway.createCalls()).isEqualTo(gatewayCalls);
+    assertThat(billing.rowCounts()).isEqualTo(before);
   }
 
   @Test
@@ -102,15 +145,17 @@ class TopUpApiTest {
     billing.gateway.failWith(503);
     HttpResponse<String> failed = topUpWithKey("retry-502", "{\"amountUsd\":\"10.00\",\"blockchain\":\"SOL\"}");
     assertThat(failed.statusCode()).isEqualTo(502);
-    StoredPayment pending = rowWithKey("retry-502");
-    assertThat(pending.gateway()).isNull();
+    assertThat(failed.body()).contains("gateway is unavailable");
+    assertThat(row("retry-502")).containsEntry("gateway_payment_id", null).containsEntry("status", "pending");
+    assertThat(billing.count("SELECT count(*) FROM seedbox_ledger_entries WHERE payment_key = ?",
+        LedgerPaymentStore.paymentIdFor("retry-502").toString())).isZero();
 
     billing.gateway.healthy();
     HttpResponse<String> retried = topUpWithKey("retry-502", "{\"amountUsd\":\"10.00\",\"blockchain\":\"SOL\"}");
     assertThat(retried.statusCode()).isEqualTo(201);
-    assertThat(retried.body()).contains(pending.id());
-    assertThat(rowWithKey("retry-502").gateway()).isNotNull();
-    assertThat(billing.store.all().stream().filter(p -> p.requestKey().equals("retry-502"))).hasSize(1);
+    assertThat(retried.body()).contains(LedgerPaymentStore.paymentIdFor("retry-502").toString());
+    assertThat(row("retry-502").get("gateway_payment_id")).isNotNull();
+    assertThat(rows("retry-502")).isOne();
   }
 
   @Test
@@ -118,7 +163,59 @@ class TopUpApiTest {
     billing.gateway.delay(Duration.ofSeconds(2));
     HttpResponse<String> response = topUpWithKey("retry-504", "{\"amountUsd\":\"10.00\",\"blockchain\":\"BTC\"}");
     assertThat(response.statusCode()).isEqualTo(504);
-    assertThat(rowWithKey("retry-504").gateway()).isNull();
+    assertThat(row("retry-504")).containsEntry("gateway_payment_id", null).containsEntry("status", "pending");
+  }
+
+  @Test
+  void aLostAnswerIsRetriedOnOurRowAndTheUnrecordedGatewayPaymentStillCreditsOnceByItsMetadata() {
+    // the gateway creates the payment but its answer never arrives, and it ignores Idempotency-Key
+    billing.gateway.honourIdempotencyKey(false).loseNextAnswer();
+    String body = "{\"amountUsd\":\"12.00\",\"blockchain\":\"BTC\"}";
+    assertThat(topUpWithKey("lost", body).statusCode()).isIn(502, 504);
+    assertThat(row("lost").get("gateway_payment_id")).isNull();
+    String ourId = LedgerPaymentStore.paymentIdFor("lost").toString();
+    String unrecorded = billing.gateway.payments().stream()
+        .filter(p -> ourId.equals(p.metadata().get("payment_id"))).findFirst().orElseThrow().id();
+
+    HttpResponse<String> retried = topUpWithKey("lost", body);
+    assertThat(retried.statusCode()).isEqualTo(201);
+    assertThat(rows("lost")).isOne();
+    String recorded = (String) row("lost").get("gateway_payment_id");
+    assertThat(recorded).isNotEqualTo(unrecorded);
+
+    long balance = billing.balance(ACCOUNT_UID);
+    HttpResponse<String> paidTheLostOne = billing.gateway.webhook(WebhookEvent.CONFIRMED, unrecorded)
+        .sendTo(billing.webhookUrl());
+    assertThat(paidTheLostOne.body()).contains("\"outcome\":\"credited\"");
+    assertThat(billing.balance(ACCOUNT_UID)).isEqualTo(balance + 1200);
+    // the recorded one confirming too does not credit our row a second time
+    assertThat(billing.gateway.webhook(WebhookEvent.CONFIRMED, recorded).sendTo(billing.webhookUrl()).body())
+        .contains("\"outcome\":\"recorded\"");
+    assertThat(billing.balance(ACCOUNT_UID)).isEqualTo(balance + 1200);
+    assertThat(billing.count("SELECT count(*) FROM seedbox_audit_events WHERE action = "
+        + "'payment.second-gateway-payment'")).isOne();
+  }
+
+  @Test
+  void aWebhookForALostAnswerAttachesTheGatewayIdSoTheRetryOpensNoSecondPayment() {
+    billing.gateway.honourIdempotencyKey(false).loseNextAnswer();
+    String body = "{\"amountUsd\":\"3.00\",\"blockchain\":\"BTC\"}";
+    assertThat(topUpWithKey("lost-then-paid", body).statusCode()).isIn(502, 504);
+    String ourId = LedgerPaymentStore.paymentIdFor("lost-then-paid").toString();
+    String lost = billing.gateway.payments().stream()
+        .filter(p -> ourId.equals(p.metadata().get("payment_id"))).findFirst().orElseThrow().id();
+    long balance = billing.balance(ACCOUNT_UID);
+
+    assertThat(billing.gateway.webhook(WebhookEvent.CONFIRMED, lost).sendTo(billing.webhookUrl()).body())
+        .contains("credited");
+    assertThat(row("lost-then-paid")).containsEntry("gateway_payment_id", lost).containsEntry("status", "credited");
+    int creates = billing.gateway.createCalls();
+    HttpResponse<String> retried = topUpWithKey("lost-then-paid", body);
+
+    assertThat(retried.statusCode()).isEqualTo(201);
+    assertThat(retried.body()).contains(lost);
+    assertThat(billing.gateway.createCalls()).isEqualTo(creates);
+    assertThat(billing.balance(ACCOUNT_UID)).isEqualTo(balance + 300);
   }
 
   @Test
@@ -136,32 +233,35 @@ class TopUpApiTest {
   void reusingAKeyForADifferentTopUpIsA409() {
     assertThat(topUpWithKey("key-409", "{\"amountUsd\":\"10.00\",\"blockchain\":\"BTC\"}").statusCode()).isEqualTo(201);
     assertThat(topUpWithKey("key-409", "{\"amountUsd\":\"11.00\",\"blockchain\":\"BTC\"}").statusCode()).isEqualTo(409);
+    RunningBillingController.openAccount(billing.ledger(), "uid-erin", "erin");
+    assertThat(billing.topUpWithKey("erin", "key-409", "{\"amountUsd\":\"10.00\",\"blockchain\":\"BTC\"}")
+        .statusCode()).isEqualTo(409);
+    assertThat(rows("key-409")).isOne();
   }
 
   @Test
-  void readsAnAccountsBalanceStateAndRecentEntries() {
-    AccountRef carol = new AccountRef("customers", "carol");
-    billing.accountViews.put(carol, new AccountView(carol, "uid-carol", 1250, "LowBalance", 1500, List.of(
-        new AccountView.Entry(Instant.parse("2025-01-15T10:35:00Z"), "charge", -1000, 1250, "charge:sb-1:1"))));
+  void readsAnAccountsBalanceStateBurnRunwayAndRecentEntries() {
+    RunningBillingController.openAccount(billing.ledger(), "uid-carol", "carol");
+    String paid = billing.openedTopUp("carol", "carol-1", "50.00");
+    billing.gateway.webhook(WebhookEvent.CONFIRMED, paid).sendTo(billing.webhookUrl());
+    billing.ledger().ledger().startProvisioning(new SeedboxOrder("sb-carol-1", "uid-carol", "customers", "box",
+        "small", 1000, Phase.PROVISIONING), "test-operator");
 
     HttpResponse<String> found = billing.send(HttpRequest.newBuilder(billing.url("/v1/accounts/customers/carol"))
         .header("Authorization", "Bearer " + API_TOKEN));
     assertThat(found.statusCode()).isEqualTo(200);
-    assertThat(found.body()).contains("\"balanceCents\":1250").contains("\"state\":\"LowBalance\"")
-        .contains("\"amountCents\":-1000");
+    JsonObject view = new JsonObject(found.body());
+    assertThat(view.getString("uid")).isEqualTo("uid-carol");
+    assertThat(view.getLong("balanceCents")).isEqualTo(4000L);
+    assertThat(view.getString("state")).isEqualTo("Active");
+    assertThat(view.getLong("monthlyBurnCents")).isEqualTo(1000L);
+    assertThat(view.getLong("runwayDays")).isEqualTo(120L);
+    assertThat(view.getJsonArray("recentEntries").size()).isEqualTo(2);
+    assertThat(view.getJsonArray("recentEntries").getJsonObject(0).getLong("amountCents")).isEqualTo(-1000L);
+    assertThat(view.getJsonArray("recentEntries").getJsonObject(1).getString("kind")).isEqualTo("TopUp");
 
     HttpResponse<String> missing = billing.send(HttpRequest.newBuilder(billing.url("/v1/accounts/customers/nobody"))
         .header("Authorization", "Bearer " + API_TOKEN));
     assertThat(missing.statusCode()).isEqualTo(404);
-  }
-
-  private static HttpResponse<String> topUpWithKey(String key, String json) {
-    return billing.send(HttpRequest.newBuilder(billing.url("/v1/accounts/customers/alice/topups"))
-        .header("Authorization", "Bearer " + API_TOKEN).header("Idempotency-Key", key)
-        .POST(HttpRequest.BodyPublishers.ofString(json)));
-  }
-
-  private static StoredPayment rowWithKey(String key) {
-    return billing.store.all().stream().filter(p -> p.requestKey().equals(key)).findFirst().orElseThrow();
   }
 }

@@ -1,32 +1,43 @@
 package dev.seedbox.billing;
 
+import static dev.seedbox.billing.RunningBillingController.ACCOUNT_UID;
 import static dev.seedbox.billing.RunningBillingController.BUSINESS_ID;
 import static dev.seedbox.billing.RunningBillingController.PREVIOUS_SECRET;
 import static dev.seedbox.billing.RunningBillingController.SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seedbox.billing.gateway.FakeCoinPayPortal;
-import dev.seedbox.billing.webhook.PaymentEventOutcome;
 import dev.seedbox.billing.webhook.WebhookEvent;
 import dev.seedbox.billing.webhook.WebhookVerifier;
+import dev.seedbox.ledger.testing.PostgresDatabase;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Real HTTP against the running server; the webhooks come from the gateway fake, signed as the gateway signs. */
+/**
+ * Rejections over real HTTP, proven by row counts in PostgreSQL: every webhook here is about a real, pending
+ * payment, so a request that got past the checks would have written a dedupe row, a credit and audit events.
+ */
 class WebhookEndpointTest {
 
+  @RegisterExtension
+  static final PostgresDatabase DB = new PostgresDatabase(8);
+
   private static RunningBillingController billing;
-  private int before;
+  private static int topUps;
+  private Map<String, Long> before;
+  private String pending;
 
   @BeforeAll
   static void start() {
-    billing = new RunningBillingController();
+    billing = new RunningBillingController(DB);
   }
 
   @AfterAll
@@ -35,113 +46,111 @@ class WebhookEndpointTest {
   }
 
   @BeforeEach
-  void count() {
-    before = billing.events.received().size();
+  void openAPendingTopUp() {
+    pending = billing.openedTopUp("alice", "endpoint-" + (++topUps), "10.00");
+    before = billing.rowCounts();
   }
 
   private FakeCoinPayPortal.Webhook confirmed(String paymentId) {
     return billing.gateway.webhook(WebhookEvent.CONFIRMED, paymentId);
   }
 
-  private void assertNothingReachedProcessing() {
-    assertThat(billing.events.received()).hasSize(before);
+  private void assertNothingWritten() {
+    assertThat(billing.rowCounts()).isEqualTo(before);
   }
 
   @Test
-  void aSignedEventReachesProcessingOnceVerifiedAndParsed() {
-    HttpResponse<String> response = confirmed("pay_ok").sendTo(billing.webhookUrl());
+  void aSignedConfirmedEventCreditsOurPayment() {
+    long balance = billing.balance(ACCOUNT_UID);
+    HttpResponse<String> response = confirmed(pending).sendTo(billing.webhookUrl());
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).contains("\"outcome\":\"recorded\"");
-    WebhookEvent event = billing.events.received().get(before);
-    assertThat(event.gatewayPaymentId()).isEqualTo("pay_ok");
-    assertThat(event.type()).isEqualTo("payment.confirmed");
-    assertThat(event.businessId()).isEqualTo(BUSINESS_ID);
+    assertThat(response.body()).contains("\"outcome\":\"credited\"");
+    assertThat(billing.balance(ACCOUNT_UID)).isEqualTo(balance + 1000);
   }
 
   @Test
   void anEventSignedWithThePreviousSecretIsAcceptedDuringRotation() {
-    HttpResponse<String> response = confirmed("pay_rotated").secret(PREVIOUS_SECRET).sendTo(billing.webhookUrl());
+    HttpResponse<String> response = confirmed(pending).secret(PREVIOUS_SECRET).sendTo(billing.webhookUrl());
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(billing.events.received()).hasSize(before + 1);
+    assertThat(billing.count("SELECT count(*) FROM seedbox_webhook_events WHERE payment_id = ?", pending)).isOne();
   }
 
   @Test
-  void aForgedBodyIsRejectedWithNothingProcessed() {
-    FakeCoinPayPortal.Webhook webhook = confirmed("pay_forged");
+  void aForgedBodyIsRejectedWithNothingWritten() {
+    FakeCoinPayPortal.Webhook webhook = confirmed(pending);
     String header = webhook.signatureHeader();
-    HttpResponse<String> response = webhook.body(webhook.rawBody().replace("pay_forged", "pay_other"))
+    HttpResponse<String> response = webhook.body(webhook.rawBody().replace("\"10.00\"", "\"99.00\""))
         .signature(header).sendTo(billing.webhookUrl());
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.body()).contains("signature_mismatch");
-    assertNothingReachedProcessing();
+    assertNothingWritten();
   }
 
   @Test
-  void aWrongSecretIsRejectedWithNothingProcessed() {
-    assertThat(confirmed("pay_x").secret("whsec_attacker").sendTo(billing.webhookUrl()).statusCode()).isEqualTo(401);
-    assertNothingReachedProcessing();
+  void aWrongSecretIsRejectedWithNothingWritten() {
+    assertThat(confirmed(pending).secret("whsec_attacker").sendTo(billing.webhookUrl()).statusCode()).isEqualTo(401);
+    assertNothingWritten();
   }
 
   @Test
-  void aTimestamp301SecondsOldIsRejectedWithNothingProcessed() {
+  void aTimestamp301SecondsOldIsRejectedWithNothingWritten() {
     HttpResponse<String> response =
-        confirmed("pay_old").signedAt(Instant.now().minusSeconds(301)).sendTo(billing.webhookUrl());
+        confirmed(pending).signedAt(Instant.now().minusSeconds(301)).sendTo(billing.webhookUrl());
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.body()).contains("stale_timestamp");
-    assertNothingReachedProcessing();
+    assertNothingWritten();
   }
 
   @Test
-  void aTimestamp301SecondsAheadIsRejectedWithNothingProcessed() {
+  void aTimestamp301SecondsAheadIsRejectedWithNothingWritten() {
     HttpResponse<String> response =
-        confirmed("pay_future").signedAt(Instant.now().plusSeconds(301)).sendTo(billing.webhookUrl());
+        confirmed(pending).signedAt(Instant.now().plusSeconds(301)).sendTo(billing.webhookUrl());
     assertThat(response.statusCode()).isEqualTo(401);
-    assertNothingReachedProcessing();
+    assertNothingWritten();
   }
 
   @Test
-  void aMissingSignatureHeaderIsRejectedWithNothingProcessed() {
-    HttpResponse<String> response = confirmed("pay_unsigned").signature(null).sendTo(billing.webhookUrl());
+  void aMissingSignatureHeaderIsRejectedWithNothingWritten() {
+    HttpResponse<String> response = confirmed(pending).signature(null).sendTo(billing.webhookUrl());
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.body()).contains("missing_signature");
-    assertNothingReachedProcessing();
+    assertNothingWritten();
   }
 
   @Test
-  void aMalformedSignatureHeaderIsRejectedWithNothingProcessed() {
-    HttpResponse<String> response = confirmed("pay_bad_header").signature("t=now,v1=xyz").sendTo(billing.webhookUrl());
+  void aMalformedSignatureHeaderIsRejectedWithNothingWritten() {
+    HttpResponse<String> response = confirmed(pending).signature("t=now,v1=xyz").sendTo(billing.webhookUrl());
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.body()).contains("malformed_signature");
-    assertNothingReachedProcessing();
+    assertNothingWritten();
   }
 
   @Test
-  void malformedJsonCorrectlySignedIsA400WithNothingProcessed() {
-    HttpResponse<String> response = confirmed("pay_json").body("{\"id\":\"evt\",").sendTo(billing.webhookUrl());
+  void malformedJsonCorrectlySignedIsA400WithNothingWritten() {
+    HttpResponse<String> response = confirmed(pending).body("{\"id\":\"evt\",").sendTo(billing.webhookUrl());
     assertThat(response.statusCode()).isEqualTo(400);
-    assertNothingReachedProcessing();
+    assertNothingWritten();
 
-    HttpResponse<String> noPaymentId = confirmed("pay_json")
+    HttpResponse<String> noPaymentId = confirmed(pending)
         .body("{\"id\":\"e\",\"type\":\"payment.confirmed\",\"data\":{\"status\":\"confirmed\"},"
             + "\"created_at\":\"2025-01-15T10:35:00Z\",\"business_id\":\"" + BUSINESS_ID + "\"}")
         .sendTo(billing.webhookUrl());
     assertThat(noPaymentId.statusCode()).isEqualTo(400);
     assertThat(noPaymentId.body()).contains("data.payment_id");
-    assertNothingReachedProcessing();
+    assertNothingWritten();
   }
 
   @Test
-  void anotherBusinessesEventIsA400WithNothingProcessed() {
-    assertThat(confirmed("pay_theirs").businessId("biz_other").sendTo(billing.webhookUrl()).statusCode())
-        .isEqualTo(400);
-    assertNothingReachedProcessing();
+  void anotherBusinessesEventIsA400WithNothingWritten() {
+    assertThat(confirmed(pending).businessId("biz_other").sendTo(billing.webhookUrl()).statusCode()).isEqualTo(400);
+    assertNothingWritten();
   }
 
   @Test
-  void anOversizedBodyIsA413WithNothingProcessed() {
+  void anOversizedBodyIsA413WithNothingWritten() {
     String big = "{\"pad\":\"" + "x".repeat(5000) + "\"}";
     HttpResponse<String> response = billing.send(HttpRequest.newBuilder(billing.webhookUrl())
         .header(WebhookVerifier.HEADER, WebhookVerifier.sign(SECRET, Instant.now().getEpochSecond(),
@@ -149,41 +158,27 @@ class WebhookEndpointTest {
         .POST(HttpRequest.BodyPublishers.ofString(big)));
 
     assertThat(response.statusCode()).isEqualTo(413);
-    assertNothingReachedProcessing();
+    assertNothingWritten();
   }
 
   @Test
-  void repeatsOutOfOrderEventsAndOddAmountsAllReachTheSeamWhichDecides() {
-    billing.events.answering(event -> event.meansPaid()
-        ? new PaymentEventOutcome.AlreadyProcessed(event.gatewayPaymentId())
-        : new PaymentEventOutcome.Unmatched(event.gatewayPaymentId()));
-    try {
-      assertThat(billing.gateway.webhook(WebhookEvent.FORWARDED, "pay_seq").sendTo(billing.webhookUrl()).body())
-          .contains("already_processed");
-      assertThat(confirmed("pay_seq").amountUsd("999.99").sendTo(billing.webhookUrl()).statusCode()).isEqualTo(200);
-      assertThat(confirmed("pay_seq").sendTo(billing.webhookUrl()).statusCode()).isEqualTo(200);
-      assertThat(billing.gateway.webhook(WebhookEvent.EXPIRED, "pay_seq").sendTo(billing.webhookUrl()).body())
-          .contains("unmatched");
-    } finally {
-      billing.events.answering(event -> new PaymentEventOutcome.Recorded(event.gatewayPaymentId(), event.type()));
-    }
-    var seen = billing.events.received().subList(before, before + 4);
-    assertThat(seen).extracting(WebhookEvent::type)
-        .containsExactly("payment.forwarded", "payment.confirmed", "payment.confirmed", "payment.expired");
-    // The event id changes on every resend, so it cannot be the dedupe key; the body's amount is only reported.
-    assertThat(seen.get(1).id()).isNotEqualTo(seen.get(2).id());
-    assertThat(seen.get(1).reportedAmountUsd()).isEqualTo("999.99");
-  }
-
-  @Test
-  void metricsCountAcceptedAndRejectedWebhooksByOutcome() {
-    confirmed("pay_metric").secret("whsec_attacker").sendTo(billing.webhookUrl());
-    confirmed("pay_metric").sendTo(billing.webhookUrl());
+  void metricsCountAcceptedRejectedAndCreditedWebhooks() {
+    confirmed(pending).secret("whsec_attacker").sendTo(billing.webhookUrl());
+    confirmed(pending).sendTo(billing.webhookUrl());
 
     String metrics = billing.metrics();
     assertThat(metrics).containsPattern(
         "seedbox_billing_webhooks_total\\{outcome=\"signature_mismatch\",result=\"rejected\"} [1-9]");
     assertThat(metrics).containsPattern(
-        "seedbox_billing_webhooks_total\\{outcome=\"recorded\",result=\"accepted\"} [1-9]");
+        "seedbox_billing_webhooks_total\\{outcome=\"credited\",result=\"accepted\"} [1-9]");
+    assertThat(metrics).containsPattern("seedbox_billing_credits_total [1-9]");
+    assertThat(metrics).containsPattern("seedbox_billing_credited_cents_total [1-9]");
+  }
+
+  @Test
+  void readinessIncludesTheDatabase() {
+    HttpResponse<String> ready = billing.send(HttpRequest.newBuilder(billing.url("/readyz")));
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("\"database\":true");
   }
 }

@@ -8,10 +8,12 @@ import java.util.List;
  * An account as the ledger sees it.
  *
  * @param state Active, LowBalance or Suspended
+ * @param monthlyBurnCents what the account's running seedboxes cost per 30-day period
+ * @param runwayDays whole days the balance pays for at that burn; {@code null} when nothing burns
  */
 public record AccountView(
     AccountRef account, String uid, long balanceCents, String state, long lowBalanceThresholdCents,
-    List<Entry> recentEntries) {
+    long monthlyBurnCents, Long runwayDays, List<Entry> recentEntries) {
 
   public AccountView {
     recentEntries = List.copyOf(recentEntries);

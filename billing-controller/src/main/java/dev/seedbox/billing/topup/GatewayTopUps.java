@@ -34,8 +34,10 @@ public final class GatewayTopUps implements TopUps {
           + pending.blockchain() + " on " + pending.account() + ", found " + amount + " USD in " + blockchain
           + " on " + account);
     }
-    if (pending.gateway() != null) {
-      return new TopUp(pending, pending.gateway());
+    if (pending.gatewayPaymentId() != null) {
+      // A retry of a top-up whose gateway payment we recorded: we keep only its id, so ask the gateway again for the
+      // address, amount and expiry rather than opening a second payment.
+      return new TopUp(pending, gateway.get(pending.gatewayPaymentId()));
     }
     GatewayPayment created;
     try {
@@ -47,7 +49,7 @@ public final class GatewayTopUps implements TopUps {
           pending.id(), account, e.getClass().getSimpleName());
       throw e;
     }
-    StoredPayment recorded = store.attachGateway(pending.id(), created);
+    StoredPayment recorded = store.attachGateway(pending.id(), created.id());
     LOG.info("top-up {} for {}: {} USD in {} opened at the gateway as {}",
         pending.id(), account, amount, blockchain, created.id());
     return new TopUp(recorded, created);

@@ -1,7 +1,6 @@
 package dev.seedbox.billing.topup;
 
 import dev.seedbox.billing.gateway.Blockchain;
-import dev.seedbox.billing.gateway.GatewayPayment;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -12,15 +11,15 @@ import java.util.Optional;
  * @param id our payment id (sent to the gateway as Idempotency-Key and metadata.payment_id)
  * @param accountUid the BillingAccount's UID, from the ledger's account row
  * @param amount what we asked for, and so what a confirmed payment credits
- * @param requestKey the caller's idempotency key
- * @param gateway the gateway's payment once recorded; {@code null} while pending without a gateway answer
+ * @param gatewayPaymentId the gateway's payment id once recorded; {@code null} while pending without a gateway answer
+ * @param status pending, confirmed, expired or credited
  */
 public record StoredPayment(
-    String id, AccountRef account, String accountUid, UsdAmount amount, Blockchain blockchain, String requestKey,
-    Instant createdAt, GatewayPayment gateway) {
+    String id, AccountRef account, String accountUid, UsdAmount amount, Blockchain blockchain, Instant createdAt,
+    String gatewayPaymentId, String status) {
 
-  public Optional<GatewayPayment> gatewayPayment() {
-    return Optional.ofNullable(gateway);
+  public Optional<String> gatewayId() {
+    return Optional.ofNullable(gatewayPaymentId);
   }
 
   public boolean samePayload(AccountRef otherAccount, UsdAmount otherAmount, Blockchain otherChain) {

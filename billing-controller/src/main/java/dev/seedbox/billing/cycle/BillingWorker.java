@@ -1,0 +1,134 @@
+package dev.seedbox.billing.cycle;
+
+import dev.seedbox.ledger.BillingPolicy;
+import dev.seedbox.ledger.CycleReport;
+import dev.seedbox.ledger.audit.AuditSealer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every {@code SEEDBOX_BILLING_INTERVAL}: the billing cycle under PostgreSQL's advisory lock (one replica at a time),
+ * then the audit sealer, then the poll of pending payments. One thread with a fixed delay between the end of a run
+ * and the start of the next, so runs never overlap, however long one takes; {@link #runOnce} shares a lock with it,
+ * so a run asked for by hand cannot overlap a scheduled one either.
+ */
+public final class BillingWorker implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BillingWorker.class);
+
+  /** What one run did; {@code cycle} is empty when another replica held the cycle lock. */
+  public record Run(Optional<CycleReport> cycle, int sealed, int creditedByPoll) {}
+
+  private final BillingPolicy policy;
+  private final AuditSealer sealer;
+  private final PendingPaymentPoll poll;
+  private final ScheduledExecutorService scheduler;
+  private final ReentrantLock running = new ReentrantLock();
+  private final AtomicInteger runs = new AtomicInteger();
+  private final Timer cycleDuration;
+  private final Counter chargesPosted;
+  private final Counter chargedCents;
+  private final Counter cyclesSkipped;
+
+  public BillingWorker(BillingPolicy policy, AuditSealer sealer, PendingPaymentPoll poll, MeterRegistry metrics) {
+    this.policy = policy;
+    this.sealer = sealer;
+    this.poll = poll;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "billing-worker");
+      t.setDaemon(true);
+      return t;
+    });
+    this.cycleDuration = Timer.builder("seedbox.billing.cycle.duration")
+        .description("time one billing cycle took on this replica").register(metrics);
+    this.chargesPosted = Counter.builder("seedbox.billing.cycle.charges").description("charges posted by cycles")
+        .register(metrics);
+    this.chargedCents = Counter.builder("seedbox.billing.cycle.charged.cents")
+        .description("cents charged by cycles").register(metrics);
+    this.cyclesSkipped = Counter.builder("seedbox.billing.cycle.skipped")
+        .description("cycles left to another replica holding the cycle lock").register(metrics);
+  }
+
+  /** Schedules runs every {@code interval}, the first one after one interval. */
+  public BillingWorker start(Duration interval) {
+    long millis = Math.max(1, interval.toMillis());
+    scheduler.scheduleWithFixedDelay(this::runQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    LOG.info("billing worker runs every {}", interval);
+    return this;
+  }
+
+  /** One run now, on the caller's thread; waits for a scheduled run in progress to finish first. */
+  public Run runOnce() {
+    running.lock();
+    try {
+      Optional<CycleReport> cycle = Optional.empty();
+      Timer.Sample sample = Timer.start();
+      try {
+        cycle = policy.runCycleExclusively();
+        if (cycle.isPresent()) {
+          sample.stop(cycleDuration);
+          chargesPosted.increment(cycle.get().chargesPosted());
+          chargedCents.increment(cycle.get().chargedCents());
+        } else {
+          cyclesSkipped.increment();
+          LOG.info("billing cycle skipped: another replica holds the cycle lock");
+        }
+      } catch (RuntimeException e) {
+        LOG.error("billing cycle failed; the next run retries", e);
+      }
+      int sealed = 0;
+      try {
+        sealed = sealer.sealPending();
+      } catch (RuntimeException e) {
+        LOG.error("audit sealing failed; the next run retries", e);
+      }
+      int credited = 0;
+      try {
+        credited = poll.repair();
+      } catch (RuntimeException e) {
+        LOG.error("payment poll failed; the next run retries", e);
+      }
+      runs.incrementAndGet();
+      return new Run(cycle, sealed, credited);
+    } finally {
+      running.unlock();
+    }
+  }
+
+  /** Runs finished so far, scheduled or by hand. */
+  public int runs() {
+    return runs.get();
+  }
+
+  private void runQuietly() {
+    try {
+      runOnce();
+    } catch (RuntimeException e) {
+      // an exception escaping a scheduled task would cancel every later run
+      LOG.error("billing worker run failed", e);
+    }
+  }
+
+  /** Stops scheduling and waits for a run in progress to finish. */
+  @Override
+  public void close() {
+    scheduler.shutdown();
+    try {
+      if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("billing worker still running after 30 s; leaving it to the JVM");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package dev.seedbox.billing.ledger;
+
+import dev.seedbox.billing.webhook.MalformedWebhookException;
+import dev.seedbox.billing.webhook.PaymentEventOutcome;
+import dev.seedbox.billing.webhook.PaymentEvents;
+import dev.seedbox.billing.webhook.WebhookEvent;
+import dev.seedbox.ledger.Ledger;
+import dev.seedbox.ledger.Posting;
+import dev.seedbox.ledger.audit.AuditLog;
+import dev.seedbox.ledger.payments.Payment;
+import dev.seedbox.ledger.payments.PaymentStatus;
+import dev.seedbox.ledger.payments.Payments;
+import dev.seedbox.ledger.payments.UnmatchedWebhookEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verified webhooks (and the poll's findings) against the ledger, one transaction per event (DESIGN §9):
+ * match the payment by gateway id, else by our id in {@code data.metadata} → dedupe on (gateway payment id, type) →
+ * act. A paid event credits the amount on OUR row, keyed by our payment id, so one row is credited at most once
+ * whichever of its gateway payments (and event types) report it; the dedupe row, the credit, its audit event and the
+ * account's settlement commit together. An event that matches no row is kept as unmatched (outside the dedupe) and
+ * re-run when a row gains its gateway id ({@link #attachGateway}).
+ *
+ * <p>Locks, always in this order: the gateway id's advisory lock (only on the slow path, when the gateway id is not
+ * on a row yet), our payment row, the account row. Attaching a gateway id takes the same advisory lock, so an event
+ * is either seen by the attach's re-run or sees the attached id; none falls between.
+ */
+public final class LedgerPaymentEvents implements PaymentEvents {
+
+  public static final String ACTOR = "billing-controller";
+  /** The first half of the two-key advisory lock on a gateway payment id ("seedbox payments"). */
+  static final int GATEWAY_ID_LOCK_CLASS = 0x5eedb0a3;
+
+  private static final Logger LOG = LoggerFactory.getLogger(LedgerPaymentEvents.class);
+  private static final int ATTEMPTS = 5;
+
+  private final Jdbi jdbi;
+  private final Ledger ledger;
+  private final Payments payments;
+  private final AuditLog audit;
+  private final Counter unmatched;
+  private final Counter credits;
+  private final Counter creditedCents;
+
+  public LedgerPaymentEvents(Jdbi jdbi, Ledger ledger, Payments payments, AuditLog audit, MeterRegistry metrics) {
+    this.jdbi = jdbi;
+    this.ledger = ledger;
+    this.payments = payments;
+    this.audit = audit;
+    this.unmatched = Counter.builder("seedbox.billing.webhooks.unmatched")
+        .description("webhooks for a gateway payment no row of ours carries; an operator settles what stays open")
+        .register(metrics);
+    this.credits = Counter.builder("seedbox.billing.credits").description("top-ups credited").register(metrics);
+    this.creditedCents = Counter.builder("seedbox.billing.credited.cents").description("cents credited by top-ups")
+        .register(metrics);
+  }
+
+  @Override
+  public PaymentEventOutcome handle(WebhookEvent event) {
+    PaymentEventOutcome outcome = inTransaction(h -> handle(h, event));
+    // counted after commit, so a rolled-back attempt counts nothing
+    if (outcome instanceof PaymentEventOutcome.Credited credited) {
+      credits.increment();
+      creditedCents.increment(credited.amountCents());
+    } else if (outcome instanceof PaymentEventOutcome.Unmatched) {
+      unmatched.increment();
+    }
+    return outcome;
+  }
+
+  /**
+   * Records the gateway's id on our row and re-runs the unmatched events kept for that id, in the caller's
+   * transaction. Returns the row as it is afterwards.
+   *
+   * @throws IllegalStateException the row already carries another gateway id
+   */
+  public Payment attachGateway(Handle h, UUID paymentId, String gatewayPaymentId) {
+    lockGatewayId(h, gatewayPaymentId);
+    payments.recordGatewayPaymentId(h, paymentId, gatewayPaymentId);
+    Payment payment = payments.byId(h, paymentId).orElseThrow();
+    for (UnmatchedWebhookEvent kept : payments.openUnmatched(h, gatewayPaymentId)) {
+      PaymentEventOutcome outcome;
+      try {
+        outcome = act(h, payment, WebhookEvent.parse(kept.bodyJson().getBytes(StandardCharsets.UTF_8)));
+      } catch (MalformedWebhookException e) {
+        // it was verified and parsed once; jsonb cannot make it unparseable, but an operator must see it if it did
+        LOG.error("unmatched webhook {} for {} no longer parses: {}", kept.eventId(), gatewayPaymentId, e.getMessage());
+        continue;
+      }
+      payments.resolveUnmatched(h, kept.id(), "matched payment " + paymentId + ": " + outcome.tag());
+      LOG.info("unmatched webhook {} {} for {} matched payment {}: {}", kept.eventId(), kept.type(), gatewayPaymentId,
+          paymentId, outcome.tag());
+      payment = payments.byId(h, paymentId).orElseThrow();
+    }
+    return payment;
+  }
+
+  private PaymentEventOutcome handle(Handle h, WebhookEvent event) {
+    String gatewayId = event.gatewayPaymentId();
+    Optional<Payment> byGatewayId = payments.byGatewayPaymentId(h, gatewayId);
+    if (byGatewayId.isPresent()) {
+      return act(h, byGatewayId.get(), event);
+    }
+    // slow path: serialise with an attach of this gateway id, then look again
+    lockGatewayId(h, gatewayId);
+    byGatewayId = payments.byGatewayPaymentId(h, gatewayId);
+    if (byGatewayId.isPresent()) {
+      return act(h, byGatewayId.get(), event);
+    }
+    Optional<Payment> ours = ourPaymentId(event).flatMap(id -> payments.byId(h, id));
+    if (ours.isEmpty()) {
+      payments.recordUnmatched(h, event.id(), gatewayId, event.type(), new String(event.rawBody(),
+          StandardCharsets.UTF_8));
+      LOG.warn("webhook {} {} for gateway payment {} matches no payment of ours; kept as unmatched", event.id(),
+          event.type(), gatewayId);
+      return new PaymentEventOutcome.Unmatched(gatewayId);
+    }
+    Payment payment = ours.get();
+    if (payment.gatewayPaymentId() == null) {
+      // the gateway created it but its answer never reached us: the webhook is how we learn the id
+      payment = attachGateway(h, payment.id(), gatewayId);
+      LOG.info("payment {} learned gateway payment {} from webhook {} metadata", payment.id(), gatewayId, event.id());
+    } else {
+      // a retried create made a second gateway payment for one row of ours; it credits the row at most once
+      LOG.warn("gateway payment {} names our payment {}, which carries gateway payment {}; crediting the row at most"
+          + " once", gatewayId, payment.id(), payment.gatewayPaymentId());
+      audit.append(h, ACTOR, "payment.second-gateway-payment", "payment/" + payment.id(), Map.of(
+          "gatewayPaymentId", gatewayId, "recordedGatewayPaymentId", payment.gatewayPaymentId(),
+          "type", event.type(), "eventId", event.id()));
+    }
+    return act(h, payment, event);
+  }
+
+  private PaymentEventOutcome act(Handle h, Payment payment, WebhookEvent event) {
+    String gatewayId = event.gatewayPaymentId();
+    if (!payments.recordWebhookEvent(h, gatewayId, event.type(), event.id())) {
+      return new PaymentEventOutcome.AlreadyProcessed(gatewayId);
+    }
+    if (event.meansPaid()) {
+      payments.markStatus(h, payment.id(), PaymentStatus.CONFIRMED);
+      Posting posting = ledger.creditTopUp(h, payment.accountUid(), payment.id().toString(), payment.amountCents(),
+          ACTOR);
+      if (posting.replayed()) {
+        return new PaymentEventOutcome.Recorded(gatewayId, event.type());
+      }
+      payments.markStatus(h, payment.id(), PaymentStatus.CREDITED);
+      if (!reportsOurAmount(event, payment)) {
+        audit.append(h, ACTOR, "payment.amount-differs", "payment/" + payment.id(), Map.of(
+            "gatewayPaymentId", gatewayId, "reportedAmountUsd", event.reportedAmountUsd(),
+            "creditedCents", payment.amountCents()));
+        LOG.warn("webhook {} for {} reports {} USD; credited our row's {} cents", event.id(), gatewayId,
+            event.reportedAmountUsd(), payment.amountCents());
+      }
+      LOG.info("payment {} ({}) credited {} cents to account {}", payment.id(), gatewayId, payment.amountCents(),
+          payment.accountUid());
+      return new PaymentEventOutcome.Credited(payment.id().toString(), payment.amountCents());
+    }
+    if (WebhookEvent.EXPIRED.equals(event.type())) {
+      payments.markStatus(h, payment.id(), PaymentStatus.EXPIRED);
+    }
+    return new PaymentEventOutcome.Recorded(gatewayId, event.type());
+  }
+
+  private static boolean reportsOurAmount(WebhookEvent event, Payment payment) {
+    try {
+      return new BigDecimal(event.reportedAmountUsd()).movePointRight(2).compareTo(
+          BigDecimal.valueOf(payment.amountCents())) == 0;
+    } catch (NumberFormatException e) {
+      return event.reportedAmountUsd().isEmpty();
+    }
+  }
+
+  private static Optional<UUID> ourPaymentId(WebhookEvent event) {
+    return event.ourPaymentId().flatMap(id -> {
+      try {
+        return Optional.of(UUID.fromString(id));
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  private static void lockGatewayId(Handle h, String gatewayPaymentId) {
+    h.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:class, hashtext(:id))) AS locked")
+        .bind("class", GATEWAY_ID_LOCK_CLASS).bind("id", gatewayPaymentId).mapTo(Integer.class).one();
+  }
+
+  <T> T inTransaction(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return jdbi.inTransaction(work);
+      } catch (RuntimeException e) {
+        if (attempt >= ATTEMPTS || !retryable(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static boolean retryable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        return "40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState());
+      }
+    }
+    return false;
+  }
+}
