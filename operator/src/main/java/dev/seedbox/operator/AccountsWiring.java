@@ -87,7 +87,7 @@ public final class AccountsWiring implements AutoCloseable {
     BillingAccountReconciler billing = new BillingAccountReconciler(pauseGate, metrics, events, ledger.ledger(),
         ledger.seedboxes(), ledger.audit(), client, clock, timings.deletionRecheck(), LedgerChangeHook.RESYNC_ONLY);
     ByosConnectionReconciler byos = new ByosConnectionReconciler(pauseGate, metrics, events,
-        byosKeys(settings, client), ledger.byos(), ledger.audit(), clock, timings.byos());
+        byosKeys(settings, client), ledger.byos(), ledger.audit(), client, clock, timings.byos());
     return new AccountsWiring(ownPool, billing, byos);
   }
 

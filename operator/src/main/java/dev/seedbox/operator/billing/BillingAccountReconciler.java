@@ -15,6 +15,7 @@ import dev.seedbox.ledger.audit.AuditLog;
 import dev.seedbox.operator.metrics.OperatorMetrics;
 import dev.seedbox.operator.reconcile.EventRecorder;
 import dev.seedbox.operator.reconcile.PauseGate;
+import dev.seedbox.operator.reconcile.StatusPatch;
 import dev.seedbox.operator.reconcile.StatusRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -104,7 +105,7 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount>, Cle
     BillingAccountStatus status = snapshot.status();
     boolean paused = Boolean.TRUE.equals(resource.getSpec().getPaused());
     if (pauseGate.apply(resource, status, paused) == PauseGate.Verdict.PAUSED) {
-      return snapshot.result();
+      return record(resource, snapshot);
     }
     Long generation = resource.getMetadata().getGeneration();
     String currency = currencyOf(resource.getSpec());
@@ -117,12 +118,20 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount>, Cle
         events.warning(resource, REASON_UNSUPPORTED_CURRENCY, message);
       }
       status.setObservedGeneration(generation);
-      return snapshot.result();
+      return record(resource, snapshot);
     }
     AccountSnapshot account = ledger.openAccount(accountSpec(resource), ACTOR);
     project(resource, status, account);
     status.setObservedGeneration(generation);
-    return snapshot.result();
+    return record(resource, snapshot);
+  }
+
+  private UpdateControl<BillingAccount> record(BillingAccount resource,
+      StatusRecorder.Snapshot<BillingAccount, BillingAccountStatus> snapshot) {
+    if (snapshot.changed()) {
+      StatusPatch.write(client, resource);
+    }
+    return UpdateControl.noUpdate();
   }
 
   /** Copies the ledger's figures into the status and reports a change of standing with an Event. */
@@ -218,7 +227,7 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount>, Cle
     }
     if (snapshot.changed()) {
       try {
-        client.resource(resource).patchStatus();
+        StatusPatch.write(client, resource);
       } catch (KubernetesClientException e) {
         LOG.warn("BillingAccount {}: could not record the deletion hold in the status: {}", who(resource),
             e.getMessage());

@@ -21,7 +21,9 @@ import dev.seedbox.ledger.byos.HostKeyPin;
 import dev.seedbox.operator.metrics.OperatorMetrics;
 import dev.seedbox.operator.reconcile.EventRecorder;
 import dev.seedbox.operator.reconcile.PauseGate;
+import dev.seedbox.operator.reconcile.StatusPatch;
 import dev.seedbox.operator.reconcile.StatusRecorder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -91,19 +93,21 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
   private final ByosKeys keys;
   private final ByosConnections connections;
   private final AuditLog audit;
+  private final KubernetesClient client;
   private final Clock clock;
   private final Timings timings;
   private final StatusRecorder<ByosConnection, ByosConnectionStatus> statusRecorder =
       new StatusRecorder<>(ByosConnectionStatus::new);
 
   public ByosConnectionReconciler(PauseGate pauseGate, OperatorMetrics metrics, EventRecorder events, ByosKeys keys,
-      ByosConnections connections, AuditLog audit, Clock clock, Timings timings) {
+      ByosConnections connections, AuditLog audit, KubernetesClient client, Clock clock, Timings timings) {
     this.pauseGate = pauseGate;
     this.metrics = metrics;
     this.events = events;
     this.keys = keys;
     this.connections = connections;
     this.audit = audit;
+    this.client = client;
     this.clock = clock;
     this.timings = timings;
   }
@@ -118,11 +122,20 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
     ByosConnectionStatus status = snapshot.status();
     boolean paused = Boolean.TRUE.equals(resource.getSpec().getPaused());
     if (pauseGate.apply(resource, status, paused) == PauseGate.Verdict.PAUSED) {
-      return snapshot.result();
+      record(resource, snapshot);
+      return UpdateControl.noUpdate();
     }
     status.setObservedGeneration(resource.getMetadata().getGeneration());
     Duration next = step(resource, status);
-    return snapshot.result().rescheduleAfter(next);
+    record(resource, snapshot);
+    return UpdateControl.<ByosConnection>noUpdate().rescheduleAfter(next);
+  }
+
+  private void record(ByosConnection resource,
+      StatusRecorder.Snapshot<ByosConnection, ByosConnectionStatus> snapshot) {
+    if (snapshot.changed()) {
+      StatusPatch.write(client, resource);
+    }
   }
 
   /** One pass: issue, record, verify. Returns when to look again. */
