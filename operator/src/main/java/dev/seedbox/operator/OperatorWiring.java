@@ -1,8 +1,6 @@
 package dev.seedbox.operator;
 
 import dev.seedbox.api.plan.PlanCatalog;
-import dev.seedbox.operator.billing.BillingAccountReconciler;
-import dev.seedbox.operator.byos.ByosConnectionReconciler;
 import dev.seedbox.operator.http.OperatorHttpServer;
 import dev.seedbox.operator.metrics.OperatorMetrics;
 import dev.seedbox.operator.reconcile.EventRecorder;
@@ -39,11 +37,13 @@ public final class OperatorWiring implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final OperatorMetrics metrics;
   private final Operator operator;
+  private final AccountsWiring accounts;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean leading = new AtomicBoolean();
   private OperatorHttpServer http;
 
-  private OperatorWiring(OperatorSettings settings, PlanCatalog plans, KubernetesClient client, Clock clock) {
+  private OperatorWiring(OperatorSettings settings, PlanCatalog plans, KubernetesClient client, Clock clock,
+      AccountsWiring.Timings accountTimings) {
     this.settings = settings;
     this.plans = plans;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -53,8 +53,9 @@ public final class OperatorWiring implements AutoCloseable {
     EventRecorder events = new EventRecorder(client, clock);
     PauseGate pauseGate = new PauseGate(events, clock);
     register(new SeedboxReconciler(pauseGate, metrics));
-    register(new BillingAccountReconciler(pauseGate, metrics));
-    register(new ByosConnectionReconciler(pauseGate, metrics));
+    this.accounts = AccountsWiring.create(settings, client, clock, events, pauseGate, metrics, accountTimings);
+    register(accounts.billingAccounts());
+    register(accounts.byosConnections());
   }
 
   /**
@@ -63,7 +64,13 @@ public final class OperatorWiring implements AutoCloseable {
    */
   public static OperatorWiring start(OperatorSettings settings, PlanCatalog plans, KubernetesClient client,
       Clock clock) {
-    OperatorWiring wiring = new OperatorWiring(settings, plans, client, clock);
+    return start(settings, plans, client, clock, AccountsWiring.Timings.DEFAULTS);
+  }
+
+  /** As {@link #start(OperatorSettings, PlanCatalog, KubernetesClient, Clock)}, with tests' retry intervals. */
+  public static OperatorWiring start(OperatorSettings settings, PlanCatalog plans, KubernetesClient client,
+      Clock clock, AccountsWiring.Timings accountTimings) {
+    OperatorWiring wiring = new OperatorWiring(settings, plans, client, clock, accountTimings);
     HealthEndpoints endpoints = new HealthEndpoints(wiring.registry)
         .readyWhen("operator-started", wiring.started::get)
         .readyWhen("leader", () -> !settings.leaderElection() || wiring.leading.get())
@@ -167,6 +174,7 @@ public final class OperatorWiring implements AutoCloseable {
       if (http != null) {
         http.close();
       }
+      accounts.close();
     }
   }
 }

@@ -1,33 +1,98 @@
 package dev.seedbox.operator.billing;
 
+import dev.seedbox.api.status.ConditionStatus;
+import dev.seedbox.api.v1alpha1.AccountState;
 import dev.seedbox.api.v1alpha1.BillingAccount;
+import dev.seedbox.api.v1alpha1.BillingAccountSpec;
 import dev.seedbox.api.v1alpha1.BillingAccountStatus;
+import dev.seedbox.api.v1alpha1.Seedbox;
+import dev.seedbox.ledger.AccountSnapshot;
+import dev.seedbox.ledger.AccountSpec;
+import dev.seedbox.ledger.Ledger;
+import dev.seedbox.api.lifecycle.Phase;
+import dev.seedbox.ledger.SeedboxRecords;
+import dev.seedbox.ledger.audit.AuditLog;
 import dev.seedbox.operator.metrics.OperatorMetrics;
+import dev.seedbox.operator.reconcile.EventRecorder;
 import dev.seedbox.operator.reconcile.PauseGate;
+import dev.seedbox.operator.reconcile.StatusPatch;
 import dev.seedbox.operator.reconcile.StatusRecorder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles BillingAccounts: observe, decide (a pure function), act (one idempotent step), record (status, audit, Event).
- *
- * <p>NEXT SESSION: only the shared pause handling is wired. The observe/act steps need the ledger, provisioning and
- * keys modules; they go where the marked seam is below.
+ * Reconciles BillingAccounts. The ledger is the truth: the reconciler opens the account (idempotent on the CR UID),
+ * copies threshold, grace period, namespace and name into it, and projects balance, state, burn, runway and the last
+ * top-up into the status. Its finalizer holds deletion while Seedboxes reference the account or credit remains; an
+ * operator settles the credit with an audited ledger adjustment (refund or forfeit) that brings the balance to 0.
  */
 @ControllerConfiguration(name = BillingAccountReconciler.NAME)
-public class BillingAccountReconciler implements Reconciler<BillingAccount> {
+public class BillingAccountReconciler implements Reconciler<BillingAccount>, Cleaner<BillingAccount> {
 
   public static final String NAME = "billingaccount";
+  public static final String ACTOR = "seedbox-operator/billingaccount";
+  public static final String SUPPORTED_CURRENCY = AccountSpec.DEFAULT_CURRENCY;
+
+  public static final String DELETION_BLOCKED = "DeletionBlocked";
+  public static final String REASON_UNSUPPORTED_CURRENCY = "UnsupportedCurrency";
+  public static final String REASON_SEEDBOXES_REMAIN = "SeedboxesRemain";
+  public static final String REASON_CREDIT_REMAINS = "CreditRemains";
+  public static final String REASON_ACTIVE = "Active";
+  public static final String REASON_ACTIVE_AGAIN = "ActiveAgain";
+
+  private static final Logger LOG = LoggerFactory.getLogger(BillingAccountReconciler.class);
 
   private final PauseGate pauseGate;
   private final OperatorMetrics metrics;
-  private final StatusRecorder<BillingAccount, BillingAccountStatus> statusRecorder = new StatusRecorder<>(BillingAccountStatus::new);
+  private final EventRecorder events;
+  private final Ledger ledger;
+  private final SeedboxRecords seedboxes;
+  private final AuditLog audit;
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final Duration deletionRecheck;
+  private final LedgerChangeHook ledgerChanges;
+  private final StatusRecorder<BillingAccount, BillingAccountStatus> statusRecorder =
+      new StatusRecorder<>(BillingAccountStatus::new);
 
-  public BillingAccountReconciler(PauseGate pauseGate, OperatorMetrics metrics) {
+  public BillingAccountReconciler(PauseGate pauseGate, OperatorMetrics metrics, EventRecorder events, Ledger ledger,
+      SeedboxRecords seedboxes, AuditLog audit, KubernetesClient client, Clock clock, Duration deletionRecheck,
+      LedgerChangeHook ledgerChanges) {
     this.pauseGate = pauseGate;
     this.metrics = metrics;
+    this.events = events;
+    this.ledger = ledger;
+    this.seedboxes = seedboxes;
+    this.audit = audit;
+    this.client = client;
+    this.clock = clock;
+    this.deletionRecheck = deletionRecheck;
+    this.ledgerChanges = ledgerChanges;
+  }
+
+  /** The hook for the ledger's LISTEN/NOTIFY event source ({@link LedgerChangeHook}). */
+  @Override
+  public List<EventSource<?, BillingAccount>> prepareEventSources(EventSourceContext<BillingAccount> context) {
+    return ledgerChanges.eventSources(context);
   }
 
   @Override
@@ -37,11 +102,169 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount> {
 
   private UpdateControl<BillingAccount> reconcileOnce(BillingAccount resource) {
     StatusRecorder.Snapshot<BillingAccount, BillingAccountStatus> snapshot = statusRecorder.snapshot(resource);
+    BillingAccountStatus status = snapshot.status();
     boolean paused = Boolean.TRUE.equals(resource.getSpec().getPaused());
-    if (pauseGate.apply(resource, snapshot.status(), paused) == PauseGate.Verdict.PAUSED) {
-      return snapshot.result();
+    if (pauseGate.apply(resource, status, paused) == PauseGate.Verdict.PAUSED) {
+      return record(resource, snapshot);
     }
-    // ---- SEAM (next session): observe -> decide -> act -> record against the domain modules. ----
-    return snapshot.result();
+    Long generation = resource.getMetadata().getGeneration();
+    String currency = currencyOf(resource.getSpec());
+    if (!SUPPORTED_CURRENCY.equals(currency)) {
+      String message = "spec.currency must be " + SUPPORTED_CURRENCY + " (the payment gateway settles in USD), found "
+          + currency + "; no ledger account was opened";
+      if (status.setCondition(BillingAccountStatus.READY, ConditionStatus.FALSE, REASON_UNSUPPORTED_CURRENCY, message,
+          generation, clock.instant())) {
+        LOG.warn("BillingAccount {}: {}", who(resource), message);
+        events.warning(resource, REASON_UNSUPPORTED_CURRENCY, message);
+      }
+      status.setObservedGeneration(generation);
+      return record(resource, snapshot);
+    }
+    AccountSnapshot account = ledger.openAccount(accountSpec(resource), ACTOR);
+    project(resource, status, account);
+    status.setObservedGeneration(generation);
+    return record(resource, snapshot);
+  }
+
+  private UpdateControl<BillingAccount> record(BillingAccount resource,
+      StatusRecorder.Snapshot<BillingAccount, BillingAccountStatus> snapshot) {
+    if (snapshot.changed()) {
+      StatusPatch.write(client, resource);
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  /** Copies the ledger's figures into the status and reports a change of standing with an Event. */
+  private void project(BillingAccount resource, BillingAccountStatus status, AccountSnapshot account) {
+    AccountState before = status.getState();
+    AccountState now = AccountState.valueOf(account.state().name());
+    status.setBalanceCents(account.balanceCents());
+    status.setState(now);
+    status.setMonthlyBurnCents(account.monthlyBurnCents());
+    status.setRunwayDays(account.runwayDays());
+    status.setLastTopUpCents(account.lastTopUpCents());
+    status.setLastTopUpAt(account.lastTopUpAt() == null ? null
+        : account.lastTopUpAt().truncatedTo(ChronoUnit.SECONDS).toString());
+    String figures = "balance " + account.balanceCents() + " cents, monthly burn " + account.monthlyBurnCents()
+        + " cents" + (account.runwayDays() == null ? "" : ", runway " + account.runwayDays() + " days");
+    Long generation = resource.getMetadata().getGeneration();
+    switch (now) {
+      case ACTIVE -> status.setCondition(BillingAccountStatus.READY, ConditionStatus.TRUE, REASON_ACTIVE,
+          "account in good standing: " + figures, generation, clock.instant());
+      case LOW_BALANCE -> status.setCondition(BillingAccountStatus.READY, ConditionStatus.TRUE,
+          BillingAccountStatus.LOW_BALANCE, "balance below the threshold of " + account.lowBalanceThresholdCents()
+              + " cents: " + figures + "; top up before the credit runs out", generation, clock.instant());
+      case SUSPENDED -> status.setCondition(BillingAccountStatus.READY, ConditionStatus.FALSE,
+          BillingAccountStatus.SUSPENDED, "credit ran out: " + figures + "; the account's seedboxes are suspended "
+              + "and terminated after " + account.gracePeriodDays() + " days unless it is topped up", generation,
+          clock.instant());
+      default -> throw new IllegalStateException("unknown account state " + now);
+    }
+    if (before == now || (before == null && now == AccountState.ACTIVE)) {
+      return;
+    }
+    LOG.info("BillingAccount {}: state {} -> {} ({})", who(resource), before, now, figures);
+    switch (now) {
+      case ACTIVE -> events.normal(resource, REASON_ACTIVE_AGAIN, "account is active again: " + figures);
+      case LOW_BALANCE -> events.warning(resource, BillingAccountStatus.LOW_BALANCE,
+          "balance below the threshold of " + account.lowBalanceThresholdCents() + " cents: " + figures);
+      case SUSPENDED -> events.warning(resource, BillingAccountStatus.SUSPENDED,
+          "credit ran out, seedboxes suspended: " + figures);
+      default -> throw new IllegalStateException("unknown account state " + now);
+    }
+  }
+
+  @Override
+  public DeleteControl cleanup(BillingAccount resource, Context<BillingAccount> context) {
+    return metrics.timeReconcile("BillingAccount", () -> cleanupOnce(resource));
+  }
+
+  private DeleteControl cleanupOnce(BillingAccount resource) {
+    String uid = resource.getMetadata().getUid();
+    var account = ledger.account(uid);
+    if (account.isEmpty()) {
+      // never opened (unsupported currency, or deleted before the first reconcile): nothing holds it
+      return DeleteControl.defaultDelete();
+    }
+    StatusRecorder.Snapshot<BillingAccount, BillingAccountStatus> snapshot = statusRecorder.snapshot(resource);
+    BillingAccountStatus status = snapshot.status();
+    project(resource, status, account.get());
+    List<String> referencing = referencingSeedboxes(resource);
+    long balance = account.get().balanceCents();
+    if (!referencing.isEmpty()) {
+      return block(resource, snapshot, REASON_SEEDBOXES_REMAIN, referencing.size() + " seedbox(es) still reference "
+          + "this account: " + String.join(", ", referencing) + "; delete them first", Map.of("seedboxes", referencing));
+    }
+    if (balance > 0) {
+      return block(resource, snapshot, REASON_CREDIT_REMAINS, balance + " cents of credit remain; record a refund or "
+          + "forfeit as a ledger adjustment (Ledger.adjust) that brings the balance to 0",
+          Map.of("balanceCents", balance));
+    }
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("namespace", resource.getMetadata().getNamespace());
+    detail.put("name", resource.getMetadata().getName());
+    detail.put("balanceCents", balance);
+    audit.append(ACTOR, "account.closed", "billingaccount:" + uid, detail);
+    LOG.info("BillingAccount {}: no seedboxes and no credit left, finalizer removed", who(resource));
+    events.normal(resource, "AccountClosed", "no seedboxes reference the account and its balance is 0: deleted");
+    return DeleteControl.defaultDelete();
+  }
+
+  private DeleteControl block(BillingAccount resource,
+      StatusRecorder.Snapshot<BillingAccount, BillingAccountStatus> snapshot, String reason, String message,
+      Map<String, Object> why) {
+    BillingAccountStatus status = snapshot.status();
+    boolean newReason = status.findCondition(DELETION_BLOCKED)
+        .map(c -> !reason.equals(c.getReason())).orElse(true);
+    status.setCondition(DELETION_BLOCKED, ConditionStatus.TRUE, reason, message,
+        resource.getMetadata().getGeneration(), clock.instant());
+    if (newReason) {
+      Map<String, Object> detail = new LinkedHashMap<>(why);
+      detail.put("reason", reason);
+      audit.append(ACTOR, "account.deletion-blocked", "billingaccount:" + resource.getMetadata().getUid(), detail);
+      LOG.info("BillingAccount {}: deletion held ({}): {}", who(resource), reason, message);
+      events.warning(resource, DELETION_BLOCKED, message);
+    }
+    if (snapshot.changed()) {
+      try {
+        StatusPatch.write(client, resource);
+      } catch (KubernetesClientException e) {
+        LOG.warn("BillingAccount {}: could not record the deletion hold in the status: {}", who(resource),
+            e.getMessage());
+      }
+    }
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(deletionRecheck.toMillis());
+  }
+
+  /** Seedboxes naming the account in the cluster, and those the ledger still bills for it. */
+  private List<String> referencingSeedboxes(BillingAccount resource) {
+    String namespace = resource.getMetadata().getNamespace();
+    String name = resource.getMetadata().getName();
+    TreeSet<String> names = new TreeSet<>();
+    for (Seedbox seedbox : client.resources(Seedbox.class).inNamespace(namespace).list().getItems()) {
+      if (seedbox.getSpec() != null && name.equals(seedbox.getSpec().getAccountRef())) {
+        names.add(seedbox.getMetadata().getName());
+      }
+    }
+    seedboxes.seedboxesOf(resource.getMetadata().getUid()).stream()
+        .filter(r -> r.phase() != Phase.TERMINATED && r.phase() != Phase.FAILED)
+        .forEach(r -> names.add(r.name()));
+    return new ArrayList<>(names);
+  }
+
+  static AccountSpec accountSpec(BillingAccount resource) {
+    BillingAccountSpec spec = resource.getSpec();
+    long threshold = spec.getLowBalanceThresholdCents() == null ? 0 : spec.getLowBalanceThresholdCents();
+    int grace = spec.getGracePeriodDays() == null ? AccountSpec.DEFAULT_GRACE_PERIOD_DAYS : spec.getGracePeriodDays();
+    return new AccountSpec(resource.getMetadata().getUid(), resource.getMetadata().getNamespace(),
+        resource.getMetadata().getName(), spec.getOwner(), currencyOf(spec), threshold, grace);
+  }
+
+  private static String currencyOf(BillingAccountSpec spec) {
+    return Objects.requireNonNullElse(spec.getCurrency(), SUPPORTED_CURRENCY);
+  }
+
+  private static String who(BillingAccount resource) {
+    return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
   }
 }

@@ -1,33 +1,115 @@
 package dev.seedbox.operator.byos;
 
+import dev.seedbox.api.status.ConditionStatus;
 import dev.seedbox.api.v1alpha1.ByosConnection;
+import dev.seedbox.api.v1alpha1.ByosConnectionSpec;
 import dev.seedbox.api.v1alpha1.ByosConnectionStatus;
+import dev.seedbox.api.v1alpha1.ByosPhase;
+import dev.seedbox.api.v1alpha1.SecretStoreKind;
+import dev.seedbox.keys.ByosKeys;
+import dev.seedbox.keys.IssuedKey;
+import dev.seedbox.keys.KeyMissingException;
+import dev.seedbox.keys.StoreUnavailableException;
+import dev.seedbox.keys.store.ConnectionIdentity;
+import dev.seedbox.keys.store.SecretRef;
+import dev.seedbox.keys.verify.SshTarget;
+import dev.seedbox.keys.verify.VerificationResult;
+import dev.seedbox.ledger.audit.AuditLog;
+import dev.seedbox.ledger.byos.ByosConnectionRecord;
+import dev.seedbox.ledger.byos.ByosConnections;
+import dev.seedbox.ledger.byos.HostKeyPin;
 import dev.seedbox.operator.metrics.OperatorMetrics;
+import dev.seedbox.operator.reconcile.EventRecorder;
 import dev.seedbox.operator.reconcile.PauseGate;
+import dev.seedbox.operator.reconcile.StatusPatch;
 import dev.seedbox.operator.reconcile.StatusRecorder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles ByosConnections: observe, decide (a pure function), act (one idempotent step), record (status, audit, Event).
+ * Reconciles ByosConnections: issue the key of the current rotation (Secret or Vault), show its public key and
+ * onboarding command, record the connection in PostgreSQL (public key, fingerprint, secret reference: never key
+ * material), and verify over SSH until the customer has authorised the key, pinning the server's host key on the
+ * first success.
  *
- * <p>NEXT SESSION: only the shared pause handling is wired. The observe/act steps need the ledger, provisioning and
- * keys modules; they go where the marked seam is below.
+ * <p>The PostgreSQL row holds the key last proven to work (or the first one issued); the status shows the key the
+ * customer should authorise now. While they differ a rotation is in flight: the row's key is revoked only once the
+ * new key has connected.
  */
 @ControllerConfiguration(name = ByosConnectionReconciler.NAME)
-public class ByosConnectionReconciler implements Reconciler<ByosConnection> {
+public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cleaner<ByosConnection> {
 
   public static final String NAME = "byosconnection";
+  public static final String ACTOR = "seedbox-operator/byosconnection";
+
+  public static final String REASON_CONNECTED = "Connected";
+  public static final String REASON_AWAITING = "AwaitingAuthorization";
+  public static final String REASON_HOST_KEY_MISMATCH = "HostKeyMismatch";
+  public static final String REASON_ADDRESS_REFUSED = "AddressRefused";
+  public static final String REASON_UNREACHABLE = "Unreachable";
+  public static final String REASON_VAULT_NOT_CONFIGURED = "VaultNotConfigured";
+  public static final String REASON_KEY_MISSING = "KeyMissing";
+  public static final String REASON_KEY_ISSUED = "KeyIssued";
+  public static final String REASON_KEY_ROTATED = "KeyRotated";
+  public static final String REASON_KEYS_REVOKED = "KeysRevoked";
+  public static final String REASON_REVOCATION_FAILED = "RevocationFailed";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ByosConnectionReconciler.class);
+
+  /**
+   * How often to try again.
+   *
+   * @param awaitingRetry while the customer has not yet authorised the key (or the server is unreachable)
+   * @param recheck a Connected (or Failed) connection is verified again this often
+   */
+  public record Timings(Duration awaitingRetry, Duration recheck) {
+    public static final Timings DEFAULTS = new Timings(Duration.ofSeconds(15), Duration.ofMinutes(5));
+
+    public Timings {
+      Objects.requireNonNull(awaitingRetry, "awaitingRetry");
+      Objects.requireNonNull(recheck, "recheck");
+    }
+  }
 
   private final PauseGate pauseGate;
   private final OperatorMetrics metrics;
-  private final StatusRecorder<ByosConnection, ByosConnectionStatus> statusRecorder = new StatusRecorder<>(ByosConnectionStatus::new);
+  private final EventRecorder events;
+  private final ByosKeys keys;
+  private final ByosConnections connections;
+  private final AuditLog audit;
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final Timings timings;
+  private final StatusRecorder<ByosConnection, ByosConnectionStatus> statusRecorder =
+      new StatusRecorder<>(ByosConnectionStatus::new);
 
-  public ByosConnectionReconciler(PauseGate pauseGate, OperatorMetrics metrics) {
+  public ByosConnectionReconciler(PauseGate pauseGate, OperatorMetrics metrics, EventRecorder events, ByosKeys keys,
+      ByosConnections connections, AuditLog audit, KubernetesClient client, Clock clock, Timings timings) {
     this.pauseGate = pauseGate;
     this.metrics = metrics;
+    this.events = events;
+    this.keys = keys;
+    this.connections = connections;
+    this.audit = audit;
+    this.client = client;
+    this.clock = clock;
+    this.timings = timings;
   }
 
   @Override
@@ -37,11 +119,254 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection> {
 
   private UpdateControl<ByosConnection> reconcileOnce(ByosConnection resource) {
     StatusRecorder.Snapshot<ByosConnection, ByosConnectionStatus> snapshot = statusRecorder.snapshot(resource);
+    ByosConnectionStatus status = snapshot.status();
     boolean paused = Boolean.TRUE.equals(resource.getSpec().getPaused());
-    if (pauseGate.apply(resource, snapshot.status(), paused) == PauseGate.Verdict.PAUSED) {
-      return snapshot.result();
+    if (pauseGate.apply(resource, status, paused) == PauseGate.Verdict.PAUSED) {
+      record(resource, snapshot);
+      return UpdateControl.noUpdate();
     }
-    // ---- SEAM (next session): observe -> decide -> act -> record against the domain modules. ----
-    return snapshot.result();
+    status.setObservedGeneration(resource.getMetadata().getGeneration());
+    Duration next = step(resource, status);
+    record(resource, snapshot);
+    return UpdateControl.<ByosConnection>noUpdate().rescheduleAfter(next);
+  }
+
+  private void record(ByosConnection resource,
+      StatusRecorder.Snapshot<ByosConnection, ByosConnectionStatus> snapshot) {
+    if (snapshot.changed()) {
+      StatusPatch.write(client, resource);
+    }
+  }
+
+  /** One pass: issue, record, verify. Returns when to look again. */
+  private Duration step(ByosConnection resource, ByosConnectionStatus status) {
+    ByosConnectionSpec spec = resource.getSpec();
+    ConnectionIdentity identity = ConnectionIdentity.of(resource);
+    String uid = resource.getMetadata().getUid();
+    long rotation = spec.getRotation() == null ? 0 : spec.getRotation();
+    SecretStoreKind storeKind = spec.getSecretStore() == null ? SecretStoreKind.KUBERNETES : spec.getSecretStore();
+    SshTarget target = new SshTarget(spec.getHost(), spec.getPort() == null ? 22 : spec.getPort(), spec.getUser());
+
+    IssuedKey issued;
+    try {
+      issued = keys.issue(identity, rotation, storeKind);
+    } catch (StoreUnavailableException e) {
+      String message = "spec.secretStore is " + storeKind.wireName() + " but the operator has no Vault configured "
+          + "(set SEEDBOX_VAULT_ADDR and SEEDBOX_VAULT_TOKEN); no key was issued";
+      fail(resource, status, REASON_VAULT_NOT_CONFIGURED, message);
+      return timings.recheck();
+    }
+    if (issued.newlyGenerated()) {
+      audit.append(ACTOR, "byos.key-issued", resource(uid), Map.of("fingerprint", issued.fingerprint(),
+          "secretRef", issued.secretRef().value(), "rotation", rotation, "store", storeKind.wireName()));
+      events.normal(resource, REASON_KEY_ISSUED, "issued key " + issued.fingerprint() + " for rotation " + rotation
+          + " in " + issued.secretRef().value() + "; run the onboarding command on the server");
+    }
+
+    ByosConnectionRecord row = recordConnection(resource, target, issued);
+    revokeSupersededPendingKey(resource, status.getSecretRef(), issued, row);
+
+    status.setPublicKey(issued.publicKeyLine());
+    status.setFingerprint(issued.fingerprint());
+    status.setOnboardingCommand(issued.onboardingCommand());
+    status.setSecretRef(issued.secretRef().value());
+    status.setObservedRotation(rotation);
+    status.setCondition(ByosConnectionStatus.KEY_ISSUED, ConditionStatus.TRUE, REASON_KEY_ISSUED,
+        "key " + issued.fingerprint() + " (rotation " + rotation + ") is in " + issued.secretRef().value(),
+        resource.getMetadata().getGeneration(), clock.instant());
+
+    String specPin = spec.getHostKeyFingerprint();
+    if (specPin != null && row.pinnedHostKey() != null && !specPin.equals(row.pinnedHostKey())) {
+      mismatch(resource, status, row.pinnedHostKey(), specPin, "spec.hostKeyFingerprint " + specPin
+          + " differs from the host key pinned on first connection, expected " + row.pinnedHostKey());
+      return timings.recheck();
+    }
+    String pinned = row.pinnedHostKey() != null ? row.pinnedHostKey() : specPin;
+    boolean rotating = !row.secretRef().equals(issued.secretRef().value());
+    SecretRef previous = rotating ? SecretRef.parse(row.secretRef()) : null;
+
+    VerificationResult result;
+    try {
+      result = keys.verifyAndRevokePrevious(target, issued.secretRef(), pinned, previous);
+    } catch (KeyMissingException e) {
+      fail(resource, status, REASON_KEY_MISSING, "the key at " + issued.secretRef().value()
+          + " is gone from its store; bump spec.rotation to issue a new one");
+      return timings.recheck();
+    }
+    if (result instanceof VerificationResult.Connected connected) {
+      return connected(resource, status, row, issued, previous, connected);
+    }
+    if (result instanceof VerificationResult.AuthenticationRejected rejected) {
+      status.setObservedHostKeyFingerprint(rejected.hostKeyFingerprint());
+      awaiting(resource, status, REASON_AWAITING, rejected.message());
+      return timings.awaitingRetry();
+    }
+    if (result instanceof VerificationResult.Unreachable unreachable) {
+      if (status.getPhase() == ByosPhase.CONNECTED || status.getPhase() == ByosPhase.FAILED) {
+        fail(resource, status, REASON_UNREACHABLE, unreachable.message());
+      } else {
+        awaiting(resource, status, REASON_UNREACHABLE, unreachable.message());
+      }
+      return timings.awaitingRetry();
+    }
+    if (result instanceof VerificationResult.HostKeyMismatch m) {
+      mismatch(resource, status, m.expected(), m.found(), m.message());
+      return timings.recheck();
+    }
+    VerificationResult.AddressRefused refused = (VerificationResult.AddressRefused) result;
+    if (fail(resource, status, REASON_ADDRESS_REFUSED, refused.message())) {
+      audit.append(ACTOR, "byos.address-refused", resource(uid), Map.of("host", target.host(),
+          "reason", refused.reason()));
+    }
+    return timings.recheck();
+  }
+
+  private Duration connected(ByosConnection resource, ByosConnectionStatus status, ByosConnectionRecord row,
+      IssuedKey issued, SecretRef previous, VerificationResult.Connected connected) {
+    String uid = resource.getMetadata().getUid();
+    HostKeyPin pin = connections.pinHostKey(uid, connected.hostKeyFingerprint(), ACTOR);
+    if (pin instanceof HostKeyPin.Mismatch m) {
+      mismatch(resource, status, m.pinned(), m.presented(), "host key mismatch: expected " + m.pinned() + ", found "
+          + m.presented());
+      return timings.recheck();
+    }
+    if (previous != null) {
+      // the new key connected and verifyAndRevokePrevious revoked the old one: the row follows the new key
+      connections.upsert(ByosConnectionRecord.of(uid, row.namespace(), row.name(), row.host(), row.port(),
+          row.user(), issued.publicKeyLine(), issued.fingerprint(), issued.secretRef().value()), ACTOR);
+      audit.append(ACTOR, "byos.key-revoked", resource(uid), Map.of("secretRef", previous.value(),
+          "why", "rotated: the key of rotation " + issued.rotation() + " verified"));
+      events.normal(resource, REASON_KEY_ROTATED, "key " + issued.fingerprint() + " verified; previous key "
+          + previous.value() + " revoked");
+    }
+    boolean newlyConnected = status.getPhase() != ByosPhase.CONNECTED;
+    status.setPhase(ByosPhase.CONNECTED);
+    status.setObservedHostKeyFingerprint(connected.hostKeyFingerprint());
+    status.setLastVerifiedAt(clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+    status.setCondition(ByosConnectionStatus.READY, ConditionStatus.TRUE, REASON_CONNECTED, connected.message(),
+        resource.getMetadata().getGeneration(), clock.instant());
+    if (newlyConnected) {
+      audit.append(ACTOR, "byos.connected", resource(uid), Map.of("fingerprint", issued.fingerprint(),
+          "hostKey", connected.hostKeyFingerprint(), "hostKeyPinned", pin instanceof HostKeyPin.Pinned));
+      LOG.info("ByosConnection {}: connected with key {}, host key {}", who(resource), issued.fingerprint(),
+          connected.hostKeyFingerprint());
+      events.normal(resource, REASON_CONNECTED, connected.message()
+          + (pin instanceof HostKeyPin.Pinned ? " (pinned)" : ""));
+    }
+    return timings.recheck();
+  }
+
+  /** Writes the row on first sight; afterwards keeps its key (a rotation moves it once verified) and follows spec. */
+  private ByosConnectionRecord recordConnection(ByosConnection resource, SshTarget target, IssuedKey issued) {
+    String uid = resource.getMetadata().getUid();
+    String namespace = resource.getMetadata().getNamespace();
+    String name = resource.getMetadata().getName();
+    Optional<ByosConnectionRecord> existing = connections.find(uid);
+    ByosConnectionRecord wanted = existing
+        .map(r -> ByosConnectionRecord.of(uid, namespace, name, target.host(), target.port(), target.user(),
+            r.publicKey(), r.fingerprint(), r.secretRef()))
+        .orElseGet(() -> ByosConnectionRecord.of(uid, namespace, name, target.host(), target.port(), target.user(),
+            issued.publicKeyLine(), issued.fingerprint(), issued.secretRef().value()));
+    if (existing.isPresent() && sameEndpoint(existing.get(), wanted)) {
+      return existing.get();
+    }
+    return connections.upsert(wanted, ACTOR);
+  }
+
+  private static boolean sameEndpoint(ByosConnectionRecord a, ByosConnectionRecord b) {
+    return a.host().equals(b.host()) && a.port() == b.port() && a.user().equals(b.user())
+        && Objects.equals(a.namespace(), b.namespace()) && Objects.equals(a.name(), b.name());
+  }
+
+  /**
+   * A key shown for an earlier rotation that never verified, replaced by a newer rotation before it did: nobody can
+   * be relying on it, so it goes now rather than lingering in the store.
+   */
+  private void revokeSupersededPendingKey(ByosConnection resource, String shownRef, IssuedKey issued,
+      ByosConnectionRecord row) {
+    if (shownRef == null || shownRef.equals(issued.secretRef().value()) || shownRef.equals(row.secretRef())) {
+      return;
+    }
+    SecretRef superseded = SecretRef.parse(shownRef);
+    keys.revoke(superseded);
+    audit.append(ACTOR, "byos.key-revoked", resource(resource.getMetadata().getUid()), Map.of(
+        "secretRef", shownRef, "why", "superseded by rotation " + issued.rotation() + " before it verified"));
+  }
+
+  private void awaiting(ByosConnection resource, ByosConnectionStatus status, String reason, String message) {
+    boolean changed = status.getPhase() != ByosPhase.AWAITING_AUTHORIZATION
+        || !status.findCondition(ByosConnectionStatus.READY).map(c -> reason.equals(c.getReason())).orElse(false);
+    status.setPhase(ByosPhase.AWAITING_AUTHORIZATION);
+    status.setCondition(ByosConnectionStatus.READY, ConditionStatus.FALSE, reason, message,
+        resource.getMetadata().getGeneration(), clock.instant());
+    if (changed) {
+      LOG.info("ByosConnection {}: awaiting authorisation ({}): {}", who(resource), reason, message);
+      events.normal(resource, reason, message);
+    }
+  }
+
+  /** Phase Failed with a reason; an Event and a log line when the reason is new. Returns true when it was new. */
+  private boolean fail(ByosConnection resource, ByosConnectionStatus status, String reason, String message) {
+    boolean changed = status.getPhase() != ByosPhase.FAILED
+        || !status.findCondition(ByosConnectionStatus.READY).map(c -> reason.equals(c.getReason())).orElse(false);
+    status.setPhase(ByosPhase.FAILED);
+    status.setCondition(ByosConnectionStatus.READY, ConditionStatus.FALSE, reason, message,
+        resource.getMetadata().getGeneration(), clock.instant());
+    if (changed) {
+      LOG.warn("ByosConnection {}: failed ({}): {}", who(resource), reason, message);
+      events.warning(resource, reason, message);
+    }
+    return changed;
+  }
+
+  private void mismatch(ByosConnection resource, ByosConnectionStatus status, String expected, String found,
+      String message) {
+    status.setObservedHostKeyFingerprint(found);
+    if (fail(resource, status, REASON_HOST_KEY_MISMATCH, message)) {
+      audit.append(ACTOR, "byos.host-key-mismatch", resource(resource.getMetadata().getUid()),
+          Map.of("expected", expected, "found", found));
+    }
+  }
+
+  @Override
+  public DeleteControl cleanup(ByosConnection resource, Context<ByosConnection> context) {
+    return metrics.timeReconcile("ByosConnection", () -> cleanupOnce(resource));
+  }
+
+  /** Revokes every key the connection holds (the shown one and the row's), audited; the row stays as history. */
+  private DeleteControl cleanupOnce(ByosConnection resource) {
+    String uid = resource.getMetadata().getUid();
+    Set<String> refs = new LinkedHashSet<>();
+    if (resource.getStatus() != null && resource.getStatus().getSecretRef() != null) {
+      refs.add(resource.getStatus().getSecretRef());
+    }
+    connections.find(uid).ifPresent(r -> refs.add(r.secretRef()));
+    try {
+      for (String ref : refs) {
+        keys.revoke(SecretRef.parse(ref));
+      }
+    } catch (StoreUnavailableException e) {
+      String message = "cannot revoke " + refs + ": " + e.getMessage() + "; deletion waits until the store is "
+          + "reachable";
+      LOG.warn("ByosConnection {}: {}", who(resource), message);
+      events.warning(resource, REASON_REVOCATION_FAILED, message);
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(timings.recheck().toMillis());
+    }
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("secretRefs", refs);
+    detail.put("namespace", resource.getMetadata().getNamespace());
+    detail.put("name", resource.getMetadata().getName());
+    audit.append(ACTOR, "byos.revoked", resource(uid), detail);
+    LOG.info("ByosConnection {}: deleted, keys {} revoked", who(resource), refs);
+    events.normal(resource, REASON_KEYS_REVOKED, "connection deleted: keys " + refs + " revoked");
+    return DeleteControl.defaultDelete();
+  }
+
+  private static String resource(String uid) {
+    return "byosconnection:" + uid;
+  }
+
+  private static String who(ByosConnection resource) {
+    return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
   }
 }

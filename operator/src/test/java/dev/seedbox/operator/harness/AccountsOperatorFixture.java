@@ -1,0 +1,120 @@
+package dev.seedbox.operator.harness;
+
+import dev.seedbox.api.plan.PlanCatalog;
+import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.keys.testing.FakeVault;
+import dev.seedbox.keys.testing.InProcessSshServer;
+import dev.seedbox.ledger.LedgerModule;
+import dev.seedbox.ledger.testing.MutableClock;
+import dev.seedbox.ledger.testing.PostgresDatabase;
+import dev.seedbox.operator.AccountsWiring;
+import dev.seedbox.operator.OperatorSettings;
+import dev.seedbox.operator.OperatorWiring;
+import dev.seedbox.operator.byos.ByosConnectionReconciler;
+import dev.seedbox.runtime.Command;
+import dev.seedbox.runtime.DatabaseSettings;
+import io.fabric8.kubernetes.api.model.Event;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The operator in-process with what the BillingAccount and ByosConnection reconcilers need: a fresh PostgreSQL
+ * database (one embedded server per JVM), an in-process SSH server on an allow-listed loopback address, a fake Vault,
+ * and a {@link MutableClock} shared with the test's own {@link LedgerModule} (to top up and run billing cycles).
+ * Short intervals: a 1 s resync (the ledger's LISTEN/NOTIFY source is connected elsewhere) and 1 s SSH retries.
+ */
+public class AccountsOperatorFixture extends KubernetesApiFixture {
+
+  private final boolean vaultConfigured;
+  private final PostgresDatabase database = new PostgresDatabase(4);
+  private final MutableClock clock = MutableClock.at("2026-03-01T00:00:00Z");
+  private InProcessSshServer ssh;
+  private FakeVault vault;
+  private LedgerModule ledger;
+  private OperatorWiring wiring;
+
+  public AccountsOperatorFixture(boolean vaultConfigured) {
+    this.vaultConfigured = vaultConfigured;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    super.beforeAll(context);
+    database.create();
+    ssh = InProcessSshServer.start();
+    vault = FakeVault.start();
+    ledger = LedgerModule.create(database.runtime(), clock);
+    AccountsWiring.Timings timings = new AccountsWiring.Timings(
+        new ByosConnectionReconciler.Timings(Duration.ofMillis(500), Duration.ofSeconds(1)), Duration.ofMillis(500));
+    wiring = OperatorWiring.start(settings(), PlanCatalog.parse(OperatorFixture.PLANS, "test plans"), client(), clock,
+        timings);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    try {
+      if (wiring != null) {
+        wiring.close();
+      }
+      if (ssh != null) {
+        ssh.close();
+      }
+      if (vault != null) {
+        vault.close();
+      }
+      database.close();
+    } finally {
+      super.afterAll(context);
+    }
+  }
+
+  private OperatorSettings settings() {
+    DatabaseSettings db = new DatabaseSettings(database.jdbcUrl(PostgresDatabase.RUNTIME_ROLE),
+        PostgresDatabase.RUNTIME_ROLE, PostgresDatabase.PASSWORD, "", "", PostgresDatabase.RUNTIME_ROLE, 4);
+    OperatorSettings.VaultSettings vaultSettings = vaultConfigured
+        ? new OperatorSettings.VaultSettings(true, vault.address(), vault.token(), "secret", "seedbox/byos")
+        : new OperatorSettings.VaultSettings(false, null, "", "secret", "seedbox/byos");
+    return new OperatorSettings(Command.RUN, db, 0, null, Set.of(), false, "", false, 4, Duration.ofSeconds(1),
+        Duration.ofMinutes(10),
+        new OperatorSettings.ProviderSettings(List.of(ProviderKind.INMEMORY), "", null, "", null),
+        vaultSettings, List.of("127.0.0.1/32"));
+  }
+
+  public PostgresDatabase database() {
+    return database;
+  }
+
+  public LedgerModule ledger() {
+    return ledger;
+  }
+
+  public MutableClock clock() {
+    return clock;
+  }
+
+  public Instant now() {
+    return clock.instant();
+  }
+
+  public InProcessSshServer ssh() {
+    return ssh;
+  }
+
+  public FakeVault vault() {
+    return vault;
+  }
+
+  public OperatorWiring wiring() {
+    return wiring;
+  }
+
+  /** Core v1 Events about one object of the namespace. */
+  public List<Event> eventsFor(String namespace, String name) {
+    return client().v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .toList();
+  }
+}
