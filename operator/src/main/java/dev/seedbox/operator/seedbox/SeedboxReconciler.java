@@ -415,7 +415,7 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
           default -> new Server.Creating();
         };
       } catch (ProviderException e) {
-        return new Server.Unreachable(ProviderCalls.failure(e));
+        return new Server.Unreachable(withBackoff(ProviderCalls.failure(e)));
       }
     }
 
@@ -445,13 +445,18 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
       return Optional.empty();
     }
 
+    private ProviderFailure withBackoff(ProviderFailure failure) {
+      return failure.retryable() && failure.retryAfter() == null
+          ? new ProviderFailure(true, timing.retryBackoff(), failure.message()) : failure;
+    }
+
     // ---- act and record
 
     private Step act(SeedboxDecision decision) {
       try {
         return actOn(decision);
       } catch (ProviderException e) {
-        ProviderFailure failure = ProviderCalls.failure(e);
+        ProviderFailure failure = withBackoff(ProviderCalls.failure(e));
         LOG.info("Seedbox {}: provider call failed ({}): {}", who, failure.retryable() ? "retryable" : "permanent",
             failure.message());
         return actOn(SeedboxDecider.onProviderFailure(phase, failure));

@@ -48,7 +48,7 @@ public class OperatorFixture extends KubernetesApiFixture {
 
   /** Short waits: a booting server is polled quickly; pending seedboxes rely on LISTEN/NOTIFY, not on polling. */
   public static final SeedboxTiming TEST_TIMING = new SeedboxTiming(Duration.ofMillis(200), Duration.ofMinutes(1),
-      Duration.ofMillis(5), Duration.ofHours(1));
+      Duration.ofMillis(5), Duration.ofMillis(300), Duration.ofHours(1));
 
   private final Clock clock;
   private final InMemoryProvider provider;
