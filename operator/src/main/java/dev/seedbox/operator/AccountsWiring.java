@@ -1,7 +1,5 @@
 package dev.seedbox.operator;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.seedbox.keys.ByosKeys;
 import dev.seedbox.keys.key.Ed25519Keys;
 import dev.seedbox.keys.store.KubernetesSecretStore;
@@ -18,7 +16,6 @@ import dev.seedbox.operator.byos.ByosConnectionReconciler;
 import dev.seedbox.operator.metrics.OperatorMetrics;
 import dev.seedbox.operator.reconcile.EventRecorder;
 import dev.seedbox.operator.reconcile.PauseGate;
-import dev.seedbox.runtime.DatabaseSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,11 +27,8 @@ import java.util.Objects;
  * The dependencies of the BillingAccount and ByosConnection reconcilers: the ledger (accounts, BYOS rows, audit) and
  * the BYOS keys (Kubernetes Secret store, Vault when {@code SEEDBOX_VAULT_ADDR} is set, SSH verification under the
  * {@code SEEDBOX_SSH_ALLOWED_ADDRESSES} policy). {@link OperatorWiring} builds it and registers the two reconcilers.
- *
- * <p>It opens its own runtime-role pool from {@link OperatorSettings#database()} until the ledger module is shared
- * with the Seedbox reconciler's wiring; then {@link #create(LedgerModule, ...)} takes the shared one.
  */
-public final class AccountsWiring implements AutoCloseable {
+public final class AccountsWiring {
 
   /**
    * How often the two reconcilers look again on their own.
@@ -51,60 +45,27 @@ public final class AccountsWiring implements AutoCloseable {
     }
   }
 
-  private final HikariDataSource ownPool;
   private final BillingAccountReconciler billingAccounts;
   private final ByosConnectionReconciler byosConnections;
 
-  private AccountsWiring(HikariDataSource ownPool, BillingAccountReconciler billingAccounts,
-      ByosConnectionReconciler byosConnections) {
-    this.ownPool = ownPool;
+  private AccountsWiring(BillingAccountReconciler billingAccounts, ByosConnectionReconciler byosConnections) {
     this.billingAccounts = billingAccounts;
     this.byosConnections = byosConnections;
   }
 
-  /** Builds the reconcilers over a runtime-role pool of their own, opened from the settings. */
-  public static AccountsWiring create(OperatorSettings settings, KubernetesClient client, Clock clock,
-      EventRecorder events, PauseGate pauseGate, OperatorMetrics metrics, Timings timings) {
-    HikariDataSource pool = lazyRuntimePool(settings.database());
-    try {
-      return create(LedgerModule.create(pool, clock), pool, settings, client, clock, events, pauseGate, metrics,
-          timings);
-    } catch (RuntimeException e) {
-      pool.close();
-      throw e;
-    }
-  }
-
-  /** Builds the reconcilers over a ledger module someone else owns (and closes). */
+  /**
+   * Builds the two reconcilers over the operator's ledger module.
+   *
+   * @param ledgerChanges the LISTEN/NOTIFY event source that wakes a BillingAccount when its ledger account changes
+   */
   public static AccountsWiring create(LedgerModule ledger, OperatorSettings settings, KubernetesClient client,
-      Clock clock, EventRecorder events, PauseGate pauseGate, OperatorMetrics metrics, Timings timings) {
-    return create(ledger, null, settings, client, clock, events, pauseGate, metrics, timings);
-  }
-
-  private static AccountsWiring create(LedgerModule ledger, HikariDataSource ownPool, OperatorSettings settings,
-      KubernetesClient client, Clock clock, EventRecorder events, PauseGate pauseGate, OperatorMetrics metrics,
-      Timings timings) {
+      Clock clock, EventRecorder events, PauseGate pauseGate, OperatorMetrics metrics, Timings timings,
+      LedgerChangeHook ledgerChanges) {
     BillingAccountReconciler billing = new BillingAccountReconciler(pauseGate, metrics, events, ledger.ledger(),
-        ledger.seedboxes(), ledger.audit(), client, clock, timings.deletionRecheck(), LedgerChangeHook.RESYNC_ONLY);
+        ledger.seedboxes(), ledger.audit(), client, clock, timings.deletionRecheck(), ledgerChanges);
     ByosConnectionReconciler byos = new ByosConnectionReconciler(pauseGate, metrics, events,
         byosKeys(settings, client), ledger.byos(), ledger.audit(), client, clock, timings.byos());
-    return new AccountsWiring(ownPool, billing, byos);
-  }
-
-  /**
-   * A runtime-role pool that connects on first use, so the operator starts (and its other reconcilers run) while
-   * PostgreSQL is still coming up; reconciles that need it fail and are retried meanwhile.
-   */
-  private static HikariDataSource lazyRuntimePool(DatabaseSettings database) {
-    HikariConfig config = new HikariConfig();
-    config.setPoolName("seedbox-operator-accounts");
-    config.setJdbcUrl(database.url());
-    config.setUsername(database.user());
-    config.setPassword(database.password());
-    config.setMaximumPoolSize(database.poolSize());
-    config.setMinimumIdle(0);
-    config.setInitializationFailTimeout(-1);
-    return new HikariDataSource(config);
+    return new AccountsWiring(billing, byos);
   }
 
   /** Kubernetes Secrets always; Vault only when configured; SSH only to addresses the policy allows. */
@@ -126,12 +87,5 @@ public final class AccountsWiring implements AutoCloseable {
 
   public ByosConnectionReconciler byosConnections() {
     return byosConnections;
-  }
-
-  @Override
-  public void close() {
-    if (ownPool != null) {
-      ownPool.close();
-    }
   }
 }

@@ -1,7 +1,9 @@
 package dev.seedbox.operator;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.seedbox.api.plan.InvalidPlanCatalogException;
 import dev.seedbox.api.plan.PlanCatalog;
+import dev.seedbox.ledger.schema.SchemaMigration;
 import dev.seedbox.runtime.Command;
 import dev.seedbox.runtime.Environment;
 import dev.seedbox.runtime.InvalidConfigurationException;
@@ -38,13 +40,14 @@ public final class OperatorMain {
     }
 
     if (settings.command() == Command.MIGRATE) {
-      // ---- SEAM (next session): migrate comes with src/ledger, e.g.
-      //   try (HikariDataSource owner = settings.database().ownerDataSource("seedbox-migrate")) {
-      //     <ledger migrations>.migrate(owner, settings.database().runtimeRole());
-      //   }
-      // Until the ledger module lands there is nothing to migrate; saying so beats pretending it worked.
-      System.err.println("migrate is not available in this build: the ledger module is not wired in yet");
-      System.exit(EXIT_NOT_AVAILABLE);
+      try (HikariDataSource owner = settings.database().ownerDataSource("seedbox-migrate")) {
+        SchemaMigration.migrate(owner, settings.database().runtimeRole());
+      } catch (RuntimeException e) {
+        System.err.println("migrate failed: " + e.getMessage());
+        System.exit(EXIT_NOT_AVAILABLE);
+        return;
+      }
+      System.exit(0);
       return;
     }
 

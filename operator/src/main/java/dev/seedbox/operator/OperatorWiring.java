@@ -1,11 +1,21 @@
 package dev.seedbox.operator;
 
+import dev.seedbox.api.lifecycle.Lifecycle;
 import dev.seedbox.api.plan.PlanCatalog;
+import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.operator.http.OperatorHttpServer;
+import dev.seedbox.operator.ledgerevents.LedgerChangeEventSource;
+import dev.seedbox.operator.ledgerevents.LedgerListener;
 import dev.seedbox.operator.metrics.OperatorMetrics;
 import dev.seedbox.operator.reconcile.EventRecorder;
 import dev.seedbox.operator.reconcile.PauseGate;
+import dev.seedbox.operator.seedbox.OrphanSweep;
 import dev.seedbox.operator.seedbox.SeedboxReconciler;
+import dev.seedbox.operator.seedbox.SeedboxTiming;
+import dev.seedbox.provisioning.ProviderRegistry;
+import dev.seedbox.provisioning.http.CloudTuning;
+import dev.seedbox.provisioning.inmemory.InMemoryProvider;
 import dev.seedbox.runtime.HealthEndpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,8 +28,19 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,22 +61,88 @@ public final class OperatorWiring implements AutoCloseable {
   private final AccountsWiring accounts;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean leading = new AtomicBoolean();
+  private final Backends backends;
+  private final LedgerModule ledger;
+  private final LedgerListener ledgerListener;
+  private final Lifecycle lifecycle;
+  private final SeedboxReconciler seedboxes;
+  private final OrphanSweep orphanSweep;
+  private final ScheduledExecutorService sweeper;
   private OperatorHttpServer http;
 
+  /**
+   * What the operator talks to outside Kubernetes. Production builds it from the settings; tests pass an embedded
+   * PostgreSQL and an {@code InMemoryProvider} they hold on to.
+   *
+   * @param database the runtime role's pool
+   * @param providers the enabled providers
+   * @param timing how soon seedboxes are looked at again and the orphan sweep's grace
+   * @param accountTimings how soon BillingAccounts and ByosConnections are looked at again
+   * @param ownsDatabase close the pool with the operator (production) or leave it to the caller (tests)
+   */
+  public record Backends(DataSource database, ProviderRegistry providers, SeedboxTiming timing,
+      AccountsWiring.Timings accountTimings, boolean ownsDatabase) {
+
+    public Backends {
+      Objects.requireNonNull(database, "database");
+      Objects.requireNonNull(providers, "providers");
+      Objects.requireNonNull(timing, "timing");
+      Objects.requireNonNull(accountTimings, "accountTimings");
+    }
+
+    /** The runtime pool and the providers the settings name, with production timing. */
+    public static Backends fromSettings(OperatorSettings settings) {
+      return new Backends(settings.database().runtimeDataSource("seedbox-operator"), providers(settings),
+          SeedboxTiming.defaults(), AccountsWiring.Timings.DEFAULTS, true);
+    }
+
+    static ProviderRegistry providers(OperatorSettings settings) {
+      OperatorSettings.ProviderSettings p = settings.providers();
+      Map<String, String> env = new HashMap<>();
+      env.put(ProviderRegistry.PROVIDERS, p.enabled().stream().map(ProviderKind::wireName)
+          .collect(Collectors.joining(",")));
+      if (p.enabled().contains(ProviderKind.DIGITALOCEAN)) {
+        env.put(ProviderRegistry.DIGITALOCEAN_TOKEN, p.digitalOceanToken());
+        env.put(ProviderRegistry.DIGITALOCEAN_API_URL, p.digitalOceanApiUrl().toString());
+      }
+      if (p.enabled().contains(ProviderKind.HETZNER)) {
+        env.put(ProviderRegistry.HETZNER_TOKEN, p.hetznerToken());
+        env.put(ProviderRegistry.HETZNER_API_URL, p.hetznerApiUrl().toString());
+      }
+      return ProviderRegistry.fromEnvironment(env, CloudTuning.defaults(), InMemoryProvider.Options.defaults());
+    }
+  }
+
   private OperatorWiring(OperatorSettings settings, PlanCatalog plans, KubernetesClient client, Clock clock,
-      AccountsWiring.Timings accountTimings) {
+      Backends backends) {
     this.settings = settings;
     this.plans = plans;
+    this.backends = backends;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.metrics = new OperatorMetrics(registry);
     this.operator = new Operator(overrider -> configure(overrider, client));
+    this.ledger = LedgerModule.create(backends.database(), clock);
+    this.lifecycle = new Lifecycle(clock);
+    this.ledgerListener = new LedgerListener(backends.database()).start();
 
     EventRecorder events = new EventRecorder(client, clock);
     PauseGate pauseGate = new PauseGate(events, clock);
-    register(new SeedboxReconciler(pauseGate, metrics));
-    this.accounts = AccountsWiring.create(settings, client, clock, events, pauseGate, metrics, accountTimings);
+    this.seedboxes = new SeedboxReconciler(new SeedboxReconciler.Dependencies(pauseGate, metrics, events, ledger,
+        backends.providers(), plans, lifecycle, clock, ledgerListener, backends.timing(), client));
+    register(seedboxes);
+    this.accounts = AccountsWiring.create(ledger, settings, client, clock, events, pauseGate, metrics,
+        backends.accountTimings(), context -> List.of(LedgerChangeEventSource.forBillingAccounts(ledgerListener,
+            context)));
     register(accounts.billingAccounts());
     register(accounts.byosConnections());
+
+    this.orphanSweep = new OrphanSweep(backends.providers(), ledger, client, seedboxes::cachedSeedboxWithUid,
+        () -> seedboxes.started() && reconciling(), metrics, clock, backends.timing());
+    this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "seedbox-orphan-sweep");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /**
@@ -64,14 +151,15 @@ public final class OperatorWiring implements AutoCloseable {
    */
   public static OperatorWiring start(OperatorSettings settings, PlanCatalog plans, KubernetesClient client,
       Clock clock) {
-    return start(settings, plans, client, clock, AccountsWiring.Timings.DEFAULTS);
+    return start(settings, plans, client, clock, Backends.fromSettings(settings));
   }
 
-  /** As {@link #start(OperatorSettings, PlanCatalog, KubernetesClient, Clock)}, with tests' retry intervals. */
+  /** As {@link #start(OperatorSettings, PlanCatalog, KubernetesClient, Clock)}, with the backends given. */
   public static OperatorWiring start(OperatorSettings settings, PlanCatalog plans, KubernetesClient client,
-      Clock clock, AccountsWiring.Timings accountTimings) {
-    OperatorWiring wiring = new OperatorWiring(settings, plans, client, clock, accountTimings);
+      Clock clock, Backends backends) {
+    OperatorWiring wiring = new OperatorWiring(settings, plans, client, clock, backends);
     HealthEndpoints endpoints = new HealthEndpoints(wiring.registry)
+        .readyWhen("database", wiring::databaseReachable)
         .readyWhen("operator-started", wiring.started::get)
         .readyWhen("leader", () -> !settings.leaderElection() || wiring.leading.get())
         .readyWhen("informers", () -> !wiring.started.get() || !wiring.reconciling()
@@ -84,6 +172,8 @@ public final class OperatorWiring implements AutoCloseable {
       throw e;
     }
     wiring.started.set(true);
+    long sweepMillis = Math.max(1, settings.orphanSweepInterval().toMillis());
+    wiring.sweeper.scheduleWithFixedDelay(wiring::sweepQuietly, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     LOG.info("operator started: watching {}, leader election {}, HTTP on port {}",
         settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces(),
         settings.leaderElection() ? "on" : "off", wiring.http.port());
@@ -131,6 +221,22 @@ public final class OperatorWiring implements AutoCloseable {
     });
   }
 
+  private void sweepQuietly() {
+    try {
+      orphanSweep.sweep();
+    } catch (RuntimeException e) {
+      LOG.warn("orphan sweep failed: {}", e.getMessage(), e);
+    }
+  }
+
+  private boolean databaseReachable() {
+    try (Connection connection = backends.database().getConnection()) {
+      return connection.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
   private boolean reconciling() {
     return !settings.leaderElection() || leading.get();
   }
@@ -164,17 +270,47 @@ public final class OperatorWiring implements AutoCloseable {
     return operator;
   }
 
+  /** The ledger over the runtime DataSource (the BillingAccount reconciler shares it). */
+  public LedgerModule ledger() {
+    return ledger;
+  }
+
+  /** The process's LISTEN connection; controllers register a {@code LedgerChangeEventSource} over it. */
+  public LedgerListener ledgerListener() {
+    return ledgerListener;
+  }
+
+  public Lifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  public ProviderRegistry providers() {
+    return backends.providers();
+  }
+
+  public OrphanSweep orphanSweep() {
+    return orphanSweep;
+  }
+
   @Override
   public void close() {
     try {
+      sweeper.shutdownNow();
       operator.stop();
     } finally {
       started.set(false);
       leading.set(false);
+      ledgerListener.close();
       if (http != null) {
         http.close();
       }
-      accounts.close();
+      if (backends.ownsDatabase() && backends.database() instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          LOG.warn("closing the database pool: {}", e.getMessage());
+        }
+      }
     }
   }
 }

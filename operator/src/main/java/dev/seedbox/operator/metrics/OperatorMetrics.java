@@ -70,6 +70,15 @@ public final class OperatorMetrics {
     }
   }
 
+  /** A server the orphan sweep terminated: {@code seedbox_orphans_terminated_total{provider}}. */
+  public void orphanTerminated(String provider) {
+    Counter.builder("seedbox.orphans.terminated")
+        .description("Servers carrying our tag whose Seedbox no longer exists, terminated by the orphan sweep")
+        .tag("provider", provider)
+        .register(registry)
+        .increment();
+  }
+
   /** Times one reconcile of a resource kind: {@code seedbox_reconcile_seconds{kind}}. */
   public <T> T timeReconcile(String kind, Supplier<T> reconcile) {
     Timer timer = Timer.builder("seedbox.reconcile")

@@ -35,6 +35,8 @@ public final class SeedboxDecider {
   /** Condition reasons (CamelCase) the decisions carry. */
   public static final class Reasons {
     public static final String AWAITING_PAYMENT = "AwaitingPayment";
+    public static final String ACCOUNT_NOT_READY = "AccountNotReady";
+    public static final String PROVIDER_NOT_ENABLED = "ProviderNotEnabled";
     public static final String ACCOUNT_SUSPENDED = "AccountSuspended";
     public static final String BYOS_PROVIDER_UNAVAILABLE = "ByosProviderUnavailable";
     public static final String UNKNOWN_PLAN = "UnknownPlan";
@@ -136,6 +138,10 @@ public final class SeedboxDecider {
         default:
           throw new IllegalStateException("unhandled ByosConnection state " + order.byos());
       }
+    }
+    if (!o.account().opened()) {
+      return new Wait(Reasons.ACCOUNT_NOT_READY, "the BillingAccount's ledger account is not open yet",
+          WAIT_RECHECK);
     }
     if (o.account().state() == AccountState.SUSPENDED) {
       return new Wait(Reasons.ACCOUNT_SUSPENDED, "the BillingAccount is Suspended; top it up to continue",

@@ -60,10 +60,26 @@ public record SeedboxObservation(
     CONNECTED
   }
 
-  /** The BillingAccount named by {@code spec.accountRef}, from the ledger. */
-  public record Account(boolean exists, AccountState state, long balanceCents) {
+  /**
+   * The BillingAccount named by {@code spec.accountRef}, from the ledger.
+   *
+   * @param exists the BillingAccount custom resource exists
+   * @param opened the ledger has opened its account (the BillingAccount reconciler does that, keyed on its UID)
+   */
+  public record Account(boolean exists, boolean opened, AccountState state, long balanceCents) {
+
+    /** An account the ledger has opened (or, with {@code exists} false, none at all). */
+    public Account(boolean exists, AccountState state, long balanceCents) {
+      this(exists, exists, state, balanceCents);
+    }
+
     public static Account missing() {
-      return new Account(false, null, 0);
+      return new Account(false, false, null, 0);
+    }
+
+    /** The BillingAccount exists but the ledger has not opened its account yet: wait, it is not an error. */
+    public static Account notOpened() {
+      return new Account(true, false, null, 0);
     }
   }
 

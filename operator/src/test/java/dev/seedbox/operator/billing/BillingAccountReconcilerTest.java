@@ -212,11 +212,11 @@ class BillingAccountReconcilerTest {
   private static Seedbox seedbox(String name, String accountRef) {
     SeedboxSpec spec = new SeedboxSpec();
     spec.setAccountRef(accountRef);
-    spec.setPlan("starter");
+    // Only the reference matters here. A plan the catalog lacks keeps the Seedbox Pending (nothing charged, no
+    // server), and deleting a Pending Seedbox cancels it straight away.
+    spec.setPlan("not-in-the-catalog");
     spec.setProvider(ProviderKind.INMEMORY);
     spec.setRegion("local");
-    // nothing but the reference matters here: the Seedbox reconciler leaves a paused resource alone
-    spec.setPaused(true);
     Seedbox resource = new Seedbox();
     resource.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName(name).build());
     resource.setSpec(spec);

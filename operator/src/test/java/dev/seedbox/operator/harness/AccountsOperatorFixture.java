@@ -11,6 +11,9 @@ import dev.seedbox.operator.AccountsWiring;
 import dev.seedbox.operator.OperatorSettings;
 import dev.seedbox.operator.OperatorWiring;
 import dev.seedbox.operator.byos.ByosConnectionReconciler;
+import dev.seedbox.operator.seedbox.SeedboxTiming;
+import dev.seedbox.provisioning.ProviderRegistry;
+import dev.seedbox.provisioning.inmemory.InMemoryProvider;
 import dev.seedbox.runtime.Command;
 import dev.seedbox.runtime.DatabaseSettings;
 import io.fabric8.kubernetes.api.model.Event;
@@ -50,7 +53,7 @@ public class AccountsOperatorFixture extends KubernetesApiFixture {
     AccountsWiring.Timings timings = new AccountsWiring.Timings(
         new ByosConnectionReconciler.Timings(Duration.ofMillis(500), Duration.ofSeconds(1)), Duration.ofMillis(500));
     wiring = OperatorWiring.start(settings(), PlanCatalog.parse(OperatorFixture.PLANS, "test plans"), client(), clock,
-        timings);
+        new OperatorWiring.Backends(database.runtime(), new ProviderRegistry(List.of(new InMemoryProvider())), SeedboxTiming.defaults(), timings, false));
   }
 
   @Override

@@ -1,8 +1,15 @@
 package dev.seedbox.operator.harness;
 
 import dev.seedbox.api.plan.PlanCatalog;
+import dev.seedbox.ledger.testing.PostgresDatabase;
 import dev.seedbox.operator.OperatorSettings;
+import dev.seedbox.operator.AccountsWiring;
 import dev.seedbox.operator.OperatorWiring;
+import dev.seedbox.operator.seedbox.SeedboxTiming;
+import dev.seedbox.provisioning.ProviderRegistry;
+import dev.seedbox.provisioning.RetryPolicy;
+import dev.seedbox.provisioning.Sleeper;
+import dev.seedbox.provisioning.inmemory.InMemoryProvider;
 import dev.seedbox.runtime.Command;
 import dev.seedbox.runtime.DatabaseSettings;
 import java.time.Clock;
@@ -15,8 +22,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@link KubernetesApiFixture} plus the operator itself, started in-process through {@link OperatorWiring} (the
  * wiring production uses) with leader election on, {@code exitOnStopLeading} off, and HTTP on a free port.
  *
- * <p>Next session: pass the ledger's DataSource, the in-memory provider and the key store in through
- * {@link #settings()} / the wiring once those modules exist.
+ * <p>The backends are real: an embedded PostgreSQL (a fresh database per fixture, migrated) and an
+ * {@link InMemoryProvider} the test can inject faults into; the clock can be a {@code MutableClock}. The provider
+ * retries nothing itself by default, so that the operator's own back-off is what a test sees.
  */
 public class OperatorFixture extends KubernetesApiFixture {
 
@@ -31,25 +39,81 @@ public class OperatorFixture extends KubernetesApiFixture {
           providers:
             inmemory: { size: small, regions: [local] }
             digitalocean: { size: s-2vcpu-4gb, regions: [ams3, fra1] }
+        plus:
+          displayName: Plus 2 TB
+          pricePerPeriodCents: 2500
+          storageGb: 2000
+          providers:
+            inmemory: { size: medium, regions: [local, far] }
       """;
 
+  /** Short waits: a booting server is polled quickly; pending seedboxes rely on LISTEN/NOTIFY, not on polling. */
+  public static final SeedboxTiming TEST_TIMING = new SeedboxTiming(Duration.ofMillis(200), Duration.ofMinutes(1),
+      Duration.ofMillis(5), Duration.ofMillis(300), Duration.ofHours(1));
+
+  private final Clock clock;
+  private final InMemoryProvider provider;
+  private final SeedboxTiming timing;
+  private final PostgresDatabase database = new PostgresDatabase(24);
   private OperatorWiring wiring;
+
+  public OperatorFixture() {
+    this(Clock.systemUTC(), testProviderOptions(), TEST_TIMING);
+  }
+
+  public OperatorFixture(Clock clock, InMemoryProvider.Options providerOptions, SeedboxTiming timing) {
+    this.clock = clock;
+    this.provider = new InMemoryProvider(providerOptions);
+    this.timing = timing;
+  }
+
+  /** Servers turn active after 100 ms; a region 'far' does not exist; one attempt per call. */
+  public static InMemoryProvider.Options testProviderOptions() {
+    return InMemoryProvider.Options.defaults()
+        .withActivationDelay(Duration.ofMillis(100))
+        .withRegions(Set.of("local"))
+        .withRetry(new RetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofSeconds(1)),
+            Sleeper.real());
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
     super.beforeAll(context);
-    wiring = OperatorWiring.start(settings(), PlanCatalog.parse(PLANS, "test plans"), client(), Clock.systemUTC());
+    database.create();
+    startOperator();
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
     try {
-      if (wiring != null) {
-        wiring.close();
-      }
+      stopOperator();
     } finally {
+      database.close();
       super.afterAll(context);
     }
+  }
+
+  /** Starts the operator (again, after {@link #stopOperator()}) over the same API, database and provider. */
+  public void startOperator() {
+    wiring = OperatorWiring.start(settings(), PlanCatalog.parse(PLANS, "test plans"), client(), clock,
+        new OperatorWiring.Backends(database.runtime(), new ProviderRegistry(List.of(provider)), timing,
+            AccountsWiring.Timings.DEFAULTS, false));
+  }
+
+  /** Stops the operator as a shutdown would; the API, the database and the provider keep their state. */
+  public void stopOperator() {
+    if (wiring != null) {
+      wiring.close();
+      wiring = null;
+    }
+  }
+
+  public InMemoryProvider provider() {
+    return provider;
+  }
+
+  public PostgresDatabase database() {
+    return database;
   }
 
   /** The settings tests run with: what production reads from the environment, with test-friendly values. */

@@ -1,0 +1,41 @@
+package dev.seedbox.operator.seedbox;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How soon the Seedbox controller looks again. The decider names production waits; these cap them, so tests and
+ * the dev stack can run the same code with short waits.
+ *
+ * @param serverPoll the longest wait while a server boots or a step is in flight
+ * @param waitRecheck the longest wait while pending (LISTEN/NOTIFY normally wakes it sooner)
+ * @param nextStep the wait before the step that follows an accepted transition
+ * @param retryBackoff the wait after a retryable provider failure that came without a wait of its own (a 429's
+ *     wait is always honoured as the provider gave it)
+ * @param orphanGrace how long a server must have looked orphaned (across sweeps) before the sweep deletes it, so a
+ *     sweep never races a create whose Seedbox the informer has not seen yet
+ */
+public record SeedboxTiming(Duration serverPoll, Duration waitRecheck, Duration nextStep, Duration retryBackoff,
+    Duration orphanGrace) {
+
+  public SeedboxTiming {
+    Objects.requireNonNull(serverPoll, "serverPoll");
+    Objects.requireNonNull(waitRecheck, "waitRecheck");
+    Objects.requireNonNull(nextStep, "nextStep");
+    Objects.requireNonNull(retryBackoff, "retryBackoff");
+    Objects.requireNonNull(orphanGrace, "orphanGrace");
+  }
+
+  public static SeedboxTiming defaults() {
+    return new SeedboxTiming(SeedboxDecider.SERVER_POLL, SeedboxDecider.WAIT_RECHECK, Duration.ofMillis(10),
+        SeedboxDecider.DEFAULT_RETRY, Duration.ofMinutes(15));
+  }
+
+  Duration capPoll(Duration wanted) {
+    return wanted.compareTo(serverPoll) > 0 ? serverPoll : wanted;
+  }
+
+  Duration capWait(Duration wanted) {
+    return wanted.compareTo(waitRecheck) > 0 ? waitRecheck : wanted;
+  }
+}
