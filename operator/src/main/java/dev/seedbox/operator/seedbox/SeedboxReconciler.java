@@ -26,6 +26,7 @@ import dev.seedbox.operator.ledgerevents.LedgerListener;
 import dev.seedbox.operator.metrics.OperatorMetrics;
 import dev.seedbox.operator.reconcile.EventRecorder;
 import dev.seedbox.operator.reconcile.PauseGate;
+import dev.seedbox.operator.reconcile.StatusPatch;
 import dev.seedbox.operator.reconcile.StatusRecorder;
 import dev.seedbox.operator.seedbox.SeedboxDecider.Reasons;
 import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitServer;
@@ -65,8 +66,6 @@ import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -266,23 +265,15 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
   }
 
   /**
-   * Writes the whole status with one JSON patch {@code add /status}. JOSDK's own status patch is a JSON patch
-   * diffed against its cached copy, which the mock API rejects once the finalizer patch stored
-   * {@code "status": null}, and the mock's merge patch keeps stale array entries; replacing the status member
-   * works on both and on real clusters. In cleanup JOSDK patches no status at all. The answer is kept until the informer has caught
-   * up with it (see {@link #freshest}).
+   * Writes the whole status through {@link StatusPatch} (JOSDK's own status patch fails on a resource stored without
+   * a status; in cleanup JOSDK patches no status at all). The answer is kept until the informer has caught up with
+   * it (see {@link #freshest}).
    */
   private void patchStatus(Seedbox resource, StatusRecorder.Snapshot<Seedbox, SeedboxStatus> snapshot) {
     if (!snapshot.changed()) {
       return;
     }
-    // "add" replaces the member when it exists, null or not: the whole status is written, arrays included
-    String body = "[{\"op\":\"add\",\"path\":\"/status\",\"value\":" + Serialization.asJson(snapshot.status())
-        + "}]";
-    Seedbox written = client.resources(Seedbox.class).inNamespace(resource.getMetadata().getNamespace())
-        .withName(resource.getMetadata().getName())
-        .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON), body);
+    Seedbox written = StatusPatch.write(client, resource);
     if (written != null && written.getMetadata().getUid() != null) {
       lastWritten.put(written.getMetadata().getUid(), written);
     }
