@@ -181,15 +181,9 @@ public final class DevStack implements AutoCloseable {
     }
   }
 
-  /** The checkout to run in: the first of {@code start} and its parents that has both crds/ and examples/. */
+  /** See {@link Checkout#find}. */
   public static Path findRoot(Path start) {
-    for (Path dir = start.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("crds")) && Files.isRegularFile(dir.resolve("examples/plans.yaml"))) {
-        return dir;
-      }
-    }
-    throw new IllegalStateException("run the dev stack inside the repository: no folder from " + start.toAbsolutePath()
-        + " upwards has crds/ and examples/plans.yaml");
+    return Checkout.find(start);
   }
 
   private static int freePort() {

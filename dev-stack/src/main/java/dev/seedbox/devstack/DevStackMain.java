@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ public final class DevStackMain {
       }
     }
     boolean scenarioOnly = arguments.contains("--scenario-only");
-    Path root = DevStack.findRoot(Path.of(""));
+    Path root = Checkout.find(Path.of(""));
     Path workDir = root.resolve(".devstack");
     // before the first logger exists: logback.xml reads the file name from this property
     System.setProperty("seedbox.devstack.log", workDir.resolve("dev-stack.log").toString());
@@ -44,7 +45,9 @@ public final class DevStackMain {
         + root.relativize(workDir) + "/dev-stack.log)");
     DevStack stack = DevStack.start(root, workDir);
     CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean stopping = new AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping.set(true);
       System.out.println();
       System.out.println("stopping: operator, billing-controller, Kubernetes API, PostgreSQL");
       try {
@@ -72,6 +75,11 @@ public final class DevStackMain {
       new Scenario(stack, table).run();
       completed = true;
     } catch (RuntimeException e) {
+      if (stopping.get()) {
+        // Ctrl-C during the scenario: the hook is stopping everything, nothing more to say
+        stopped.await();
+        return;
+      }
       log.error("the scenario stopped", e);
       table.say("the scenario stopped: " + e.getMessage());
       completed = false;

@@ -65,9 +65,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
       closeQuietly(postgres);
       throw new IllegalStateException("could not create the dev stack's roles and database", e);
     }
-    EmbeddedDatabase database = new EmbeddedDatabase(postgres, ownerPassword, runtimePassword, 0);
     int applied;
-    try (HikariDataSource owner = database.settings().ownerDataSource("devstack-migrate")) {
+    try (HikariDataSource owner = settings(postgres, ownerPassword, runtimePassword)
+        .ownerDataSource("devstack-migrate")) {
       // what `migrate` does on a cluster (the Helm hook Job), here in-process
       applied = SchemaMigration.migrate(owner, RUNTIME_ROLE);
     } catch (RuntimeException e) {
@@ -81,11 +81,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** What a service reads from SEEDBOX_DB_*: the runtime role for {@code run}, the owner for {@code migrate}. */
   public DatabaseSettings settings() {
-    return new DatabaseSettings(jdbcUrl(), RUNTIME_ROLE, runtimePassword, OWNER_ROLE, ownerPassword, RUNTIME_ROLE,
-        10);
+    return settings(postgres, ownerPassword, runtimePassword);
+  }
+
+  private static DatabaseSettings settings(EmbeddedPostgres postgres, String ownerPassword, String runtimePassword) {
+    return new DatabaseSettings(jdbcUrl(postgres), RUNTIME_ROLE, runtimePassword, OWNER_ROLE, ownerPassword,
+        RUNTIME_ROLE, 10);
   }
 
   public String jdbcUrl() {
+    return jdbcUrl(postgres);
+  }
+
+  private static String jdbcUrl(EmbeddedPostgres postgres) {
     return "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + DATABASE;
   }
 
