@@ -111,7 +111,8 @@ public final class DevStack implements AutoCloseable {
     OperatorSettings operatorSettings = DevStackWiring.operatorSettings(database.settings(), plansFile, freePort());
     PlanCatalog plans = PlanCatalog.load(plansFile);
     ProviderRegistry providers = DevStackWiring.providers(clock);
-    operator = DevStackWiring.startOperator(operatorSettings, plans, kubernetes.client(), clock, ledger, providers);
+    operator = DevStackWiring.startOperator(operatorSettings, plans, kubernetes.client(), clock, runtime,
+        providers);
     running.push(operator);
 
     applied = kubernetes.apply(EXAMPLES.stream().map(name -> root.resolve("examples").resolve(name)).toList());

@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,8 +17,6 @@ import org.junit.jupiter.api.Test;
 class DevStackScenarioTest {
 
   @Test
-  @Disabled("needs the Seedbox/BillingAccount reconcilers and the ledger-backed billing backend: enable once those "
-      + "branches are merged and DevStackWiring passes the ledger and providers in")
   void topUpActivatesRunningDrySuspendsAndASecondTopUpResumes() throws IOException {
     Path root = DevStack.findRoot(Path.of(""));
     Path workDir = Files.createDirectories(root.resolve("dev-stack/target/devstack-scenario"));
