@@ -172,8 +172,9 @@ class WebhookCreditBenchmark {
   }
 
   /**
-   * pgbench with an equivalent one-row ledger transaction on the same server: lock the account row, insert an entry
-   * with a unique idempotency key, update the balance.
+   * pgbench with an equivalent one-row ledger transaction on the same server: lock the account row and read its
+   * balance, insert an entry with a unique idempotency key and its balance-after, update the cached balance, commit
+   * (simple query protocol, pgbench's default; five round trips).
    */
   private static double pgbench(PostgresDatabase db) throws IOException, InterruptedException {
     String database = db.databaseName();
@@ -184,7 +185,8 @@ class WebhookCreditBenchmark {
       s.execute("""
           CREATE TABLE bench_entries (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             account_uid int NOT NULL REFERENCES bench_accounts (uid), amount_cents bigint NOT NULL,
-            idempotency_key text NOT NULL UNIQUE, occurred_at timestamptz NOT NULL DEFAULT now())""");
+            balance_after_cents bigint NOT NULL, idempotency_key text NOT NULL UNIQUE,
+            occurred_at timestamptz NOT NULL DEFAULT now())""");
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
     }
@@ -193,8 +195,8 @@ class WebhookCreditBenchmark {
         \\set aid random(1, %d)
         \\set key random(1, 9000000000000000000)
         BEGIN;
-        SELECT balance_cents FROM bench_accounts WHERE uid = :aid FOR UPDATE;
-        INSERT INTO bench_entries (account_uid, amount_cents, idempotency_key) VALUES (:aid, 1000, 'topup:' || :client_id || ':' || :key);
+        SELECT balance_cents AS balance FROM bench_accounts WHERE uid = :aid FOR UPDATE \\gset
+        INSERT INTO bench_entries (account_uid, amount_cents, balance_after_cents, idempotency_key) VALUES (:aid, 1000, :balance + 1000, 'topup:' || :client_id || ':' || :key);
         UPDATE bench_accounts SET balance_cents = balance_cents + 1000 WHERE uid = :aid;
         END;
         """.formatted(ACCOUNTS));
