@@ -63,16 +63,16 @@ BEGIN
     RETURN;
   END IF;
 
-  SELECT a.balance_cents, a.state, a.low_balance_threshold_cents, a.below_threshold INTO acct
-    FROM seedbox_billing_accounts a WHERE a.uid = pay.account_uid FOR NO KEY UPDATE;
   v_key := 'topup:' || pay.id::text;
-  v_after := acct.balance_cents + pay.amount_cents;
-  -- the key is looked up only when the insert finds it taken
+  -- one statement locks the account row, reads its balance and inserts the entry with its balance-after (the entries
+  -- trigger moves the cached balance and refuses a broken chain); the key is looked up only when the insert finds it
+  -- taken
   INSERT INTO seedbox_ledger_entries (account_uid, kind, amount_cents, balance_after_cents, idempotency_key,
                                       payment_key, actor, occurred_at)
-  VALUES (pay.account_uid, 'TopUp', pay.amount_cents, v_after, v_key, pay.id::text, p_actor, p_now)
+  SELECT a.uid, 'TopUp', pay.amount_cents, a.balance_cents + pay.amount_cents, v_key, pay.id::text, p_actor, p_now
+    FROM seedbox_billing_accounts a WHERE a.uid = pay.account_uid FOR NO KEY UPDATE
   ON CONFLICT DO NOTHING
-  RETURNING id INTO v_entry_id;
+  RETURNING id, balance_after_cents INTO v_entry_id, v_after;
   IF v_entry_id IS NULL THEN
     SELECT e.id, e.account_uid, e.kind, e.amount_cents, e.balance_after_cents, e.payment_key INTO found_entry
       FROM seedbox_ledger_entries e WHERE e.idempotency_key = v_key;
@@ -94,7 +94,8 @@ BEGIN
   UPDATE seedbox_payments SET status = 'credited', updated_at = p_now WHERE id = pay.id AND status <> 'credited';
   UPDATE seedbox_billing_accounts
      SET last_top_up_at = p_now, last_top_up_cents = pay.amount_cents, version = version + 1, updated_at = p_now
-   WHERE uid = pay.account_uid;
+   WHERE uid = pay.account_uid
+  RETURNING state, low_balance_threshold_cents, below_threshold INTO acct;
   INSERT INTO seedbox_audit_events (occurred_at, actor, action, resource, detail)
   VALUES (p_now, p_actor, 'ledger.top-up', 'billingaccount:' || pay.account_uid,
           jsonb_build_object('paymentKey', pay.id::text, 'amountCents', pay.amount_cents, 'balanceCents', v_after));
