@@ -29,3 +29,6 @@ GRANT SELECT, INSERT ON seedbox_byos_connections TO ${runtimeRole};
 GRANT UPDATE (namespace, name, host, port, ssh_user, public_key, fingerprint, secret_ref, pinned_host_key,
               pinned_at, updated_at)
   ON seedbox_byos_connections TO ${runtimeRole};
+
+-- the webhook credit path in one call (V2); SECURITY INVOKER, so the grants above still bound what it can do
+GRANT EXECUTE ON FUNCTION seedbox_credit_paid_webhook(uuid, text, text, text, text, timestamptz, text) TO ${runtimeRole};

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -171,6 +172,80 @@ public final class Ledger {
       }
       return posting;
     });
+  }
+
+  /**
+   * Credits the payment row a paid webhook names, in the caller's transaction and in one database call
+   * ({@code seedbox_credit_paid_webhook}, migration V2): dedupe on (gateway payment id, event type), lock the payment
+   * row then the account row, post the top-up keyed {@code topup:<our payment id>} with the amount from OUR row, mark
+   * the row credited, record the last top-up and the audit event. The account is then settled in the same
+   * transaction when settling could change anything (a held or due seedbox, or a standing or threshold change);
+   * otherwise the call only NOTIFYs, which is all settling would have done.
+   *
+   * @param paymentId our payment id when the caller already matched the row, or {@code null} to match the row that
+   *     carries {@code gatewayPaymentId}
+   * @throws IdempotencyConflictException the row's key names an entry with another payload (nothing is credited;
+   *     the caller's transaction must roll back)
+   */
+  public PaymentCredit creditPaidWebhook(Handle handle, UUID paymentId, String gatewayPaymentId,
+      String eventType, String eventId, String actor) {
+    Objects.requireNonNull(gatewayPaymentId, "gatewayPaymentId");
+    Objects.requireNonNull(eventType, "eventType");
+    Objects.requireNonNull(eventId, "eventId");
+    if (actor == null || actor.isBlank()) {
+      throw new IllegalArgumentException("actor must not be blank");
+    }
+    return Transactions.join(handle, h -> {
+      Instant now = clock.instant();
+      WebhookCreditRow row = h.createQuery("""
+              SELECT * FROM seedbox_credit_paid_webhook(CAST(:payment AS uuid), :gw, :type, :event, :actor, :now,
+                                                        :channel)""")
+          .bindByType("payment", paymentId, UUID.class)
+          .bind("gw", gatewayPaymentId).bind("type", eventType).bind("event", eventId).bind("actor", actor)
+          .bind("now", Settlement.utc(now)).bind("channel", LedgerNotifications.CHANNEL)
+          .map((rs, ctx) -> WebhookCreditRow.read(rs))
+          .one();
+      switch (row.outcome()) {
+        case "unknown_payment":
+          return new PaymentCredit.UnknownPayment();
+        case "already_processed":
+          return new PaymentCredit.AlreadyProcessed(row.paymentId());
+        case "replayed":
+          return new PaymentCredit.Replayed(row.paymentId(), row.accountUid(), row.amountCents(), row.entryId());
+        case "credited":
+          if (row.settleNeeded()) {
+            policy.settle(h, row.accountUid(), actor, true);
+          }
+          return new PaymentCredit.Credited(row.paymentId(), row.accountUid(), row.amountCents(), row.entryId(),
+              row.balanceAfterCents());
+        case "conflict":
+          String key = "topup:" + row.paymentId();
+          Draft asked = new Draft(row.accountUid(), EntryKind.TopUp, row.amountCents(), key, null, null,
+              row.paymentId().toString(), null, null, actor);
+          Map<String, Object> found = new LinkedHashMap<>();
+          found.put("account", row.foundAccountUid());
+          found.put("kind", row.foundKind());
+          found.put("amountCents", row.foundAmountCents());
+          found.put("paymentKey", row.foundPaymentKey());
+          throw new IdempotencyConflictException(key, asked.payload().toString(),
+              row.entryId() == null ? "an entry of another account" : found.toString());
+        default:
+          throw new IllegalStateException("seedbox_credit_paid_webhook answered '" + row.outcome()
+              + "'; expected unknown_payment, already_processed, replayed, conflict or credited");
+      }
+    });
+  }
+
+  private record WebhookCreditRow(String outcome, UUID paymentId, String accountUid, long amountCents, Long entryId,
+      long balanceAfterCents, boolean settleNeeded, String foundAccountUid, String foundKind, Long foundAmountCents,
+      String foundPaymentKey) {
+
+    static WebhookCreditRow read(ResultSet rs) throws SQLException {
+      return new WebhookCreditRow(rs.getString("outcome"), rs.getObject("payment_id", UUID.class),
+          rs.getString("account_uid"), rs.getLong("amount_cents"), (Long) rs.getObject("entry_id"),
+          rs.getLong("balance_after_cents"), rs.getBoolean("settle_needed"), rs.getString("found_account_uid"),
+          rs.getString("found_kind"), (Long) rs.getObject("found_amount_cents"), rs.getString("found_payment_key"));
+    }
   }
 
   /**

@@ -18,9 +18,10 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The payments, webhook-dedupe and unmatched-event tables the billing-controller works with (DESIGN §9). Crediting
- * is {@link dev.seedbox.ledger.Ledger#creditTopUp(Handle, String, String, long, String)} keyed by the gateway payment
- * id, in the same transaction as {@link #recordWebhookEvent} and {@link #markStatus}.
+ * The payments, webhook-dedupe and unmatched-event tables the billing-controller works with (DESIGN §9). A paid
+ * webhook is credited by {@link dev.seedbox.ledger.Ledger#creditPaidWebhook}, which writes the dedupe row, the
+ * credit (keyed by our payment id) and the status in one call; the methods here serve the other event types and the
+ * slow path.
  */
 public final class Payments {
 
