@@ -92,8 +92,14 @@ public final class Scenario {
       Snapshot s = await("account status shows the ledger's balance after period " + periods,
           snap -> snap.row("ba/" + DevStack.ACCOUNT).flatMap(Snapshot.Row::balanceCents)
               .map(b -> b == ledgerBalance).orElse(false));
-      if ("Suspended".equals(s.phaseOf("ba/" + DevStack.ACCOUNT))) {
-        afterRunningDry = await("seedboxes Suspended with their account", snap -> allSeedboxes(snap, "Suspended"));
+      // The operator acts on the ledger's holds: wait until every seedbox shows what its ledger row says, so no
+      // period is skipped over before the cluster has caught up with the last one.
+      Snapshot settled = await("seedboxes follow the ledger's holds after period " + periods, this::followsHolds);
+      if ("Suspended".equals(settled.phaseOf("ba/" + DevStack.ACCOUNT))) {
+        // The policy pays what it can, oldest due first: a seedbox whose period it could still pay keeps running
+        // until that period ends; the ones it could not pay are Suspended now. (Waiting for the rest would let the
+        // first ones' grace period run out: they would be terminated, not resumed.)
+        afterRunningDry = settled;
         break;
       }
     }
@@ -136,10 +142,13 @@ public final class Scenario {
   }
 
   private long ledgerBalance() {
-    // the account's ledger row carries the BillingAccount's UID (the reconciler copies it into the database)
-    BillingAccount account = stack.kubernetes().client().resources(BillingAccount.class)
-        .inNamespace(EmbeddedKubernetes.NAMESPACE).withName(DevStack.ACCOUNT).get();
-    return stack.ledger().ledger().balance(account.getMetadata().getUid());
+    return stack.ledger().ledger().balance(accountUid());
+  }
+
+  /** The ledger keys the account on the BillingAccount's UID (the reconciler opens it with that UID). */
+  private String accountUid() {
+    return stack.kubernetes().client().resources(BillingAccount.class)
+        .inNamespace(EmbeddedKubernetes.NAMESPACE).withName(DevStack.ACCOUNT).get().getMetadata().getUid();
   }
 
   /** Polls the resources, redrawing the table, until {@code done} holds; records every phase it sees. */
@@ -175,6 +184,12 @@ public final class Scenario {
     }
     table.show(s, stack.clock().instant());
     return s;
+  }
+
+  /** Every seedbox the ledger holds is Suspended, every other one Active. */
+  private boolean followsHolds(Snapshot s) {
+    return stack.ledger().seedboxes().seedboxesOf(accountUid()).stream()
+        .allMatch(row -> s.phaseOf("sb/" + row.name()).equals(row.billingHold() ? "Suspended" : "Active"));
   }
 
   private static boolean allSeedboxes(Snapshot s, String phase) {

@@ -30,8 +30,11 @@ class DevStackScenarioTest {
       assertThat(result.phasesSeen().get("sb/acme-films")).containsSubsequence("Pending", "Active");
 
       assertThat(result.afterRunningDry().phaseOf("ba/acme-media")).isEqualTo("Suspended");
-      assertThat(result.afterRunningDry().phasesOf("sb/")).containsOnly("Suspended").hasSize(2);
-      // $120 against $51 a period with a $25 threshold: LowBalance after one cycle, Suspended after the next
+      // $120 against $51 a period with a $25 threshold: $51 at provisioning, $18 left after period 1 (LowBalance);
+      // period 2 pays acme-films' $12 and cannot pay acme-archive's $39: the account and acme-archive are Suspended
+      assertThat(result.afterRunningDry().phaseOf("sb/acme-archive")).isEqualTo("Suspended");
+      assertThat(result.afterRunningDry().phaseOf("sb/acme-films")).isEqualTo("Active");
+      assertThat(result.afterRunningDry().row("ba/acme-media").flatMap(Snapshot.Row::balanceCents)).contains(600L);
       assertThat(result.accountStatesSeen()).containsSubsequence("Active", "LowBalance", "Suspended", "Active");
       assertThat(result.periodsRun()).isEqualTo(2);
 
