@@ -425,8 +425,9 @@ class SeedboxLifecycleTest {
     create(seedbox(ns, "orphan", "nobody", "local"));
     awaitSeedbox(ns, "orphan", sb -> hasCondition(sb, SeedboxStatus.READY, "BillingAccountNotFound"));
 
-    // an account whose ledger account is not open yet is a wait, not an error
-    createAccount(ns, "later");
+    // an account whose ledger account is not open yet is a wait, not an error (paused, so its reconciler does not
+    // open it under the test's feet)
+    createAccount(ns, "later", null, true);
     create(seedbox(ns, "early", "later", "local"));
     awaitSeedbox(ns, "early", sb -> hasCondition(sb, SeedboxStatus.READY, "AccountNotReady"));
 
@@ -503,17 +504,14 @@ class SeedboxLifecycleTest {
     return "t" + NAMESPACES.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 100_000, 36);
   }
 
-  static BillingAccount createAccount(String ns, String name) {
-    return createAccount(ns, name, null);
-  }
-
-  static BillingAccount createAccount(String ns, String name, Integer graceDays) {
+  static BillingAccount createAccount(String ns, String name, Integer graceDays, boolean paused) {
     BillingAccount account = new BillingAccount();
     account.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
     BillingAccountSpec spec = new BillingAccountSpec();
     spec.setOwner("owner@" + ns + ".example");
     spec.setGracePeriodDays(graceDays);
     spec.setLowBalanceThresholdCents(0L);
+    spec.setPaused(paused);
     account.setSpec(spec);
     return harness.client().resource(account).create();
   }
@@ -521,7 +519,7 @@ class SeedboxLifecycleTest {
   /** A BillingAccount CR whose ledger account the test opens itself, with optional credit. */
   static String account(String ns, String name, long creditCents, int graceDays) {
     // The BillingAccount reconciler copies the spec into the ledger too, so both must say the same.
-    String uid = createAccount(ns, name, graceDays).getMetadata().getUid();
+    String uid = createAccount(ns, name, graceDays, false).getMetadata().getUid();
     ledger().ledger().openAccount(new AccountSpec(uid, ns, name, "owner", "USD", 0, graceDays), "test");
     if (creditCents > 0) {
       ledger().ledger().creditTopUp(uid, "initial-" + ns + "-" + name, creditCents, "test");
