@@ -3,14 +3,14 @@ package dev.seedbox.operator.reconcile;
 import dev.seedbox.api.status.ResourceStatus;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.util.function.Supplier;
 
 /**
- * Turns a status changed in place into the reconcile's answer: a status patch when something visible changed,
- * nothing otherwise, so a level-based reconcile that recomputes the same answer does not wake every watcher.
+ * Tells whether a status changed in place during one reconcile, so that a level-based reconcile that recomputes the
+ * same answer writes nothing (and wakes no watcher); {@link StatusPatch} writes it when it did change.
  *
- * <p>Usage: {@code Snapshot s = recorder.snapshot(resource); ... mutate s.status() ...; return s.result();}
+ * <p>Usage: {@code Snapshot s = recorder.snapshot(resource); ... mutate s.status() ...;
+ * if (s.changed()) StatusPatch.write(client, resource);}
  */
 public final class StatusRecorder<P extends CustomResource<?, S>, S extends ResourceStatus> {
 
@@ -28,17 +28,15 @@ public final class StatusRecorder<P extends CustomResource<?, S>, S extends Reso
       status = emptyStatus.get();
       resource.setStatus(status);
     }
-    return new Snapshot<>(resource, status, before);
+    return new Snapshot<>(status, before);
   }
 
   /** A status being edited during one reconcile. */
   public static final class Snapshot<P extends CustomResource<?, S>, S extends ResourceStatus> {
-    private final P resource;
     private final S status;
     private final String before;
 
-    private Snapshot(P resource, S status, String before) {
-      this.resource = resource;
+    private Snapshot(S status, String before) {
       this.status = status;
       this.before = before;
     }
@@ -49,11 +47,6 @@ public final class StatusRecorder<P extends CustomResource<?, S>, S extends Reso
 
     public boolean changed() {
       return before == null || !before.equals(Serialization.asJson(status));
-    }
-
-    /** Patch the status if it changed, otherwise no update. */
-    public UpdateControl<P> result() {
-      return changed() ? UpdateControl.patchStatus(resource) : UpdateControl.noUpdate();
     }
   }
 }
