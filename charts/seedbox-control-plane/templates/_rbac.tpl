@@ -1,7 +1,8 @@
 {{/*
 The operator's rules on the watched resources, granted cluster-wide (ClusterRole) or per watched namespace (Role).
 Exactly the verbs the reconcilers use; no wildcards. Secrets hold web UI credentials and BYOS keys: the operator
-creates and deletes them and reads them back; it never updates one in place (rotation writes a new Secret).
+creates, reads and deletes them; it updates only a Seedbox's web UI Secret in place, when its credentials rotate
+(a BYOS key rotation writes a new, immutable Secret).
 */}}
 {{- define "seedbox.operator.rules" -}}
 - apiGroups: ["seedbox.dev"]
@@ -21,5 +22,5 @@ creates and deletes them and reads them back; it never updates one in place (rot
   verbs: ["create", "patch"]
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "list", "watch", "create", "delete"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
 {{- end }}

@@ -31,7 +31,7 @@ class OperatorRbacTest {
       Map.entry("seedbox.dev/byosconnections/finalizers", Set.of("update")),
       Map.entry("/events", Set.of("create", "patch")),
       Map.entry("events.k8s.io/events", Set.of("create", "patch")),
-      Map.entry("/secrets", Set.of("get", "list", "watch", "create", "delete"))));
+      Map.entry("/secrets", Set.of("get", "list", "watch", "create", "update", "delete"))));
 
   @Test
   void noRuleInAnyRenderingUsesAWildcard() {
@@ -66,12 +66,12 @@ class OperatorRbacTest {
   }
 
   @Test
-  void leaseAccessIsANamespacedRoleWithGetCreateUpdate() {
+  void leaseAccessIsANamespacedRoleWithWhatJosdkChecksAndFabric8Uses() {
     RenderedChart chart = RenderedChart.defaults();
     JsonNode role = chart.one("Role", "seedbox-operator-leader-election");
 
     assertThat(role.path("metadata").path("namespace").asText()).isEqualTo(RenderedChart.NAMESPACE);
-    assertThat(grants(role)).isEqualTo(Map.of("coordination.k8s.io/leases", Set.of("get", "create", "update")));
+    assertThat(grants(role)).isEqualTo(Map.of("coordination.k8s.io/leases", Set.of("get", "create", "update", "patch")));
     assertThat(subjects(chart.one("RoleBinding", "seedbox-operator-leader-election")))
         .containsExactly("ServiceAccount seedbox-system/" + OPERATOR_SA);
   }
