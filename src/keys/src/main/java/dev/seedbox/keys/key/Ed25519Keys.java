@@ -20,8 +20,10 @@ import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
  */
 public final class Ed25519Keys {
 
-  static final String BEGIN = "-----BEGIN OPENSSH PRIVATE KEY-----";
-  static final String END = "-----END OPENSSH PRIVATE KEY-----";
+  /** The PEM label ssh-keygen writes around an OpenSSH private key. */
+  static final String PEM_LABEL = "OPENSSH PRIVATE KEY";
+  static final String BEGIN = "-----BEGIN " + PEM_LABEL + "-----";
+  static final String END = "-----END " + PEM_LABEL + "-----";
   private static final byte[] MAGIC = "openssh-key-v1\0".getBytes(StandardCharsets.US_ASCII);
   private static final int LINE_LENGTH = 70;
   private static final int BLOCK_SIZE = 8;

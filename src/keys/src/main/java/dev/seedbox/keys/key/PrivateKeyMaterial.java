@@ -18,7 +18,7 @@ public final class PrivateKeyMaterial {
     this.openSsh = openSsh;
   }
 
-  /** Wraps the OpenSSH private-key text ({@code -----BEGIN OPENSSH PRIVATE KEY-----…}); the array is copied. */
+  /** Wraps the OpenSSH private-key text (PEM, as ssh-keygen writes it); the array is copied. */
   public static PrivateKeyMaterial ofOpenSsh(byte[] openSshText) {
     if (openSshText == null || openSshText.length == 0) {
       throw new KeyFormatException("expected OpenSSH private-key text, found nothing");

@@ -15,6 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class Ed25519KeysTest {
 
+  /** The label ssh-keygen writes; spelled out here rather than taken from the class under test. */
+  private static final String OPENSSH_PEM_LABEL = "OPENSSH PRIVATE KEY";
+
   private static final String COMMENT = "seedbox:tenant-a/home-server#3";
 
   private final Ed25519Keys keys = new Ed25519Keys();
@@ -55,8 +58,8 @@ class Ed25519KeysTest {
     // ssh-keygen prints the comment stored in the private key file, so this also proves we wrote it there
     assertThat(result.stdout().strip()).isEqualTo(pair.publicKey().line());
     assertThat(pair.privateKey().openSshText())
-        .startsWith("-----BEGIN OPENSSH PRIVATE KEY-----\n")
-        .endsWith("\n-----END OPENSSH PRIVATE KEY-----\n");
+        .startsWith("-----BEGIN " + OPENSSH_PEM_LABEL + "-----\n")
+        .endsWith("\n-----END " + OPENSSH_PEM_LABEL + "-----\n");
     for (String line : pair.privateKey().openSshText().split("\n")) {
       assertThat(line.length()).isLessThanOrEqualTo(70);
     }
@@ -108,8 +111,8 @@ class Ed25519KeysTest {
     byte[] otherBlob = other.publicKey().blob();
     int at = indexOf(bytes, mineBlob);
     System.arraycopy(otherBlob, 0, bytes, at, otherBlob.length);
-    String pem = "-----BEGIN OPENSSH PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(bytes)
-        + "\n-----END OPENSSH PRIVATE KEY-----\n";
+    String pem = "-----BEGIN " + OPENSSH_PEM_LABEL + "-----\n" + Base64.getMimeEncoder().encodeToString(bytes)
+        + "\n-----END " + OPENSSH_PEM_LABEL + "-----\n";
 
     assertThatThrownBy(() -> keys.read(PrivateKeyMaterial.ofOpenSsh(pem.getBytes(StandardCharsets.US_ASCII))))
         .isInstanceOf(KeyFormatException.class)
