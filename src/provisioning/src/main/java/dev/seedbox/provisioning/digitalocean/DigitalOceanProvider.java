@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.provisioning.CreateRequest;
-import dev.seedbox.provisioning.PermanentProviderException;
 import dev.seedbox.provisioning.Retrier;
 import dev.seedbox.provisioning.RetryableProviderException;
 import dev.seedbox.provisioning.RetryableProviderException.Cause;
@@ -86,14 +85,7 @@ public final class DigitalOceanProvider extends CloudApiProvider {
   @Override
   protected Optional<ServerInfo> fetch(long id) {
     String path = "/v2/droplets/" + id;
-    try {
-      return Optional.of(readDroplet(api.require(api.get(path), "GET " + path, "droplet"), "GET " + path));
-    } catch (PermanentProviderException e) {
-      if (e.isNotFound()) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return api.getIfPresent(path).map(body -> readDroplet(api.require(body, "GET " + path, "droplet"), "GET " + path));
   }
 
   @Override
@@ -124,13 +116,7 @@ public final class DigitalOceanProvider extends CloudApiProvider {
 
   @Override
   protected void delete(long serverId) {
-    try {
-      api.delete("/v2/droplets/" + serverId);
-    } catch (PermanentProviderException e) {
-      if (!e.isNotFound()) {
-        throw e;
-      }
-    }
+    api.deleteIfPresent("/v2/droplets/" + serverId);
   }
 
   @Override
@@ -138,13 +124,7 @@ public final class DigitalOceanProvider extends CloudApiProvider {
     String tag = uidTag(seedboxUid);
     int count = listByTag(tag).size();
     if (count > 0) {
-      try {
-        api.delete("/v2/droplets?tag_name=" + encode(tag));
-      } catch (PermanentProviderException e) {
-        if (!e.isNotFound()) {
-          throw e;
-        }
-      }
+      api.deleteIfPresent("/v2/droplets?tag_name=" + encode(tag));
     }
     return count;
   }

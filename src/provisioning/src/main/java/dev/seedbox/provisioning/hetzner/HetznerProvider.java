@@ -91,14 +91,7 @@ public final class HetznerProvider extends CloudApiProvider {
   @Override
   protected Optional<ServerInfo> fetch(long id) {
     String path = "/servers/" + id;
-    try {
-      return Optional.of(readServer(api.require(api.get(path), "GET " + path, "server"), "GET " + path));
-    } catch (PermanentProviderException e) {
-      if (e.isNotFound()) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return api.getIfPresent(path).map(body -> readServer(api.require(body, "GET " + path, "server"), "GET " + path));
   }
 
   @Override
@@ -128,13 +121,7 @@ public final class HetznerProvider extends CloudApiProvider {
 
   @Override
   protected void delete(long serverId) {
-    try {
-      api.delete("/servers/" + serverId);
-    } catch (PermanentProviderException e) {
-      if (!e.isNotFound()) {
-        throw e;
-      }
-    }
+    api.deleteIfPresent("/servers/" + serverId);
   }
 
   @Override

@@ -95,6 +95,29 @@ public final class JsonApiClient {
     return retrier.call("DELETE " + pathOnly(path), true, () -> once("DELETE", path, null));
   }
 
+  /** GET with retries; a 404 (the object is gone) reads as empty. */
+  public Optional<JsonNode> getIfPresent(String path) {
+    try {
+      return Optional.of(get(path));
+    } catch (PermanentProviderException e) {
+      if (e.isNotFound()) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** DELETE with retries; a 404 counts as done, so deleting twice is fine. */
+  public void deleteIfPresent(String path) {
+    try {
+      delete(path);
+    } catch (PermanentProviderException e) {
+      if (!e.isNotFound()) {
+        throw e;
+      }
+    }
+  }
+
   /** One request, no retries: every failure comes back typed. */
   public JsonNode once(String method, String path, JsonNode body) {
     String operation = method + " " + pathOnly(path);
