@@ -6,6 +6,7 @@ import dev.seedbox.billing.webhook.PaymentEvents;
 import dev.seedbox.billing.webhook.WebhookEvent;
 import dev.seedbox.ledger.Ledger;
 import dev.seedbox.ledger.PaymentCredit;
+import dev.seedbox.ledger.Transactions;
 import dev.seedbox.ledger.audit.AuditLog;
 import dev.seedbox.ledger.payments.Payment;
 import dev.seedbox.ledger.payments.PaymentStatus;
@@ -15,7 +16,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -47,7 +47,6 @@ public final class LedgerPaymentEvents implements PaymentEvents {
   static final int GATEWAY_ID_LOCK_CLASS = 0x5eedb0a3;
 
   private static final Logger LOG = LoggerFactory.getLogger(LedgerPaymentEvents.class);
-  private static final int ATTEMPTS = 5;
 
   private final Jdbi jdbi;
   private final Ledger ledger;
@@ -218,23 +217,6 @@ public final class LedgerPaymentEvents implements PaymentEvents {
   }
 
   <T> T inTransaction(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return jdbi.inTransaction(work);
-      } catch (RuntimeException e) {
-        if (attempt >= ATTEMPTS || !retryable(e)) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  private static boolean retryable(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && sql.getSQLState() != null) {
-        return "40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState());
-      }
-    }
-    return false;
+    return Transactions.run(jdbi, work);
   }
 }

@@ -8,14 +8,16 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Standalone calls run in their own READ COMMITTED transaction (writers serialise on the account row) and retry on
  * deadlock or serialisation failure; calls given a caller's Handle join its transaction and leave retries to it.
+ * Modules that compose several ledger calls in one transaction (the billing-controller) run it through {@link #run}.
  */
-final class Transactions {
+public final class Transactions {
 
   private static final int ATTEMPTS = 5;
 
   private Transactions() {}
 
-  static <T> T run(Jdbi jdbi, HandleCallback<T, RuntimeException> work) {
+  /** Runs {@code work} in its own transaction, again on deadlock or serialisation failure (up to 5 times). */
+  public static <T> T run(Jdbi jdbi, HandleCallback<T, RuntimeException> work) {
     for (int attempt = 1; ; attempt++) {
       try {
         // READ COMMITTED is PostgreSQL's default; setting it per transaction would cost two round trips
