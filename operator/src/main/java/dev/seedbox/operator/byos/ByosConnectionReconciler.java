@@ -294,12 +294,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
   }
 
   private void awaiting(ByosConnection resource, ByosConnectionStatus status, String reason, String message) {
-    boolean changed = status.getPhase() != ByosPhase.AWAITING_AUTHORIZATION
-        || !status.findCondition(ByosConnectionStatus.READY).map(c -> reason.equals(c.getReason())).orElse(false);
-    status.setPhase(ByosPhase.AWAITING_AUTHORIZATION);
-    status.setCondition(ByosConnectionStatus.READY, ConditionStatus.FALSE, reason, message,
-        resource.getMetadata().getGeneration(), clock.instant());
-    if (changed) {
+    if (notReady(resource, status, ByosPhase.AWAITING_AUTHORIZATION, reason, message)) {
       LOG.info("ByosConnection {}: awaiting authorisation ({}): {}", who(resource), reason, message);
       events.normal(resource, reason, message);
     }
@@ -307,15 +302,22 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
 
   /** Phase Failed with a reason; an Event and a log line when the reason is new. Returns true when it was new. */
   private boolean fail(ByosConnection resource, ByosConnectionStatus status, String reason, String message) {
-    boolean changed = status.getPhase() != ByosPhase.FAILED
-        || !status.findCondition(ByosConnectionStatus.READY).map(c -> reason.equals(c.getReason())).orElse(false);
-    status.setPhase(ByosPhase.FAILED);
-    status.setCondition(ByosConnectionStatus.READY, ConditionStatus.FALSE, reason, message,
-        resource.getMetadata().getGeneration(), clock.instant());
+    boolean changed = notReady(resource, status, ByosPhase.FAILED, reason, message);
     if (changed) {
       LOG.warn("ByosConnection {}: failed ({}): {}", who(resource), reason, message);
       events.warning(resource, reason, message);
     }
+    return changed;
+  }
+
+  /** Sets the phase and Ready=False with the reason; true when the phase or the reason is new. */
+  private boolean notReady(ByosConnection resource, ByosConnectionStatus status, ByosPhase phase, String reason,
+      String message) {
+    boolean changed = status.getPhase() != phase
+        || !status.findCondition(ByosConnectionStatus.READY).map(c -> reason.equals(c.getReason())).orElse(false);
+    status.setPhase(phase);
+    status.setCondition(ByosConnectionStatus.READY, ConditionStatus.FALSE, reason, message,
+        resource.getMetadata().getGeneration(), clock.instant());
     return changed;
   }
 
