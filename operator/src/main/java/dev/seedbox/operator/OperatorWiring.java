@@ -14,6 +14,9 @@ import dev.seedbox.operator.seedbox.OrphanSweep;
 import dev.seedbox.operator.seedbox.SeedboxReconciler;
 import dev.seedbox.operator.seedbox.SeedboxTiming;
 import dev.seedbox.provisioning.ProviderRegistry;
+import dev.seedbox.provisioning.ProvisioningProvider;
+import dev.seedbox.provisioning.digitalocean.DigitalOceanProvider;
+import dev.seedbox.provisioning.hetzner.HetznerProvider;
 import dev.seedbox.provisioning.http.CloudTuning;
 import dev.seedbox.provisioning.inmemory.InMemoryProvider;
 import dev.seedbox.runtime.HealthEndpoints;
@@ -31,15 +34,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,20 +97,19 @@ public final class OperatorWiring implements AutoCloseable {
           SeedboxTiming.defaults(), AccountsWiring.Timings.DEFAULTS, true);
     }
 
+    /** The enabled providers, built from the settings OperatorSettings already validated. */
     static ProviderRegistry providers(OperatorSettings settings) {
       OperatorSettings.ProviderSettings p = settings.providers();
-      Map<String, String> env = new HashMap<>();
-      env.put(ProviderRegistry.PROVIDERS, p.enabled().stream().map(ProviderKind::wireName)
-          .collect(Collectors.joining(",")));
-      if (p.enabled().contains(ProviderKind.DIGITALOCEAN)) {
-        env.put(ProviderRegistry.DIGITALOCEAN_TOKEN, p.digitalOceanToken());
-        env.put(ProviderRegistry.DIGITALOCEAN_API_URL, p.digitalOceanApiUrl().toString());
+      List<ProvisioningProvider> providers = new ArrayList<>();
+      for (ProviderKind kind : p.enabled().stream().distinct().toList()) {
+        providers.add(switch (kind) {
+          case DIGITALOCEAN -> new DigitalOceanProvider(p.digitalOceanApiUrl(), p.digitalOceanToken(),
+              CloudTuning.defaults());
+          case HETZNER -> new HetznerProvider(p.hetznerApiUrl(), p.hetznerToken(), CloudTuning.defaults());
+          case INMEMORY -> new InMemoryProvider(InMemoryProvider.Options.defaults());
+        });
       }
-      if (p.enabled().contains(ProviderKind.HETZNER)) {
-        env.put(ProviderRegistry.HETZNER_TOKEN, p.hetznerToken());
-        env.put(ProviderRegistry.HETZNER_API_URL, p.hetznerApiUrl().toString());
-      }
-      return ProviderRegistry.fromEnvironment(env, CloudTuning.defaults(), InMemoryProvider.Options.defaults());
+      return new ProviderRegistry(providers);
     }
   }
 

@@ -85,4 +85,20 @@ class OperatorSettingsTest {
     String shown = OperatorSettings.read(Environment.of(env), Command.RUN).toString();
     assertThat(shown).doesNotContain("do-secret-token", "hz-secret-token", "vault-secret-token", "pw");
   }
+
+  @Test
+  void theEnabledProvidersAreBuiltOnceEachFromTheValidatedSettings() {
+    Map<String, String> env = minimal();
+    env.put("SEEDBOX_PROVIDERS", "digitalocean,inmemory,digitalocean");
+    env.put("SEEDBOX_DIGITALOCEAN_TOKEN", "do-token");
+    env.put("SEEDBOX_DIGITALOCEAN_API_URL", "http://127.0.0.1:9/do");
+    Environment environment = Environment.of(env);
+    OperatorSettings settings = OperatorSettings.read(environment, Command.RUN);
+    environment.check();
+
+    var registry = OperatorWiring.Backends.providers(settings);
+
+    assertThat(registry.enabled()).containsExactlyInAnyOrder(ProviderKind.DIGITALOCEAN, ProviderKind.INMEMORY);
+    assertThat(registry.get(ProviderKind.DIGITALOCEAN).kind()).isEqualTo(ProviderKind.DIGITALOCEAN);
+  }
 }
