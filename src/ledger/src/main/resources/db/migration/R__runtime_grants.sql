@@ -32,3 +32,5 @@ GRANT UPDATE (namespace, name, host, port, ssh_user, public_key, fingerprint, se
 
 -- the webhook credit path in one call (V2); SECURITY INVOKER, so the grants above still bound what it can do
 GRANT EXECUTE ON FUNCTION seedbox_credit_paid_webhook(uuid, text, text, text, text, timestamptz, text) TO ${runtimeRole};
+GRANT EXECUTE ON FUNCTION seedbox_credit_paid_webhooks(text[], text[], text[], text, timestamptz, text)
+  TO ${runtimeRole};

@@ -6,11 +6,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -234,6 +239,94 @@ public final class Ledger {
               + "'; expected unknown_payment, already_processed, replayed, conflict or credited");
       }
     });
+  }
+
+  /**
+   * Credits several paid webhooks in the caller's transaction with one database call ({@code
+   * seedbox_credit_paid_webhooks}, migration V3): group commit for a burst of webhooks. Each credited item writes
+   * exactly what {@link #creditPaidWebhook} writes for it; the accounts that need settling are then settled in uid
+   * order, once each, on their balance after the batch. Only the common case is done here: an item whose row was
+   * credited or confirmed before comes back {@link PaymentCredit.Deferred} and one that no row carries
+   * {@link PaymentCredit.UnknownPayment}, with nothing written for either, for the caller to run alone.
+   *
+   * @param webhooks each gateway payment id at most once
+   * @return one answer per webhook, in order
+   * @throws IdempotencyConflictException an item's entry key is taken; the other items' rows are written, so the
+   *     caller's transaction must roll back, and the items run one by one, where {@link #creditPaidWebhook} names the
+   *     entry
+   */
+  public List<PaymentCredit> creditPaidWebhooks(Handle handle, List<PaidWebhook> webhooks, String actor) {
+    if (actor == null || actor.isBlank()) {
+      throw new IllegalArgumentException("actor must not be blank");
+    }
+    int n = webhooks.size();
+    String[] gatewayIds = new String[n];
+    String[] types = new String[n];
+    String[] eventIds = new String[n];
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      PaidWebhook webhook = webhooks.get(i);
+      if (!seen.add(webhook.gatewayPaymentId())) {
+        throw new IllegalArgumentException("expected each gateway payment id once in a batch, found "
+            + webhook.gatewayPaymentId() + " twice");
+      }
+      gatewayIds[i] = webhook.gatewayPaymentId();
+      types[i] = webhook.eventType();
+      eventIds[i] = webhook.eventId();
+    }
+    if (n == 0) {
+      return List.of();
+    }
+    return Transactions.join(handle, h -> {
+      Instant now = clock.instant();
+      List<BatchCreditRow> rows = h.createQuery("""
+              SELECT * FROM seedbox_credit_paid_webhooks(:gw, :types, :events, :actor, :now, :channel)""")
+          .bindArray("gw", String.class, (Object[]) gatewayIds)
+          .bindArray("types", String.class, (Object[]) types)
+          .bindArray("events", String.class, (Object[]) eventIds)
+          .bind("actor", actor).bind("now", Settlement.utc(now)).bind("channel", LedgerNotifications.CHANNEL)
+          .map((rs, ctx) -> BatchCreditRow.read(rs))
+          .list();
+      if (rows.size() != n) {
+        throw new IllegalStateException("seedbox_credit_paid_webhooks answered " + rows.size() + " rows for " + n
+            + " webhooks");
+      }
+      List<PaymentCredit> credits = new ArrayList<>(n);
+      SortedSet<String> toSettle = new TreeSet<>();
+      for (BatchCreditRow row : rows) {
+        switch (row.outcome()) {
+          case "unknown_payment" -> credits.add(new PaymentCredit.UnknownPayment());
+          case "one_by_one" -> credits.add(new PaymentCredit.Deferred(row.paymentId()));
+          case "already_processed" -> credits.add(new PaymentCredit.AlreadyProcessed(row.paymentId()));
+          case "credited" -> {
+            credits.add(new PaymentCredit.Credited(row.paymentId(), row.accountUid(), row.amountCents(),
+                row.entryId(), row.balanceAfterCents()));
+            if (row.settleNeeded()) {
+              toSettle.add(row.accountUid());
+            }
+          }
+          case "conflict" -> throw new IdempotencyConflictException("topup:" + row.paymentId(),
+              "a TopUp of " + row.amountCents() + " cents to account " + row.accountUid(),
+              "another entry (run this webhook alone to see which)");
+          default -> throw new IllegalStateException("seedbox_credit_paid_webhooks answered '" + row.outcome()
+              + "'; expected unknown_payment, one_by_one, already_processed, conflict or credited");
+        }
+      }
+      for (String accountUid : toSettle) {
+        policy.settle(h, accountUid, actor, true);
+      }
+      return credits;
+    });
+  }
+
+  private record BatchCreditRow(String outcome, UUID paymentId, String accountUid, long amountCents, Long entryId,
+      long balanceAfterCents, boolean settleNeeded) {
+
+    static BatchCreditRow read(ResultSet rs) throws SQLException {
+      return new BatchCreditRow(rs.getString("outcome"), rs.getObject("payment_id", UUID.class),
+          rs.getString("account_uid"), rs.getLong("amount_cents"), (Long) rs.getObject("entry_id"),
+          rs.getLong("balance_after_cents"), rs.getBoolean("settle_needed"));
+    }
   }
 
   private record WebhookCreditRow(String outcome, UUID paymentId, String accountUid, long amountCents, Long entryId,

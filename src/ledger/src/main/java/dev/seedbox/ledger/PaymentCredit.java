@@ -3,8 +3,9 @@ package dev.seedbox.ledger;
 import java.util.UUID;
 
 /**
- * What a paid webhook did to the ledger ({@link Ledger#creditPaidWebhook}). Nothing is written for
- * {@link UnknownPayment} and {@link AlreadyProcessed}; {@link Replayed} writes only the dedupe row.
+ * What a paid webhook did to the ledger ({@link Ledger#creditPaidWebhook}, {@link Ledger#creditPaidWebhooks}). Nothing
+ * is written for {@link UnknownPayment}, {@link AlreadyProcessed} and {@link Deferred}; {@link Replayed} writes only
+ * the dedupe row.
  */
 public sealed interface PaymentCredit {
 
@@ -16,6 +17,13 @@ public sealed interface PaymentCredit {
 
   /** The row was credited before (under another event type or gateway payment): nothing more is credited. */
   record Replayed(UUID paymentId, String accountUid, long amountCents, long entryId) implements PaymentCredit {}
+
+  /**
+   * Left alone by {@link Ledger#creditPaidWebhooks}: the row was credited or confirmed before, so only
+   * {@link Ledger#creditPaidWebhook} may decide between {@link Replayed} and {@link AlreadyProcessed}. Nothing is
+   * written for it.
+   */
+  record Deferred(UUID paymentId) implements PaymentCredit {}
 
   /** Credited now, with its audit event; the account is settled in the same transaction. */
   record Credited(UUID paymentId, String accountUid, long amountCents, long entryId, long balanceAfterCents)
