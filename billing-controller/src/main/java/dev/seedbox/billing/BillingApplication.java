@@ -3,6 +3,7 @@ package dev.seedbox.billing;
 import dev.seedbox.billing.cycle.BillingWorker;
 import dev.seedbox.billing.cycle.PendingPaymentPoll;
 import dev.seedbox.billing.gateway.CoinPayPortalClient;
+import dev.seedbox.billing.ledger.WebhookGroupCommit;
 import dev.seedbox.billing.topup.GatewayTopUps;
 import dev.seedbox.billing.webhook.WebhookVerifier;
 import dev.seedbox.runtime.HealthEndpoints;
@@ -18,18 +19,23 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BillingApplication implements AutoCloseable {
 
+  /** Verified webhooks that may wait for a writer; the gateway resends what gets a 503 beyond it. */
+  static final int WEBHOOK_QUEUE = 10_000;
+
   private final Vertx vertx;
   private final BillingServer server;
   private final BillingWorker worker;
+  private final WebhookGroupCommit webhooks;
   private final LedgerBackend ledger;
   private final PrometheusMeterRegistry metrics;
   private final int port;
 
-  private BillingApplication(Vertx vertx, BillingServer server, BillingWorker worker, LedgerBackend ledger,
-      PrometheusMeterRegistry metrics) {
+  private BillingApplication(Vertx vertx, BillingServer server, BillingWorker worker, WebhookGroupCommit webhooks,
+      LedgerBackend ledger, PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
     this.server = server;
     this.worker = worker;
+    this.webhooks = webhooks;
     this.ledger = ledger;
     this.metrics = metrics;
     this.port = server.start();
@@ -49,17 +55,19 @@ public final class BillingApplication implements AutoCloseable {
         new PendingPaymentPoll(ledger.module().payments(), gateway, ledger.paymentEvents(), clock,
             config.paymentPollAfter(), config.businessId()),
         metrics);
+    WebhookGroupCommit webhooks = new WebhookGroupCommit(ledger.paymentEvents(), config.webhookWriters(),
+        WEBHOOK_QUEUE, metrics);
     Vertx vertx = Vertx.vertx();
     BillingServer server = new BillingServer(vertx,
         new BillingServer.Settings(config.httpPort(), config.apiToken(), config.webhookMaxBytes(), config.businessId()),
-        verifier, ledger.paymentEvents(), new GatewayTopUps(ledger.payments(), gateway), ledger.accounts(), metrics,
-        health);
+        verifier, webhooks, new GatewayTopUps(ledger.payments(), gateway), ledger.accounts(), metrics, health);
     try {
-      BillingApplication app = new BillingApplication(vertx, server, worker, ledger, metrics);
+      BillingApplication app = new BillingApplication(vertx, server, worker, webhooks, ledger, metrics);
       worker.start(config.billingInterval());
       return app;
     } catch (RuntimeException e) {
       vertx.close();
+      webhooks.close();
       throw e;
     }
   }
@@ -86,7 +94,9 @@ public final class BillingApplication implements AutoCloseable {
 
   /** Finishes requests in flight (up to {@code grace}) and the worker's run in progress, then releases everything. */
   public void stop(Duration grace) {
+    // the server waits for its requests, and a webhook request is in flight until its writer answered it
     server.stop(grace);
+    webhooks.close();
     worker.close();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

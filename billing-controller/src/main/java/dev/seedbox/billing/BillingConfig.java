@@ -14,7 +14,7 @@ import java.time.Duration;
  */
 public record BillingConfig(
     Command command, DatabaseSettings database, int httpPort, String apiToken, URI gatewayUrl, String gatewayApiKey,
-    String businessId, String webhookSecret, String webhookSecretPrevious, int webhookMaxBytes,
+    String businessId, String webhookSecret, String webhookSecretPrevious, int webhookMaxBytes, int webhookWriters,
     Duration gatewayTimeout, Duration billingInterval, Duration paymentPollAfter) {
 
   /** A bearer token shorter than this is guessable; Secrets are generated, so the floor costs nobody anything. */
@@ -28,7 +28,7 @@ public record BillingConfig(
     if (command == Command.MIGRATE) {
       // migrate only talks to PostgreSQL: a migration Job must not need the gateway's secrets.
       return new BillingConfig(command, database, httpPort, "", URI.create("https://coinpayportal.com"), "", "", "",
-          "", 65536, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(15));
+          "", 65536, 2, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(15));
     }
     String apiToken = env.required("SEEDBOX_API_TOKEN", "bearer token for /v1 (Secret seedbox-api-token, key token)");
     if (!apiToken.isEmpty() && apiToken.length() < MIN_API_TOKEN_LENGTH) {
@@ -40,11 +40,17 @@ public record BillingConfig(
     String secret = env.required("SEEDBOX_COINPAYPORTAL_WEBHOOK_SECRET", "CoinPayPortal webhook signing secret");
     String previous = env.optional("SEEDBOX_COINPAYPORTAL_WEBHOOK_SECRET_PREVIOUS").orElse("");
     int maxBytes = env.integer("SEEDBOX_WEBHOOK_MAX_BYTES", 65536, 1024, 16 * 1024 * 1024);
+    int writers = env.integer("SEEDBOX_WEBHOOK_WRITERS", 2, 1, 64);
+    if (writers >= database.poolSize()) {
+      // the top-up route, the account route and the billing worker need connections too
+      env.problem("SEEDBOX_WEBHOOK_WRITERS must be below SEEDBOX_DB_POOL_SIZE (" + database.poolSize()
+          + "), found " + writers);
+    }
     Duration timeout = env.duration("SEEDBOX_GATEWAY_TIMEOUT", Duration.ofSeconds(10));
     Duration interval = env.duration("SEEDBOX_BILLING_INTERVAL", Duration.ofMinutes(5));
     Duration pollAfter = env.duration("SEEDBOX_PAYMENT_POLL_AFTER", Duration.ofMinutes(15));
     return new BillingConfig(command, database, httpPort, apiToken, gatewayUrl, apiKey, businessId, secret, previous,
-        maxBytes, timeout, interval, pollAfter);
+        maxBytes, writers, timeout, interval, pollAfter);
   }
 
   /** Secrets never reach a log line. */
@@ -53,7 +59,8 @@ public record BillingConfig(
     return "BillingConfig[command=" + command + ", database=" + database + ", httpPort=" + httpPort
         + ", gatewayUrl=" + gatewayUrl + ", businessId=" + businessId
         + ", webhookSecretPrevious=" + (webhookSecretPrevious.isEmpty() ? "unset" : "set")
-        + ", webhookMaxBytes=" + webhookMaxBytes + ", gatewayTimeout=" + gatewayTimeout
+        + ", webhookMaxBytes=" + webhookMaxBytes + ", webhookWriters=" + webhookWriters
+        + ", gatewayTimeout=" + gatewayTimeout
         + ", billingInterval=" + billingInterval + ", paymentPollAfter=" + paymentPollAfter + "]";
   }
 }

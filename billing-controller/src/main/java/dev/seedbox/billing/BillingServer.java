@@ -17,12 +17,13 @@ import dev.seedbox.billing.topup.UnknownAccountException;
 import dev.seedbox.billing.topup.UsdAmount;
 import dev.seedbox.billing.webhook.MalformedWebhookException;
 import dev.seedbox.billing.webhook.PaymentEventOutcome;
-import dev.seedbox.billing.webhook.PaymentEvents;
 import dev.seedbox.billing.webhook.Verification;
 import dev.seedbox.billing.webhook.WebhookEvent;
+import dev.seedbox.billing.webhook.WebhookIntake;
 import dev.seedbox.billing.webhook.WebhookVerifier;
 import dev.seedbox.runtime.HealthEndpoints;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -38,6 +39,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -67,7 +70,7 @@ public final class BillingServer {
   private final Vertx vertx;
   private final Settings settings;
   private final WebhookVerifier verifier;
-  private final PaymentEvents paymentEvents;
+  private final WebhookIntake intake;
   private final TopUps topUps;
   private final AccountQueries accounts;
   private final MeterRegistry metrics;
@@ -77,12 +80,12 @@ public final class BillingServer {
   private volatile boolean draining;
   private HttpServer server;
 
-  public BillingServer(Vertx vertx, Settings settings, WebhookVerifier verifier, PaymentEvents paymentEvents,
+  public BillingServer(Vertx vertx, Settings settings, WebhookVerifier verifier, WebhookIntake intake,
       TopUps topUps, AccountQueries accounts, MeterRegistry metrics, HealthEndpoints health) {
     this.vertx = vertx;
     this.settings = settings;
     this.verifier = verifier;
-    this.paymentEvents = paymentEvents;
+    this.intake = intake;
     this.topUps = topUps;
     this.accounts = accounts;
     this.metrics = metrics;
@@ -196,20 +199,31 @@ public final class BillingServer {
       error(ctx, 400, "business_id does not match ours");
       return;
     }
-    vertx.executeBlocking((Callable<PaymentEventOutcome>) () -> paymentEvents.handle(event), false)
-        .onSuccess(outcome -> {
-          metrics.counter(WEBHOOK_METRIC, "result", "accepted", "outcome", outcome.tag()).increment();
-          // DEBUG: one INFO line per webhook was a measurable share of the credit path; metrics count outcomes
-          LOG.debug("webhook {} {} for gateway payment {}: {}", event.id(), event.type(), event.gatewayPaymentId(),
-              outcome.tag());
-          json(ctx, 200, new JsonObject().put("outcome", outcome.tag()));
-        })
-        .onFailure(failure -> {
-          metrics.counter(WEBHOOK_METRIC, "result", "failed", "outcome", "error").increment();
-          LOG.error("webhook {} {} for gateway payment {} failed; the gateway will resend", event.id(), event.type(),
-              event.gatewayPaymentId(), failure);
-          error(ctx, 500, "not processed; retry later");
-        });
+    Context context = vertx.getOrCreateContext();
+    intake.submit(event).whenComplete((outcome, failure) -> context.runOnContext(v -> {
+      if (failure == null) {
+        metrics.counter(WEBHOOK_METRIC, "result", "accepted", "outcome", outcome.tag()).increment();
+        // DEBUG: one INFO line per webhook was a measurable share of the credit path; metrics count outcomes
+        LOG.debug("webhook {} {} for gateway payment {}: {}", event.id(), event.type(), event.gatewayPaymentId(),
+            outcome.tag());
+        json(ctx, 200, new JsonObject().put("outcome", outcome.tag()));
+      } else if (unwrap(failure) instanceof RejectedExecutionException busy) {
+        metrics.counter(WEBHOOK_METRIC, "result", "failed", "outcome", "busy").increment();
+        LOG.warn("webhook {} {} for gateway payment {} refused: {}; the gateway will resend", event.id(),
+            event.type(), event.gatewayPaymentId(), busy.getMessage());
+        ctx.response().putHeader("Retry-After", "5");
+        error(ctx, 503, "busy; retry later");
+      } else {
+        metrics.counter(WEBHOOK_METRIC, "result", "failed", "outcome", "error").increment();
+        LOG.error("webhook {} {} for gateway payment {} failed; the gateway will resend", event.id(), event.type(),
+            event.gatewayPaymentId(), unwrap(failure));
+        error(ctx, 500, "not processed; retry later");
+      }
+    }));
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 
   private void webhookFailure(RoutingContext ctx) {

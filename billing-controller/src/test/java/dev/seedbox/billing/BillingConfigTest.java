@@ -20,6 +20,8 @@ class BillingConfigTest {
     Environment env = Environment.of(new java.util.HashMap<>(DB) {{
         put("SEEDBOX_API_TOKEN", "short-secret");
         put("SEEDBOX_WEBHOOK_MAX_BYTES", "lots");
+        put("SEEDBOX_DB_POOL_SIZE", "4");
+        put("SEEDBOX_WEBHOOK_WRITERS", "4");
       }});
     BillingConfig.read(env, Command.RUN);
 
@@ -29,6 +31,7 @@ class BillingConfigTest {
       assertThat(e.problems()).anyMatch(p -> p.startsWith("SEEDBOX_COINPAYPORTAL_WEBHOOK_SECRET is required"));
       assertThat(e.problems()).anyMatch(p -> p.startsWith("SEEDBOX_API_TOKEN must be at least"));
       assertThat(e.problems()).anyMatch(p -> p.startsWith("SEEDBOX_WEBHOOK_MAX_BYTES"));
+      assertThat(e.problems()).contains("SEEDBOX_WEBHOOK_WRITERS must be below SEEDBOX_DB_POOL_SIZE (4), found 4");
     }).hasMessageNotContaining("short-secret");
   }
 
@@ -44,6 +47,7 @@ class BillingConfigTest {
     env.check();
 
     assertThat(config.webhookMaxBytes()).isEqualTo(65536);
+    assertThat(config.webhookWriters()).isEqualTo(2);
     assertThat(config.gatewayTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.gatewayUrl().toString()).isEqualTo("https://coinpayportal.com");
     assertThat(config.webhookSecretPrevious()).isEmpty();

@@ -5,6 +5,7 @@ import dev.seedbox.billing.webhook.PaymentEventOutcome;
 import dev.seedbox.billing.webhook.PaymentEvents;
 import dev.seedbox.billing.webhook.WebhookEvent;
 import dev.seedbox.ledger.Ledger;
+import dev.seedbox.ledger.PaidWebhook;
 import dev.seedbox.ledger.PaymentCredit;
 import dev.seedbox.ledger.Transactions;
 import dev.seedbox.ledger.audit.AuditLog;
@@ -16,6 +17,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -72,14 +75,44 @@ public final class LedgerPaymentEvents implements PaymentEvents {
   @Override
   public PaymentEventOutcome handle(WebhookEvent event) {
     PaymentEventOutcome outcome = inTransaction(h -> handle(h, event));
-    // counted after commit, so a rolled-back attempt counts nothing
+    count(outcome);
+    return outcome;
+  }
+
+  /**
+   * Credits several paid events (each gateway payment id once) in ONE transaction with one ledger call
+   * ({@link Ledger#creditPaidWebhooks}), with the same checks and audit events {@link #handle} makes for each.
+   * Returns the outcomes by position for the events it settled; the others (no row carries their gateway id, or
+   * their row was credited before) had nothing written and must go through {@link #handle}.
+   *
+   * @throws RuntimeException the batch failed as a whole and nothing of it was written; run its events one by one
+   */
+  Map<Integer, PaymentEventOutcome> creditTogether(List<WebhookEvent> paid) {
+    List<PaidWebhook> webhooks = paid.stream()
+        .map(e -> new PaidWebhook(e.gatewayPaymentId(), e.type(), e.id())).toList();
+    Map<Integer, PaymentEventOutcome> done = inTransaction(h -> {
+      List<PaymentCredit> answers = ledger.creditPaidWebhooks(h, webhooks, ACTOR);
+      Map<Integer, PaymentEventOutcome> outcomes = new HashMap<>();
+      for (int i = 0; i < answers.size(); i++) {
+        PaymentCredit answer = answers.get(i);
+        if (!(answer instanceof PaymentCredit.UnknownPayment) && !(answer instanceof PaymentCredit.Deferred)) {
+          outcomes.put(i, paid(h, paid.get(i), answer));
+        }
+      }
+      return outcomes;
+    });
+    done.values().forEach(this::count);
+    return done;
+  }
+
+  /** Counted after commit, so a rolled-back attempt counts nothing. */
+  private void count(PaymentEventOutcome outcome) {
     if (outcome instanceof PaymentEventOutcome.Credited credited) {
       credits.increment();
       creditedCents.increment(credited.amountCents());
     } else if (outcome instanceof PaymentEventOutcome.Unmatched) {
       unmatched.increment();
     }
-    return outcome;
   }
 
   /**
