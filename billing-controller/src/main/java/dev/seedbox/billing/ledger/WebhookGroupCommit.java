@@ -81,11 +81,15 @@ public final class WebhookGroupCommit implements WebhookIntake, AutoCloseable {
   @Override
   public CompletionStage<PaymentEventOutcome> submit(WebhookEvent event) {
     CompletableFuture<PaymentEventOutcome> answer = new CompletableFuture<>();
+    Pending pending = new Pending(event, answer);
     if (closing) {
       answer.completeExceptionally(new RejectedExecutionException("shutting down"));
-    } else if (!queue.offer(new Pending(event, answer))) {
+    } else if (!queue.offer(pending)) {
       answer.completeExceptionally(new RejectedExecutionException(
           "the webhook queue is full (" + capacity + " waiting)"));
+    } else if (closing && writers.stream().noneMatch(Thread::isAlive) && queue.remove(pending)) {
+      // close() finished between the check and the offer: nobody is left to answer it
+      answer.completeExceptionally(new RejectedExecutionException("shutting down"));
     }
     return answer;
   }

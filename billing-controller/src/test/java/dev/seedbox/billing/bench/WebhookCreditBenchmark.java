@@ -31,16 +31,21 @@ import org.junit.jupiter.api.Test;
 
 /**
  * DESIGN §13: verified, deduplicated, credited top-ups per second over loopback ≥ 0.7 × the TPS pgbench reaches on the
- * same PostgreSQL with an equivalent one-row ledger transaction, both measured in the same run. Not part of
- * {@code mvn verify}; see bench/billing/README.md.
+ * same PostgreSQL with an equivalent one-row ledger transaction, both measured in the same run. The equivalent
+ * transaction is a credit written by hand: the same rows, tables, indexes and triggers, one ledger entry, plain SQL
+ * from pgbench's C client instead of our HTTP service. The minimal lock-insert-update transaction of the first
+ * measurements is still run and reported beside it. Not part of {@code mvn verify}; see bench/billing/README.md.
  */
 @Tag("bench")
 class WebhookCreditBenchmark {
 
   private static final int ACCOUNTS = Integer.getInteger("bench.accounts", 1_000);
-  private static final int PAYMENTS = Integer.getInteger("bench.payments", 20_000);
-  private static final int WARMUP = Integer.getInteger("bench.warmup", 2_000);
+  private static final int PAYMENTS = Integer.getInteger("bench.payments", 23_000);
+  private static final int WARMUP = Integer.getInteger("bench.warmup", 5_000);
   private static final int CLIENTS = Integer.getInteger("bench.clients", 8);
+  private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+  /** SEEDBOX_WEBHOOK_WRITERS for the HTTP run; the production default unless set. */
+  private static final String WRITERS = System.getProperty("bench.writers", "2");
   private static final int PGBENCH_SECONDS = Integer.getInteger("bench.pgbenchSeconds", 15);
   private static final String PGBENCH = System.getProperty("bench.pgbench", "/usr/bin/pgbench");
   /** true: java.net.http (heavy: its own selector thread and futures per request); default: a plain keep-alive socket. */
@@ -51,7 +56,7 @@ class WebhookCreditBenchmark {
     PostgresDatabase db = new PostgresDatabase(CLIENTS + 4);
     db.create();
     try (RunningBillingController billing = new RunningBillingController(db, Clock.systemUTC(),
-        Map.of("SEEDBOX_DB_POOL_SIZE", Integer.toString(CLIENTS + 4)))) {
+        Map.of("SEEDBOX_DB_POOL_SIZE", Integer.toString(CLIENTS + 4), "SEEDBOX_WEBHOOK_WRITERS", WRITERS))) {
       seed(billing);
       List<byte[]> bodies = new ArrayList<>(PAYMENTS);
       List<String> signatures = new ArrayList<>(PAYMENTS);
@@ -62,38 +67,66 @@ class WebhookCreditBenchmark {
         signatures.add(WebhookVerifier.sign(RunningBillingController.SECRET, t, body));
       }
       send(billing.webhookUrl(), bodies, signatures, 0, WARMUP);
-      long start = System.nanoTime();
-      int credited = send(billing.webhookUrl(), bodies, signatures, WARMUP, PAYMENTS);
-      double seconds = (System.nanoTime() - start) / 1e9;
+      // Rounds alternate our webhooks and pgbench's equivalent transaction, so a load change on the shared machine
+      // hits both sides of a round's ratio; the median round is the figure.
+      int perRound = (PAYMENTS - WARMUP) / ROUNDS;
+      int equivalentPerClient = Integer.getInteger("bench.equivalentPerClient", 1_000);
+      seedEquivalentPayments(billing, ROUNDS * equivalentPerClient);
+      List<Double> ratios = new ArrayList<>();
+      int credited = 0;
+      double seconds = 0;
+      double equivalentSum = 0;
+      for (int round = 0; round < ROUNDS; round++) {
+        int from = WARMUP + round * perRound;
+        long start = System.nanoTime();
+        int roundCredited = send(billing.webhookUrl(), bodies, signatures, from, from + perRound);
+        double roundSeconds = (System.nanoTime() - start) / 1e9;
+        assertThat(roundCredited).isEqualTo(perRound);
+        double equivalentTps = pgbenchEquivalentCredit(billing, db, round * equivalentPerClient, equivalentPerClient);
+        double roundTps = roundCredited / roundSeconds;
+        ratios.add(roundTps / equivalentTps);
+        credited += roundCredited;
+        seconds += roundSeconds;
+        equivalentSum += equivalentTps;
+        System.out.printf("BENCH round %d: webhooks %.0f/s, pgbench equivalent %.0f tps, ratio %.2f (load %s)%n",
+            round + 1, roundTps, equivalentTps, roundTps / equivalentTps, loadAverage());
+      }
       double webhookTps = credited / seconds;
-      assertThat(credited).isEqualTo(PAYMENTS - WARMUP);
-      long entries = billing.count("SELECT count(*) FROM seedbox_ledger_entries WHERE kind = 'TopUp'");
-      assertThat(entries).isEqualTo(PAYMENTS);
+      long entries = billing.count("SELECT count(*) FROM seedbox_ledger_entries WHERE kind = 'TopUp'"
+          + " AND actor = 'billing-controller'");
+      assertThat(entries).isEqualTo(WARMUP + credited);
       long drift = billing.count("""
           SELECT count(*) FROM seedbox_billing_accounts a
            WHERE a.balance_cents <> coalesce((SELECT sum(amount_cents) FROM seedbox_ledger_entries e
                                                WHERE e.account_uid = a.uid), 0)""");
       assertThat(drift).isZero();
 
-      // the same processing without HTTP, on the next PAYMENTS rows: splits the time between the HTTP path and the
-      // ledger transaction
+      // the same processing one by one without HTTP, on the next PAYMENTS rows: splits the time between the HTTP
+      // path and the ledger transaction
       long directStart = System.nanoTime();
       int direct = direct(billing, PAYMENTS, PAYMENTS + PAYMENTS - WARMUP);
       double directSeconds = (System.nanoTime() - directStart) / 1e9;
       assertThat(direct).isEqualTo(PAYMENTS - WARMUP);
 
-      double pgbenchTps = pgbench(db);
+      double minimalTps = pgbenchMinimal(db);
       // diagnostic, not the target: the same pgbench driving our credit function directly (no JVM, no HTTP) shows
-      // the database's own ceiling for the credit path on this machine
+      // the database's own ceiling for the one-by-one credit path on this machine
       double functionTps = pgbenchCreditFunction(billing, db);
-      System.out.printf("BENCH in-process PaymentEvents.handle (no HTTP): %d in %.2f s = %.0f/s with %d threads%n",
-          direct, directSeconds, direct / directSeconds, CLIENTS);
-      System.out.printf("BENCH webhook credits: %d in %.2f s = %.0f/s with %d clients%n", credited, seconds,
-          webhookTps, CLIENTS);
-      System.out.printf("BENCH pgbench one-row ledger transaction: %.0f tps with %d clients%n", pgbenchTps, CLIENTS);
-      System.out.printf("BENCH ratio webhook/pgbench = %.2f (target >= 0.70)%n", webhookTps / pgbenchTps);
+      double equivalentTps = equivalentSum / ROUNDS;
+      List<Double> sorted = new ArrayList<>(ratios);
+      sorted.sort(null);
+      System.out.printf("BENCH in-process PaymentEvents.handle one by one (no HTTP, no group commit): %d in %.2f s"
+          + " = %.0f/s with %d threads%n", direct, directSeconds, direct / directSeconds, CLIENTS);
+      System.out.printf("BENCH webhook credits: %d in %.2f s = %.0f/s with %d clients, %s writers%n", credited,
+          seconds, webhookTps, CLIENTS, WRITERS);
+      System.out.printf("BENCH pgbench equivalent credit transaction: %.0f tps (mean of %d rounds) with %d clients%n",
+          equivalentTps, ROUNDS, CLIENTS);
+      System.out.printf("BENCH ratio webhook/pgbench-equivalent = %.2f, median of rounds %s (target >= 0.70)%n",
+          sorted.get(sorted.size() / 2), ratios.stream().map(r -> String.format("%.2f", r)).toList());
+      System.out.printf("BENCH pgbench minimal lock-insert-update transaction: %.0f tps; ratio webhook/minimal = %.2f"
+          + " (not the target: it writes 2 of a credit's 5 rows)%n", minimalTps, webhookTps / minimalTps);
       System.out.printf("BENCH diagnostic: pgbench calling seedbox_credit_paid_webhook directly: %.0f tps"
-          + " (ratio %.2f to the one-row transaction)%n", functionTps, functionTps / pgbenchTps);
+          + " (ratio %.2f to the equivalent transaction)%n", functionTps, functionTps / equivalentTps);
       System.out.printf("BENCH load average at the end: %s%n", loadAverage());
     } finally {
       db.close();
@@ -204,7 +237,7 @@ class WebhookCreditBenchmark {
         \\set n :n + 1
         SELECT * FROM seedbox_credit_paid_webhook(NULL, 'pay_fn_' || (:client_id + 1) || '_' || :n, 'payment.confirmed', 'evt_fn_' || :client_id || '_' || :n, 'billing-controller', now(), 'seedbox_ledger');
         """);
-    String out = runPgbench(db, script, "-t", Integer.toString(perClient), "-D", "n=0");
+    String out = runPgbench(db, script, "-M", "prepared", "-t", Integer.toString(perClient), "-D", "n=0");
     long credited = billing.count("SELECT count(*) FROM seedbox_payments WHERE gateway_payment_id LIKE 'pay_fn_%'"
         + " AND status = 'credited'");
     if (credited != (long) perClient * CLIENTS) {
@@ -308,11 +341,56 @@ class WebhookCreditBenchmark {
   }
 
   /**
-   * pgbench with an equivalent one-row ledger transaction on the same server: lock the account row and read its
-   * balance, insert an entry with a unique idempotency key and its balance-after, update the cached balance, commit
-   * (simple query protocol, pgbench's default; five round trips).
+   * The target's baseline: pgbench crediting fresh payment rows with a hand-written credit, statement by statement,
+   * on the same tables, indexes and triggers as our path, as the superuser, with prepared statements:
+   * lock the payment row and read it, dedupe row, lock the account row and read its balance, the entry with its
+   * balance-after (the entries trigger moves the cached balance and checks the chain), payment status, last top-up,
+   * audit event, NOTIFY, commit. It writes what a credit writes; what it leaves out is everything around the rows: HTTP,
+   * the signature, the JSON, matching and the settle check.
    */
-  private static double pgbench(PostgresDatabase db) throws IOException, InterruptedException {
+  private static double pgbenchEquivalentCredit(RunningBillingController billing, PostgresDatabase db, int from,
+      int perClient) throws IOException, InterruptedException {
+    Path script = Files.createTempFile("credit-equivalent", ".sql");
+    Files.writeString(script, """
+        \\set n :n + 1
+        BEGIN;
+        SELECT id AS pid, account_uid AS aid, amount_cents AS amount FROM seedbox_payments WHERE gateway_payment_id = 'pay_eq_' || (:client_id + 1) || '_' || :n FOR NO KEY UPDATE \\gset
+        INSERT INTO seedbox_webhook_events (payment_id, type, event_id, received_at) VALUES ('pay_eq_' || (:client_id + 1) || '_' || :n, 'payment.confirmed', 'evt_eq_' || :client_id || '_' || :n, now()) ON CONFLICT DO NOTHING;
+        SELECT balance_cents AS balance FROM seedbox_billing_accounts WHERE uid = :aid::text FOR NO KEY UPDATE \\gset
+        INSERT INTO seedbox_ledger_entries (account_uid, kind, amount_cents, balance_after_cents, idempotency_key, payment_key, actor, occurred_at) VALUES (:aid::text, 'TopUp', :amount::bigint, :balance::bigint + :amount::bigint, 'topup:' || :pid::text, :pid::text, 'pgbench', now());
+        UPDATE seedbox_payments SET status = 'credited', updated_at = now() WHERE id = :pid::uuid;
+        UPDATE seedbox_billing_accounts SET last_top_up_at = now(), last_top_up_cents = :amount::bigint, version = version + 1, updated_at = now() WHERE uid = :aid::text;
+        INSERT INTO seedbox_audit_events (occurred_at, actor, action, resource, detail) VALUES (now(), 'pgbench', 'ledger.top-up', 'billingaccount:' || :aid::text, jsonb_build_object('paymentKey', :pid::text, 'amountCents', :amount::bigint, 'balanceCents', :balance::bigint + :amount::bigint));
+        SELECT pg_notify('seedbox_ledger', :aid::text);
+        END;
+        """);
+    // prepared statements, as a hand-written client would use; our path is server-prepared by pgjdbc too
+    String out = runPgbench(db, script, "-M", "prepared", "-t", Integer.toString(perClient), "-D", "n=" + from);
+    long credited = billing.count("SELECT count(*) FROM seedbox_payments WHERE gateway_payment_id LIKE 'pay_eq_%'"
+        + " AND status = 'credited'");
+    if (credited != (long) (from + perClient) * CLIENTS) {
+      throw new IllegalStateException("the equivalent transaction credited " + credited + " rows in all, expected "
+          + (long) (from + perClient) * CLIENTS + ":\n" + out);
+    }
+    return tps(out);
+  }
+
+  /** Pending rows for the equivalent transaction, {@code perClient} for each pgbench client. */
+  private static void seedEquivalentPayments(RunningBillingController billing, int perClient) {
+    billing.ledger().jdbi().useTransaction(h -> h.execute("""
+        INSERT INTO seedbox_payments (id, account_uid, amount_cents, blockchain, gateway_payment_id, created_at,
+                                      updated_at)
+        SELECT gen_random_uuid(), 'bench-' || (1 + (c * ? + n) % ?), 1000, 'BTC', 'pay_eq_' || c || '_' || n, now(),
+               now()
+          FROM generate_series(1, ?) c, generate_series(1, ?) n""", perClient, ACCOUNTS, CLIENTS, perClient));
+  }
+
+  /**
+   * The first measurements' baseline, reported beside the target's: lock the account row and read its balance, insert
+   * an entry with a unique idempotency key and its balance-after, update the cached balance, commit, on tables without
+   * triggers (five round trips, prepared statements). It writes two of the five rows a credit writes.
+   */
+  private static double pgbenchMinimal(PostgresDatabase db) throws IOException, InterruptedException {
     String database = db.databaseName();
     try (var c = PostgresDatabase.server().getDatabase("postgres", database).getConnection();
         var s = c.createStatement()) {
@@ -336,6 +414,6 @@ class WebhookCreditBenchmark {
         UPDATE bench_accounts SET balance_cents = balance_cents + 1000 WHERE uid = :aid;
         END;
         """.formatted(ACCOUNTS));
-    return tps(runPgbench(db, script, "-T", Integer.toString(PGBENCH_SECONDS)));
+    return tps(runPgbench(db, script, "-M", "prepared", "-T", Integer.toString(PGBENCH_SECONDS)));
   }
 }
