@@ -236,6 +236,26 @@ class LedgerModelTest {
           assertThat(t.billing().runCycle().chargesPosted()).as("rerun of the same period").isZero();
         }
         accounts.values().forEach(x -> modelSettle(x, true));
+      } else if (op < 85) {
+        // group commit: paid webhooks for several accounts in one call, each account settled once afterwards
+        List<PaidWebhook> webhooks = new ArrayList<>();
+        Map<String, Long> paid = new LinkedHashMap<>();
+        for (int n = 1 + random.nextInt(6); n > 0; n--) {
+          Account to = accountList.get(random.nextInt(accountList.size()));
+          long amount = 100 + random.nextInt(3_000);
+          var payment = t.module.payments().create(to.uid, amount, "BTC");
+          String gatewayId = "gw-" + payment.id();
+          t.module.payments().recordGatewayPaymentId(payment.id(), gatewayId);
+          webhooks.add(new PaidWebhook(gatewayId, "payment.confirmed", "evt-" + payment.id()));
+          paid.merge(to.uid, amount, Long::sum);
+        }
+        what = "batch credit " + paid;
+        List<PaymentCredit> credits = t.module.jdbi().inTransaction(h ->
+            ledger.creditPaidWebhooks(h, webhooks, "model"));
+        assertThat(credits).allMatch(c -> c instanceof PaymentCredit.Credited);
+        paid.forEach((uid, amount) -> accounts.get(uid).balance += amount);
+        paid.keySet().forEach(uid -> modelSettle(accounts.get(uid), false));
+        paid.keySet().forEach(uid -> checkAccount(t, accounts.get(uid), -1, "batch credit"));
       } else if (op < 90) {
         String key = run + "-crash-" + keyCounter++;
         what = "crash after crediting " + key;
