@@ -62,7 +62,6 @@ import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.ServerInfo;
 import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.cloudinit.QbittorrentCloudInit;
-import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -84,6 +83,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -167,6 +167,10 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
         InformerEventSourceConfiguration.from(BillingAccount.class, Seedbox.class)
             .withName("seedbox-billing-accounts")
             .withNamespacesInheritedFromController()
+            // A Seedbox reads its account's balance and state from the ledger (LISTEN/NOTIFY wakes it on every
+            // ledger change), not from the BillingAccount's status; without this filter each status patch (one per
+            // charge) would wake every Seedbox of the account a second time, each polling its provider.
+            .withOnUpdateFilter(SeedboxReconciler::accountChangeMatters)
             .withSecondaryToPrimaryMapper(ba -> ids(cache.byIndex(ACCOUNT_INDEX, key(ba))))
             .build(), context);
     accountSource.addIndexer(LedgerChangeEventSource.UID_INDEX, LedgerChangeEventSource::uidKey);
@@ -183,6 +187,13 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
     LedgerChangeEventSource<Seedbox> ledgerChanges = LedgerChangeEventSource.forReferencingResources(ledgerListener,
         accountSource, (BillingAccount ba) -> cache.byIndex(ACCOUNT_INDEX, key(ba)));
     return List.of(accountSource, byosSource, ledgerChanges);
+  }
+
+  /** A BillingAccount update a Seedbox acts on: its spec (generation) or its deletion, not a status projection. */
+  static boolean accountChangeMatters(BillingAccount updated, BillingAccount previous) {
+    return !Objects.equals(updated.getMetadata().getGeneration(), previous.getMetadata().getGeneration())
+        || !Objects.equals(updated.getMetadata().getDeletionTimestamp(),
+            previous.getMetadata().getDeletionTimestamp());
   }
 
   /** Whether the Seedbox informer holds a Seedbox with this UID (the orphan sweep's first check). */
@@ -576,16 +587,17 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
       ProviderOffer offer = plan.offer(spec.getProvider(), spec.getRegion()).orElseThrow(() ->
           new IllegalStateException("plan " + spec.getPlan() + " lost its offer for " + spec.getProvider()));
       Secret secret = webUi.ensure(seedbox, longOf(spec.getCredentialsRotation()));
-      // a fresh salt each time is fine: an adopted server keeps the hash of the same password
-      String hash = QbittorrentPassword.hash(WebUiSecret.password(secret));
-      String userData = QbittorrentCloudInit.withDefaultPorts(
-          new String(java.util.Base64.getDecoder().decode(secret.getData().get(WebUiSecret.USERNAME)),
-              java.nio.charset.StandardCharsets.UTF_8), hash).render();
+      // the hash stored beside the password: every attempt (a retry after a 429, a restart) sends the same user data
+      String userData = QbittorrentCloudInit.withDefaultPorts(WebUiSecret.username(secret),
+          WebUiSecret.passwordHash(secret)).render();
       CreatedServer created = calls.call(provider, "create", p -> p.create(
           new CreateRequest(uid, offer.size(), spec.getRegion(), spec.getClient(), userData)));
       ledger.seedboxes().recordProviderRef(uid, created.ref().toString(), ACTOR);
       status.setProviderRef(created.ref().toString());
       status.setCredentialsSecretRef(WebUiSecret.name(seedbox));
+      // the rotation the server's credentials answer, kept in the status so markActive need not read the Secret again
+      status.setObservedCredentialsRotation(Math.max(longOf(spec.getCredentialsRotation()),
+          WebUiSecret.rotationOf(secret)));
       String message = (created.adopted() ? "adopted server " : "created server ") + created.ref();
       events.normal(seedbox, created.adopted() ? "ServerAdopted" : "ServerCreated", message);
       LOG.info("Seedbox {}: {}", who, message);
@@ -596,12 +608,13 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
 
     private Step markActive(MarkActive active) {
       Transition t = guard(Phase.ACTIVE, "ServerRunning");
-      Secret secret = webUi.ensure(seedbox, longOf(spec.getCredentialsRotation()));
       status.setEndpoint(new Endpoint(active.address(), active.webUiUrl()));
       status.setCredentialsSecretRef(WebUiSecret.name(seedbox));
       status.setProviderRef(row.map(SeedboxRecord::providerRef).orElse(status.getProviderRef()));
+      // createServer recorded the Secret's rotation; a server created by an older operator has none recorded, and
+      // then the requested rotation is the one its (fresh) credentials answer, as before
       status.setObservedCredentialsRotation(Math.max(longOf(spec.getCredentialsRotation()),
-          WebUiSecret.rotationOf(secret)));
+          longOf(status.getObservedCredentialsRotation())));
       record(t, "the server runs; web UI at " + active.webUiUrl(), EventRecorder.Type.NORMAL);
       conditions(null, null);
       return Step.idle();
