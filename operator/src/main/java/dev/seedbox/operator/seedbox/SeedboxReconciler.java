@@ -125,6 +125,7 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
   private final StatusRecorder<Seedbox, SeedboxStatus> statusRecorder = new StatusRecorder<>(SeedboxStatus::new);
 
   private final Map<String, Seedbox> lastWritten = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ServerPolls serverPolls = new ServerPolls();
   private volatile IndexedResourceCache<Seedbox> seedboxCache;
   private volatile InformerEventSource<BillingAccount, Seedbox> accounts;
   private volatile InformerEventSource<ByosConnection, Seedbox> byosConnections;
@@ -261,6 +262,7 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
       Step step = new Pass(resource, snapshot.status(), true).run();
       if (step.removeFinalizer()) {
         lastWritten.remove(resource.getMetadata().getUid());
+        serverPolls.forget(resource.getMetadata().getUid());
         LOG.info("Seedbox {}: finalizer removed", key(resource));
         return DeleteControl.defaultDelete();
       }
@@ -327,6 +329,8 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
     private Phase phase;
     private Plan plan;
     private BillingAccount account;
+    /** How old the reused server observation is; zero when the provider was asked in this pass. */
+    private Duration serverAge = Duration.ZERO;
 
     Pass(Seedbox seedbox, SeedboxStatus status, boolean deleting) {
       this.seedbox = seedbox;
@@ -397,6 +401,20 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
           || phase == Phase.TERMINATING)) {
         return new Server.NotCreated();
       }
+      // a spec edit (the user asking us to look) or a deletion always asks the provider
+      boolean specSeen = Objects.equals(seedbox.getMetadata().getGeneration(), status.getObservedGeneration());
+      Optional<ServerPolls.Seen> seen = deleting || !specSeen ? Optional.empty()
+          : serverPolls.recent(uid, phase, timing.serverPoll());
+      if (seen.isPresent()) {
+        serverAge = seen.get().age();
+        return seen.get().server();
+      }
+      Server server = pollServer();
+      serverPolls.record(uid, phase, server);
+      return server;
+    }
+
+    private Server pollServer() {
       ServerRef ref = ServerRef.parse(row.get().providerRef());
       Optional<ProvisioningProvider> provider = providers.find(ref.provider());
       if (provider.isEmpty()) {
@@ -484,7 +502,9 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
       }
       if (decision instanceof AwaitServer await) {
         conditions(null, null);
-        return Step.after(timing.capPoll(await.recheck()));
+        // an early wake that reused the last poll keeps the poll on its schedule instead of pushing it back
+        Duration wait = timing.capPoll(await.recheck()).minus(serverAge);
+        return Step.after(wait.isNegative() ? Duration.ZERO : wait);
       }
       if (decision instanceof MarkActive active) {
         return markActive(active);
@@ -690,6 +710,7 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
         ledger.audit().append(h, ACTOR, "seedbox.transition", "seedbox:" + uid, detail);
       });
       phase = t.to();
+      serverPolls.forget(uid); // what was seen belongs to the phase before (a suspend, a resume changed the server)
       status.setPhase(t.to());
       status.setMessage(message);
       events.record(seedbox, type, t.reason(), t.from() + " -> " + t.to() + ": " + message);
