@@ -61,6 +61,7 @@ import dev.seedbox.provisioning.ProviderRegistry;
 import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.ServerInfo;
 import dev.seedbox.provisioning.ServerRef;
+import dev.seedbox.provisioning.ServerState;
 import dev.seedbox.provisioning.cloudinit.QbittorrentCloudInit;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -613,6 +614,10 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
       CreatedServer created = calls.call(provider, "create", p -> p.create(
           new CreateRequest(uid, offer.size(), spec.getRegion(), spec.getClient(), userData)));
       ledger.seedboxes().recordProviderRef(uid, created.ref().toString(), ACTOR);
+      if (created.server().state() == ServerState.PROVISIONING) {
+        // the create's answer is the first observation: a wake during the boot wait need not poll before it ends
+        serverPolls.record(uid, Phase.PROVISIONING, new Server.Creating());
+      }
       status.setProviderRef(created.ref().toString());
       status.setCredentialsSecretRef(WebUiSecret.name(seedbox));
       // the rotation the server's credentials answer, kept in the status so markActive need not read the Secret again
@@ -636,6 +641,8 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
       status.setObservedCredentialsRotation(Math.max(longOf(spec.getCredentialsRotation()),
           longOf(status.getObservedCredentialsRotation())));
       record(t, "the server runs; web UI at " + active.webUiUrl(), EventRecorder.Type.NORMAL);
+      // the poll that found it running counts for Active too: the next sibling's charge need not ask again
+      serverPolls.record(uid, Phase.ACTIVE, new Server.Running(active.address(), active.webUiUrl()));
       conditions(null, null);
       return Step.idle();
     }
