@@ -11,6 +11,7 @@ import dev.seedbox.api.v1alpha1.SeedboxSpec;
 import dev.seedbox.api.v1alpha1.SeedboxStatus;
 import dev.seedbox.ledger.AccountSpec;
 import dev.seedbox.ledger.LedgerModule;
+import dev.seedbox.operator.OperatorSettings;
 import dev.seedbox.operator.OperatorWiring;
 import dev.seedbox.operator.harness.OperatorFixture;
 import dev.seedbox.operator.harness.RecordingProvider;
@@ -61,7 +62,7 @@ class OperatorBenchmark {
   static final int ACCOUNTS = Integer.getInteger("bench.accounts", 100);
   static final int NAMESPACES = 10;
   static final int CREATORS = Integer.getInteger("bench.creators", 8);
-  static final int THREADS = Integer.getInteger("bench.threads", 64);
+  static final int THREADS = Integer.getInteger("bench.threads", OperatorSettings.DEFAULT_RECONCILE_THREADS);
   static final int CACHED = Integer.getInteger("bench.cached", 10_000);
   static final long STARTER = 1500;
   /**
