@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 
 /**
@@ -38,6 +39,14 @@ final class WebUiSecret {
   /** The form QbittorrentCloudInit accepts; anything else is treated as missing and replaced. */
   private static final Pattern QBITTORRENT_HASH = Pattern.compile("@ByteArray\\([A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+\\)");
 
+  /**
+   * PBKDF2 is CPU-bound on purpose. With a reconcile pool sized for blocking provider calls (hundreds of threads), a
+   * burst of orders would otherwise hash on every thread at once and starve the rest of the process (the API
+   * client's event loop, informers, the Lease renewal); bounded to the core count, the hashes take the same CPU and
+   * everything else keeps a share of it.
+   */
+  private static final Semaphore HASHING = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
+
   private final KubernetesClient client;
 
   WebUiSecret(KubernetesClient client) {
@@ -57,8 +66,7 @@ final class WebUiSecret {
     Secret existing = get(seedbox);
     if (existing == null) {
       String password = QbittorrentPassword.generate();
-      Secret created = build(seedbox, InMemoryProvider.WEB_UI_USER, password, QbittorrentPassword.hash(password),
-          rotation);
+      Secret created = build(seedbox, InMemoryProvider.WEB_UI_USER, password, hash(password), rotation);
       try {
         return client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).resource(created).create();
       } catch (KubernetesClientException e) {
@@ -81,7 +89,7 @@ final class WebUiSecret {
         return secret;
       }
       Map<String, String> data = new HashMap<>(secret.getData() == null ? Map.of() : secret.getData());
-      data.put(PASSWORD_HASH, encode(QbittorrentPassword.hash(password(secret))));
+      data.put(PASSWORD_HASH, encode(hash(password(secret))));
       Secret hashed = new SecretBuilder(secret).withData(data).build();
       try {
         // update() sends the resourceVersion read: a concurrent change answers 409 instead of being overwritten
@@ -92,6 +100,20 @@ final class WebUiSecret {
         }
         secret = get(seedbox);
       }
+    }
+  }
+
+  private static String hash(String password) {
+    try {
+      HASHING.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to hash a web UI password (the operator stops)", e);
+    }
+    try {
+      return QbittorrentPassword.hash(password);
+    } finally {
+      HASHING.release();
     }
   }
 
