@@ -9,10 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The provider status last seen per Seedbox (by UID), so that a pass woken by something other than its own poll
- * timer reuses an answer younger than one poll interval ({@link SeedboxTiming#serverPoll()}) instead of asking the provider again. Ledger NOTIFYs
- * name an account, not a seedbox: every charge wakes every Seedbox of the account, and in a burst of orders each
- * sibling that already has a server would poll it once per sibling's charge (80 % of all provider calls in the
- * operator benchmark), against the provider's rate limit.
+ * timer reuses an answer younger than one poll interval ({@link SeedboxTiming#serverPoll()}) instead of asking the
+ * provider again. Ledger NOTIFYs name an account, not a seedbox: every charge wakes every Seedbox of the account,
+ * and in a burst of orders each sibling that already has a server would poll it once per sibling's charge (up to
+ * 80 % of all provider calls in the operator benchmark), against the provider's rate limit.
  *
  * <p>Only a booting or running server in Provisioning or Active is remembered, and only for the phase it was seen
  * in; failures, stopped and vanished servers are always asked again. Elapsed time is measured with
