@@ -43,8 +43,8 @@ public record OperatorSettings(
   /**
    * Provider calls block a reconcile thread for their whole latency (seconds at a cloud API). 256 is the smallest
    * power of two at which 1,000 orders at once with 2 s per provider call (about 6 s of calls each) do not queue on
-   * the pool: 6,000 thread-seconds fit in the ~25 s the burst takes to arrive (64 threads need 94 s; 512 measured
-   * no faster than 256; bench/operator/README.md). JOSDK's own default is 50. Idle threads cost a stack, not heap.
+   * the pool: 6,000 thread-seconds fit in the ~25 s the burst takes to arrive (64 threads took 133 s, 256 43-49 s,
+   * 512 no faster; bench/operator/README.md). JOSDK's own default is 50. Idle threads cost a stack, not heap.
    */
   public static final int DEFAULT_RECONCILE_THREADS = 256;
 
