@@ -32,7 +32,7 @@ class OperatorSettingsTest {
     assertThat(s.leaderElection()).isTrue();
     assertThat(s.leaseNamespace()).isEmpty();
     assertThat(s.exitOnStopLeading()).isTrue();
-    assertThat(s.reconcileThreads()).isEqualTo(64);
+    assertThat(s.reconcileThreads()).isEqualTo(256);
     assertThat(s.maxReconcileInterval()).isEqualTo(Duration.ofMinutes(2));
     assertThat(s.orphanSweepInterval()).isEqualTo(Duration.ofMinutes(10));
     assertThat(s.providers().enabled()).containsExactly(ProviderKind.INMEMORY);

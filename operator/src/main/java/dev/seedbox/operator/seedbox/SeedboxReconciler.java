@@ -61,8 +61,8 @@ import dev.seedbox.provisioning.ProviderRegistry;
 import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.ServerInfo;
 import dev.seedbox.provisioning.ServerRef;
+import dev.seedbox.provisioning.ServerState;
 import dev.seedbox.provisioning.cloudinit.QbittorrentCloudInit;
-import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -84,6 +84,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -125,6 +126,7 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
   private final StatusRecorder<Seedbox, SeedboxStatus> statusRecorder = new StatusRecorder<>(SeedboxStatus::new);
 
   private final Map<String, Seedbox> lastWritten = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ServerPolls serverPolls = new ServerPolls();
   private volatile IndexedResourceCache<Seedbox> seedboxCache;
   private volatile InformerEventSource<BillingAccount, Seedbox> accounts;
   private volatile InformerEventSource<ByosConnection, Seedbox> byosConnections;
@@ -167,6 +169,10 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
         InformerEventSourceConfiguration.from(BillingAccount.class, Seedbox.class)
             .withName("seedbox-billing-accounts")
             .withNamespacesInheritedFromController()
+            // A Seedbox reads its account's balance and state from the ledger (LISTEN/NOTIFY wakes it on every
+            // ledger change), not from the BillingAccount's status; without this filter each status patch (one per
+            // charge) would wake every Seedbox of the account a second time, each polling its provider.
+            .withOnUpdateFilter(SeedboxReconciler::accountChangeMatters)
             .withSecondaryToPrimaryMapper(ba -> ids(cache.byIndex(ACCOUNT_INDEX, key(ba))))
             .build(), context);
     accountSource.addIndexer(LedgerChangeEventSource.UID_INDEX, LedgerChangeEventSource::uidKey);
@@ -183,6 +189,13 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
     LedgerChangeEventSource<Seedbox> ledgerChanges = LedgerChangeEventSource.forReferencingResources(ledgerListener,
         accountSource, (BillingAccount ba) -> cache.byIndex(ACCOUNT_INDEX, key(ba)));
     return List.of(accountSource, byosSource, ledgerChanges);
+  }
+
+  /** A BillingAccount update a Seedbox acts on: its spec (generation) or its deletion, not a status projection. */
+  static boolean accountChangeMatters(BillingAccount updated, BillingAccount previous) {
+    return !Objects.equals(updated.getMetadata().getGeneration(), previous.getMetadata().getGeneration())
+        || !Objects.equals(updated.getMetadata().getDeletionTimestamp(),
+            previous.getMetadata().getDeletionTimestamp());
   }
 
   /** Whether the Seedbox informer holds a Seedbox with this UID (the orphan sweep's first check). */
@@ -250,6 +263,7 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
       Step step = new Pass(resource, snapshot.status(), true).run();
       if (step.removeFinalizer()) {
         lastWritten.remove(resource.getMetadata().getUid());
+        serverPolls.forget(resource.getMetadata().getUid());
         LOG.info("Seedbox {}: finalizer removed", key(resource));
         return DeleteControl.defaultDelete();
       }
@@ -316,6 +330,8 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
     private Phase phase;
     private Plan plan;
     private BillingAccount account;
+    /** How old the reused server observation is; zero when the provider was asked in this pass. */
+    private Duration serverAge = Duration.ZERO;
 
     Pass(Seedbox seedbox, SeedboxStatus status, boolean deleting) {
       this.seedbox = seedbox;
@@ -386,6 +402,20 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
           || phase == Phase.TERMINATING)) {
         return new Server.NotCreated();
       }
+      // a spec edit (the user asking us to look) or a deletion always asks the provider
+      boolean specSeen = Objects.equals(seedbox.getMetadata().getGeneration(), status.getObservedGeneration());
+      Optional<ServerPolls.Seen> seen = deleting || !specSeen ? Optional.empty()
+          : serverPolls.recent(uid, phase, timing.serverPoll());
+      if (seen.isPresent()) {
+        serverAge = seen.get().age();
+        return seen.get().server();
+      }
+      Server server = pollServer();
+      serverPolls.record(uid, phase, server);
+      return server;
+    }
+
+    private Server pollServer() {
       ServerRef ref = ServerRef.parse(row.get().providerRef());
       Optional<ProvisioningProvider> provider = providers.find(ref.provider());
       if (provider.isEmpty()) {
@@ -473,7 +503,9 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
       }
       if (decision instanceof AwaitServer await) {
         conditions(null, null);
-        return Step.after(timing.capPoll(await.recheck()));
+        // an early wake that reused the last poll keeps the poll on its schedule instead of pushing it back
+        Duration wait = timing.capPoll(await.recheck()).minus(serverAge);
+        return Step.after(wait.isNegative() ? Duration.ZERO : wait);
       }
       if (decision instanceof MarkActive active) {
         return markActive(active);
@@ -576,16 +608,21 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
       ProviderOffer offer = plan.offer(spec.getProvider(), spec.getRegion()).orElseThrow(() ->
           new IllegalStateException("plan " + spec.getPlan() + " lost its offer for " + spec.getProvider()));
       Secret secret = webUi.ensure(seedbox, longOf(spec.getCredentialsRotation()));
-      // a fresh salt each time is fine: an adopted server keeps the hash of the same password
-      String hash = QbittorrentPassword.hash(WebUiSecret.password(secret));
-      String userData = QbittorrentCloudInit.withDefaultPorts(
-          new String(java.util.Base64.getDecoder().decode(secret.getData().get(WebUiSecret.USERNAME)),
-              java.nio.charset.StandardCharsets.UTF_8), hash).render();
+      // the hash stored beside the password: every attempt (a retry after a 429, a restart) sends the same user data
+      String userData = QbittorrentCloudInit.withDefaultPorts(WebUiSecret.username(secret),
+          WebUiSecret.passwordHash(secret)).render();
       CreatedServer created = calls.call(provider, "create", p -> p.create(
           new CreateRequest(uid, offer.size(), spec.getRegion(), spec.getClient(), userData)));
       ledger.seedboxes().recordProviderRef(uid, created.ref().toString(), ACTOR);
+      if (created.server().state() == ServerState.PROVISIONING) {
+        // the create's answer is the first observation: a wake during the boot wait need not poll before it ends
+        serverPolls.record(uid, Phase.PROVISIONING, new Server.Creating());
+      }
       status.setProviderRef(created.ref().toString());
       status.setCredentialsSecretRef(WebUiSecret.name(seedbox));
+      // the rotation the server's credentials answer, kept in the status so markActive need not read the Secret again
+      status.setObservedCredentialsRotation(Math.max(longOf(spec.getCredentialsRotation()),
+          WebUiSecret.rotationOf(secret)));
       String message = (created.adopted() ? "adopted server " : "created server ") + created.ref();
       events.normal(seedbox, created.adopted() ? "ServerAdopted" : "ServerCreated", message);
       LOG.info("Seedbox {}: {}", who, message);
@@ -596,13 +633,16 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
 
     private Step markActive(MarkActive active) {
       Transition t = guard(Phase.ACTIVE, "ServerRunning");
-      Secret secret = webUi.ensure(seedbox, longOf(spec.getCredentialsRotation()));
       status.setEndpoint(new Endpoint(active.address(), active.webUiUrl()));
       status.setCredentialsSecretRef(WebUiSecret.name(seedbox));
       status.setProviderRef(row.map(SeedboxRecord::providerRef).orElse(status.getProviderRef()));
+      // createServer recorded the Secret's rotation; a server created by an older operator has none recorded, and
+      // then the requested rotation is the one its (fresh) credentials answer, as before
       status.setObservedCredentialsRotation(Math.max(longOf(spec.getCredentialsRotation()),
-          WebUiSecret.rotationOf(secret)));
+          longOf(status.getObservedCredentialsRotation())));
       record(t, "the server runs; web UI at " + active.webUiUrl(), EventRecorder.Type.NORMAL);
+      // the poll that found it running counts for Active too: the next sibling's charge need not ask again
+      serverPolls.record(uid, Phase.ACTIVE, new Server.Running(active.address(), active.webUiUrl()));
       conditions(null, null);
       return Step.idle();
     }
@@ -677,6 +717,7 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
         ledger.audit().append(h, ACTOR, "seedbox.transition", "seedbox:" + uid, detail);
       });
       phase = t.to();
+      serverPolls.forget(uid); // what was seen belongs to the phase before (a suspend, a resume changed the server)
       status.setPhase(t.to());
       status.setMessage(message);
       events.record(seedbox, type, t.reason(), t.from() + " -> " + t.to() + ": " + message);

@@ -11,20 +11,41 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Pattern;
 
 /**
- * The Secret {@code <seedbox>-webui} holding the web UI user and password, owner-referenced to the Seedbox (deleted
- * with it). It is written before the server is created, so a create repeated after a crash uses the same password
- * the first attempt's user data carried. The password lives here and nowhere else: not in PostgreSQL, the custom
- * resource, logs or events.
+ * The Secret {@code <seedbox>-webui} holding the web UI user, the password and the password's qBittorrent hash
+ * ({@value #PASSWORD_HASH}: PBKDF2-HMAC-SHA512 in qBittorrent's {@code @ByteArray(salt:key)} form, what a server's
+ * user data carries), owner-referenced to the Seedbox (deleted with it). It is written before the server is created,
+ * so a create repeated after a provider error or a crash carries the same password and the same hash the first
+ * attempt's user data carried. The hash is stored because it is expensive on purpose (100,000 iterations, ~70 ms of
+ * CPU): it is computed once per password, not on every create attempt or operator restart. Password and hash live
+ * here and nowhere else: not in PostgreSQL, the custom resource, logs or events.
+ *
+ * <p>A stored hash is trusted to belong to the stored password (checking it would cost the hash again): whoever
+ * edits {@value #PASSWORD} by hand removes {@value #PASSWORD_HASH} with it, and the operator hashes the new one.
  */
 final class WebUiSecret {
 
   static final String USERNAME = "username";
   static final String PASSWORD = "password";
+  static final String PASSWORD_HASH = "password-pbkdf2";
   static final String ROTATION_ANNOTATION = "seedbox.dev/credentials-rotation";
   static final String SUFFIX = "-webui";
+
+  /** The form QbittorrentCloudInit accepts; anything else is treated as missing and replaced. */
+  private static final Pattern QBITTORRENT_HASH = Pattern.compile("@ByteArray\\([A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+\\)");
+
+  /**
+   * PBKDF2 is CPU-bound on purpose. With a reconcile pool sized for blocking provider calls (hundreds of threads), a
+   * burst of orders would otherwise hash on every thread at once and starve the rest of the process (the API
+   * client's event loop, informers, the Lease renewal); bounded to the core count, the hashes take the same CPU and
+   * everything else keeps a share of it.
+   */
+  private static final Semaphore HASHING = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
 
   private final KubernetesClient client;
 
@@ -36,21 +57,69 @@ final class WebUiSecret {
     return seedbox.getMetadata().getName() + SUFFIX;
   }
 
-  /** The existing Secret, or a new one with a generated password. */
+  /**
+   * The existing Secret, or a new one with a generated password and its hash. An existing Secret without a
+   * well-formed hash (made by an operator before the hash was stored, or by someone else ahead of time) gets one,
+   * computed once and written back.
+   */
   Secret ensure(Seedbox seedbox, long rotation) {
     Secret existing = get(seedbox);
-    if (existing != null) {
-      return existing;
-    }
-    Secret created = build(seedbox, InMemoryProvider.WEB_UI_USER, QbittorrentPassword.generate(), rotation);
-    try {
-      return client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).resource(created).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 409) {
-        return get(seedbox);
+    if (existing == null) {
+      String password = QbittorrentPassword.generate();
+      Secret created = build(seedbox, InMemoryProvider.WEB_UI_USER, password, hash(password), rotation);
+      try {
+        return client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).resource(created).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        existing = get(seedbox);
       }
-      throw e;
     }
+    return withHash(seedbox, existing);
+  }
+
+  private Secret withHash(Seedbox seedbox, Secret secret) {
+    for (int attempt = 1; ; attempt++) {
+      if (secret == null) {
+        throw new IllegalStateException("Secret " + name(seedbox) + " in " + seedbox.getMetadata().getNamespace()
+            + " vanished while its password hash was being added; the next pass creates a new one");
+      }
+      if (hasValidHash(secret)) {
+        return secret;
+      }
+      Map<String, String> data = new HashMap<>(secret.getData() == null ? Map.of() : secret.getData());
+      data.put(PASSWORD_HASH, encode(hash(password(secret))));
+      Secret hashed = new SecretBuilder(secret).withData(data).build();
+      try {
+        // update() sends the resourceVersion read: a concurrent change answers 409 instead of being overwritten
+        return client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).resource(hashed).update();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 3) {
+          throw e;
+        }
+        secret = get(seedbox);
+      }
+    }
+  }
+
+  private static String hash(String password) {
+    try {
+      HASHING.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to hash a web UI password (the operator stops)", e);
+    }
+    try {
+      return QbittorrentPassword.hash(password);
+    } finally {
+      HASHING.release();
+    }
+  }
+
+  private static boolean hasValidHash(Secret secret) {
+    String hash = value(secret, PASSWORD_HASH);
+    return hash != null && QBITTORRENT_HASH.matcher(hash).matches();
   }
 
   /** The rotation value the Secret's credentials belong to (0 for the first ones). */
@@ -60,13 +129,23 @@ final class WebUiSecret {
     return value == null ? 0 : Long.parseLong(value);
   }
 
+  static String username(Secret secret) {
+    return decode(secret, USERNAME);
+  }
+
   static String password(Secret secret) {
     return decode(secret, PASSWORD);
   }
 
+  /** The stored qBittorrent hash of the password ({@link #ensure} made sure there is one). */
+  static String passwordHash(Secret secret) {
+    return decode(secret, PASSWORD_HASH);
+  }
+
   /** Replaces the credentials with rotated ones, marked with the rotation value they answer. */
   void replace(Seedbox seedbox, Credentials credentials, long rotation) {
-    Secret updated = build(seedbox, credentials.username(), credentials.password(), rotation);
+    Secret updated = build(seedbox, credentials.username(), credentials.password(), credentials.passwordHash(),
+        rotation);
     client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).resource(updated).createOr(r -> r.update());
   }
 
@@ -74,7 +153,8 @@ final class WebUiSecret {
     return client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).withName(name(seedbox)).get();
   }
 
-  private static Secret build(Seedbox seedbox, String username, String password, long rotation) {
+  private static Secret build(Seedbox seedbox, String username, String password, String passwordHash,
+      long rotation) {
     return new SecretBuilder()
         .withNewMetadata()
           .withName(name(seedbox))
@@ -92,7 +172,8 @@ final class WebUiSecret {
               .build())
         .endMetadata()
         .withType("Opaque")
-        .withData(Map.of(USERNAME, encode(username), PASSWORD, encode(password)))
+        .withData(Map.of(USERNAME, encode(username), PASSWORD, encode(password), PASSWORD_HASH,
+            encode(passwordHash)))
         .build();
   }
 
@@ -101,12 +182,21 @@ final class WebUiSecret {
   }
 
   private static String decode(Secret secret, String key) {
+    String value = value(secret, key);
+    if (value == null) {
+      throw new IllegalStateException("Secret " + secret.getMetadata().getName() + " has no key '" + key + "'");
+    }
+    return value;
+  }
+
+  private static String value(Secret secret, String key) {
+    if (secret.getStringData() != null && secret.getStringData().get(key) != null) {
+      // the API server lets stringData win over data on a write; a Secret read back only has data
+      return secret.getStringData().get(key);
+    }
     if (secret.getData() != null && secret.getData().get(key) != null) {
       return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
     }
-    if (secret.getStringData() != null && secret.getStringData().get(key) != null) {
-      return secret.getStringData().get(key);
-    }
-    throw new IllegalStateException("Secret " + secret.getMetadata().getName() + " has no key '" + key + "'");
+    return null;
   }
 }

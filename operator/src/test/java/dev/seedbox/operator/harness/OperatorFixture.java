@@ -23,8 +23,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * wiring production uses) with leader election on, {@code exitOnStopLeading} off, and HTTP on a free port.
  *
  * <p>The backends are real: an embedded PostgreSQL (a fresh database per fixture, migrated) and an
- * {@link InMemoryProvider} the test can inject faults into; the clock can be a {@code MutableClock}. The provider
- * retries nothing itself by default, so that the operator's own back-off is what a test sees.
+ * {@link InMemoryProvider} the test can inject faults into, behind a {@link RecordingProvider} that keeps what the
+ * operator asked of it; the clock can be a {@code MutableClock}. The provider retries nothing itself by default, so
+ * that the operator's own back-off is what a test sees.
  */
 public class OperatorFixture extends KubernetesApiFixture {
 
@@ -53,6 +54,7 @@ public class OperatorFixture extends KubernetesApiFixture {
 
   private final Clock clock;
   private final InMemoryProvider provider;
+  private final RecordingProvider recorder;
   private final SeedboxTiming timing;
   private final PostgresDatabase database = new PostgresDatabase(24);
   private OperatorWiring wiring;
@@ -64,6 +66,7 @@ public class OperatorFixture extends KubernetesApiFixture {
   public OperatorFixture(Clock clock, InMemoryProvider.Options providerOptions, SeedboxTiming timing) {
     this.clock = clock;
     this.provider = new InMemoryProvider(providerOptions);
+    this.recorder = new RecordingProvider(provider);
     this.timing = timing;
   }
 
@@ -96,7 +99,7 @@ public class OperatorFixture extends KubernetesApiFixture {
   /** Starts the operator (again, after {@link #stopOperator()}) over the same API, database and provider. */
   public void startOperator() {
     wiring = OperatorWiring.start(settings(), PlanCatalog.parse(PLANS, "test plans"), client(), clock,
-        new OperatorWiring.Backends(database.runtime(), new ProviderRegistry(List.of(provider)), timing,
+        new OperatorWiring.Backends(database.runtime(), new ProviderRegistry(List.of(recorder)), timing,
             AccountsWiring.Timings.DEFAULTS, false));
   }
 
@@ -110,6 +113,11 @@ public class OperatorFixture extends KubernetesApiFixture {
 
   public InMemoryProvider provider() {
     return provider;
+  }
+
+  /** What the operator asked of {@link #provider()}: call counts and create requests with their user data. */
+  public RecordingProvider recorder() {
+    return recorder;
   }
 
   public PostgresDatabase database() {

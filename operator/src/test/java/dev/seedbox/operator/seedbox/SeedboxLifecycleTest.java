@@ -21,11 +21,14 @@ import dev.seedbox.operator.harness.OperatorFixture;
 import dev.seedbox.provisioning.CreateRequest;
 import dev.seedbox.provisioning.ServerInfo;
 import dev.seedbox.provisioning.ServerRef;
+import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
 import dev.seedbox.provisioning.inmemory.InMemoryProvider;
 import dev.seedbox.api.v1alpha1.TorrentClient;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -253,6 +256,59 @@ class SeedboxLifecycleTest {
   }
 
   @Test
+  void aCreateRetriedAfterAProviderErrorSendsTheHashStoredBesideThePassword() {
+    String ns = namespace();
+    account(ns, "acme", STARTER, 7);
+    provider().failNextCalls(1_000);
+    String uid;
+    try {
+      uid = create(seedbox(ns, "box", "acme", "local")).getMetadata().getUid();
+      awaitSeedbox(ns, "box", sb -> hasCondition(sb, SeedboxStatus.READY, "ProviderError"));
+      assertThat(harness.recorder().creates(uid)).as("the failed attempt reached the provider").isNotEmpty();
+    } finally {
+      provider().failNextCalls(0);
+    }
+    Seedbox active = awaitPhase(ns, "box", Phase.ACTIVE, Duration.ofSeconds(20));
+
+    Secret secret = secret(ns, "box-webui");
+    String password = decode(secret, "password");
+    String hash = decode(secret, "password-pbkdf2");
+    assertThat(hash).isEqualTo(qbittorrentHash(password, hash));
+    List<CreateRequest> creates = harness.recorder().creates(uid);
+    assertThat(creates).as("a failed attempt and the one that worked").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(creates).extracting(CreateRequest::userData).as("every attempt carries the same stored hash")
+        .containsOnly(creates.get(0).userData())
+        .allMatch(userData -> userData.contains("WebUI\\Password_PBKDF2=\"" + hash + "\""));
+
+    String keyPart = hash.substring(hash.indexOf(':') + 1, hash.length() - 1);
+    assertThat(auditDetails(uid)).noneMatch(d -> d.contains(keyPart) || d.contains(password));
+    assertThat(Serialization.asJson(active.getStatus())).doesNotContain(keyPart).doesNotContain(password);
+    assertThat(harness.client().v1().events().inNamespace(ns).list().getItems()).extracting(Event::getMessage)
+        .noneMatch(m -> m.contains(keyPart) || m.contains(password));
+  }
+
+  @Test
+  void aSecretMadeAheadWithoutAHashGetsOneAndTheServerCarriesExactlyIt() {
+    String ns = namespace();
+    account(ns, "acme", STARTER, 7);
+    String password = "made-ahead-by-someone-else-42";
+    harness.client().secrets().inNamespace(ns).resource(new SecretBuilder()
+        .withNewMetadata().withName("box-webui").withNamespace(ns).endMetadata()
+        .withType("Opaque")
+        .withData(java.util.Map.of("username", encode("seedbox"), "password", encode(password)))
+        .build()).create();
+    String uid = create(seedbox(ns, "box", "acme", "local")).getMetadata().getUid();
+    awaitPhase(ns, "box", Phase.ACTIVE, Duration.ofSeconds(15));
+
+    Secret secret = secret(ns, "box-webui");
+    assertThat(decode(secret, "password")).as("the password made ahead is kept").isEqualTo(password);
+    String hash = decode(secret, "password-pbkdf2");
+    assertThat(hash).isEqualTo(qbittorrentHash(password, hash));
+    assertThat(harness.recorder().creates(uid)).singleElement().extracting(CreateRequest::userData)
+        .satisfies(userData -> assertThat(userData).contains("WebUI\\Password_PBKDF2=\"" + hash + "\""));
+  }
+
+  @Test
   void aPermanentProviderErrorFailsTheSeedboxWithTheProvidersMessageAndRefunds() {
     String ns = namespace();
     String accountUid = account(ns, "acme", 2500, 7);
@@ -340,7 +396,9 @@ class SeedboxLifecycleTest {
     awaitSeedbox(ns, "box", sb -> Long.valueOf(1).equals(sb.getStatus().getObservedCredentialsRotation()));
     String second = decode(secret(ns, "box-webui"), "password");
     assertThat(second).isNotEqualTo(first);
-    assertThat(provider().passwordHash(ref)).isPresent();
+    String secondHash = decode(secret(ns, "box-webui"), "password-pbkdf2");
+    assertThat(provider().passwordHash(ref)).as("the Secret keeps the hash the server got").contains(secondHash);
+    assertThat(secondHash).isEqualTo(qbittorrentHash(second, secondHash));
 
     // another spec change with the same rotation value rotates nothing
     edit(ns, "box", sb -> {
@@ -557,6 +615,17 @@ class SeedboxLifecycleTest {
 
   static Secret secret(String ns, String name) {
     return harness.client().secrets().inNamespace(ns).withName(name).get();
+  }
+
+  static String encode(String value) {
+    return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The qBittorrent hash of {@code password} with the salt of {@code stored} ({@code @ByteArray(salt:key)}). */
+  static String qbittorrentHash(String password, String stored) {
+    assertThat(stored).startsWith("@ByteArray(").endsWith(")").contains(":");
+    byte[] salt = Base64.getDecoder().decode(stored.substring("@ByteArray(".length(), stored.indexOf(':')));
+    return QbittorrentPassword.hash(password, salt);
   }
 
   static String decode(Secret secret, String key) {

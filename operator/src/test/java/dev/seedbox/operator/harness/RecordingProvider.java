@@ -1,4 +1,4 @@
-package dev.seedbox.operator.bench;
+package dev.seedbox.operator.harness;
 
 import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.provisioning.CreateRequest;
@@ -7,6 +7,7 @@ import dev.seedbox.provisioning.Credentials;
 import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.ServerInfo;
 import dev.seedbox.provisioning.ServerRef;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,20 +15,35 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** A provider that counts the calls the operator makes before passing them on. */
-final class CountingProvider implements ProvisioningProvider {
+/**
+ * A provider in front of another that counts the calls the operator makes and keeps every create request (with its
+ * user data) per seedbox UID, in the order they came, before passing them on.
+ */
+public final class RecordingProvider implements ProvisioningProvider {
 
   private final ProvisioningProvider delegate;
   private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+  private final Map<String, List<CreateRequest>> creates = new ConcurrentHashMap<>();
 
-  CountingProvider(ProvisioningProvider delegate) {
+  public RecordingProvider(ProvisioningProvider delegate) {
     this.delegate = delegate;
   }
 
-  Map<String, Long> calls() {
+  public Map<String, Long> calls() {
     Map<String, Long> result = new TreeMap<>();
     calls.forEach((k, v) -> result.put(k, v.sum()));
     return result;
+  }
+
+  /** The create requests made for a seedbox, oldest first (including those the provider then failed). */
+  public List<CreateRequest> creates(String seedboxUid) {
+    List<CreateRequest> made = creates.get(seedboxUid);
+    if (made == null) {
+      return List.of();
+    }
+    synchronized (made) {
+      return List.copyOf(made);
+    }
   }
 
   private void count(String call) {
@@ -42,6 +58,10 @@ final class CountingProvider implements ProvisioningProvider {
   @Override
   public CreatedServer create(CreateRequest request) {
     count("create");
+    List<CreateRequest> made = creates.computeIfAbsent(request.seedboxUid(), k -> new ArrayList<>());
+    synchronized (made) {
+      made.add(request);
+    }
     return delegate.create(request);
   }
 
