@@ -7,7 +7,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -40,11 +42,15 @@ final class PasswordHashes {
 
   PasswordHashes(int threads) {
     AtomicInteger n = new AtomicInteger();
-    this.hashing = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "webui-password-hash-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "webui-password-hash-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    // idle between bursts: no thread outlives its work, so nothing needs closing when the operator stops
+    pool.allowCoreThreadTimeOut(true);
+    this.hashing = pool;
   }
 
   /** Called with the Seedbox UID when a hash is ready (from a hashing thread). */
