@@ -127,6 +127,7 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
 
   private final Map<String, Seedbox> lastWritten = new java.util.concurrent.ConcurrentHashMap<>();
   private final ServerPolls serverPolls = new ServerPolls();
+  private final PasswordHashes hashes;
   private volatile IndexedResourceCache<Seedbox> seedboxCache;
   private volatile InformerEventSource<BillingAccount, Seedbox> accounts;
   private volatile InformerEventSource<ByosConnection, Seedbox> byosConnections;
@@ -150,7 +151,8 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
     this.timing = d.timing();
     this.client = d.client();
     this.calls = new ProviderCalls(d.metrics());
-    this.webUi = new WebUiSecret(d.client());
+    this.hashes = new PasswordHashes(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    this.webUi = new WebUiSecret(d.client(), hashes);
   }
 
   // ---- event sources ------------------------------------------------------------------------------------------
@@ -188,7 +190,10 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
 
     LedgerChangeEventSource<Seedbox> ledgerChanges = LedgerChangeEventSource.forReferencingResources(ledgerListener,
         accountSource, (BillingAccount ba) -> cache.byIndex(ACCOUNT_INDEX, key(ba)));
-    return List.of(accountSource, byosSource, ledgerChanges);
+    WakeEventSource<Seedbox> hashesReady = new WakeEventSource<>("webui-password-hashes",
+        uid -> ids(cache.byIndex(LedgerChangeEventSource.UID_INDEX, uid)));
+    hashes.onReady(hashesReady::wake);
+    return List.of(accountSource, byosSource, ledgerChanges, hashesReady);
   }
 
   /** A BillingAccount update a Seedbox acts on: its spec (generation) or its deletion, not a status projection. */
@@ -264,6 +269,7 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
       if (step.removeFinalizer()) {
         lastWritten.remove(resource.getMetadata().getUid());
         serverPolls.forget(resource.getMetadata().getUid());
+        hashes.forget(resource.getMetadata().getUid());
         LOG.info("Seedbox {}: finalizer removed", key(resource));
         return DeleteControl.defaultDelete();
       }
@@ -607,7 +613,14 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
       ProvisioningProvider provider = providers.get(spec.getProvider());
       ProviderOffer offer = plan.offer(spec.getProvider(), spec.getRegion()).orElseThrow(() ->
           new IllegalStateException("plan " + spec.getPlan() + " lost its offer for " + spec.getProvider()));
-      Secret secret = webUi.ensure(seedbox, longOf(spec.getCredentialsRotation()));
+      Optional<Secret> ready = webUi.ensure(seedbox, longOf(spec.getCredentialsRotation()));
+      if (ready.isEmpty()) {
+        // its password's hash is being computed off the reconcile pool; the hashing thread wakes this Seedbox, the
+        // recheck is only a safety net
+        conditions(null, null);
+        return Step.after(timing.waitRecheck());
+      }
+      Secret secret = ready.get();
       // the hash stored beside the password: every attempt (a retry after a 429, a restart) sends the same user data
       String userData = QbittorrentCloudInit.withDefaultPorts(WebUiSecret.username(secret),
           WebUiSecret.passwordHash(secret)).render();

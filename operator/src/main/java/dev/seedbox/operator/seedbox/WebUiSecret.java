@@ -2,7 +2,6 @@ package dev.seedbox.operator.seedbox;
 
 import dev.seedbox.api.v1alpha1.Seedbox;
 import dev.seedbox.provisioning.Credentials;
-import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
 import dev.seedbox.provisioning.inmemory.InMemoryProvider;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -13,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -39,18 +38,12 @@ final class WebUiSecret {
   /** The form QbittorrentCloudInit accepts; anything else is treated as missing and replaced. */
   private static final Pattern QBITTORRENT_HASH = Pattern.compile("@ByteArray\\([A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+\\)");
 
-  /**
-   * PBKDF2 is CPU-bound on purpose. With a reconcile pool sized for blocking provider calls (hundreds of threads), a
-   * burst of orders would otherwise hash on every thread at once and starve the rest of the process (the API
-   * client's event loop, informers, the Lease renewal); bounded to the core count, the hashes take the same CPU and
-   * everything else keeps a share of it.
-   */
-  private static final Semaphore HASHING = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
-
   private final KubernetesClient client;
+  private final PasswordHashes hashes;
 
-  WebUiSecret(KubernetesClient client) {
+  WebUiSecret(KubernetesClient client, PasswordHashes hashes) {
     this.client = client;
+    this.hashes = hashes;
   }
 
   static String name(Seedbox seedbox) {
@@ -58,17 +51,29 @@ final class WebUiSecret {
   }
 
   /**
-   * The existing Secret, or a new one with a generated password and its hash. An existing Secret without a
-   * well-formed hash (made by an operator before the hash was stored, or by someone else ahead of time) gets one,
-   * computed once and written back.
+   * The existing Secret, or a new one with a generated password and its hash; empty while that hash is still being
+   * computed ({@link PasswordHashes} wakes the Seedbox when it is ready). An existing Secret without a well-formed
+   * hash (made by an operator before the hash was stored, or by someone else ahead of time) gets one, computed once
+   * and written back.
    */
-  Secret ensure(Seedbox seedbox, long rotation) {
-    Secret existing = get(seedbox);
+  Optional<Secret> ensure(Seedbox seedbox, long rotation) {
+    String uid = seedbox.getMetadata().getUid();
+    if (hashes.computing(uid)) {
+      // a wake before the hash is ready (a sibling's charge): the Secret cannot have changed in a way that helps
+      return Optional.empty();
+    }
+    Secret existing = hashes.newCredentialsReady(uid) ? null : get(seedbox);
     if (existing == null) {
-      String password = QbittorrentPassword.generate();
-      Secret created = build(seedbox, InMemoryProvider.WEB_UI_USER, password, hash(password), rotation);
+      Optional<PasswordHashes.Hashed> fresh = hashes.newCredentials(uid);
+      if (fresh.isEmpty()) {
+        return Optional.empty();
+      }
+      Secret created = build(seedbox, InMemoryProvider.WEB_UI_USER, fresh.get().password(), fresh.get().hash(),
+          rotation);
       try {
-        return client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).resource(created).create();
+        Secret stored = client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).resource(created).create();
+        hashes.forget(uid);
+        return Optional.of(stored);
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
@@ -79,41 +84,35 @@ final class WebUiSecret {
     return withHash(seedbox, existing);
   }
 
-  private Secret withHash(Seedbox seedbox, Secret secret) {
+  private Optional<Secret> withHash(Seedbox seedbox, Secret secret) {
+    String uid = seedbox.getMetadata().getUid();
     for (int attempt = 1; ; attempt++) {
       if (secret == null) {
         throw new IllegalStateException("Secret " + name(seedbox) + " in " + seedbox.getMetadata().getNamespace()
             + " vanished while its password hash was being added; the next pass creates a new one");
       }
       if (hasValidHash(secret)) {
-        return secret;
+        hashes.forget(uid);
+        return Optional.of(secret);
+      }
+      Optional<String> hash = hashes.hashOf(uid, password(secret));
+      if (hash.isEmpty()) {
+        return Optional.empty();
       }
       Map<String, String> data = new HashMap<>(secret.getData() == null ? Map.of() : secret.getData());
-      data.put(PASSWORD_HASH, encode(hash(password(secret))));
+      data.put(PASSWORD_HASH, encode(hash.get()));
       Secret hashed = new SecretBuilder(secret).withData(data).build();
       try {
         // update() sends the resourceVersion read: a concurrent change answers 409 instead of being overwritten
-        return client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).resource(hashed).update();
+        Secret stored = client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).resource(hashed).update();
+        hashes.forget(uid);
+        return Optional.of(stored);
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409 || attempt >= 3) {
           throw e;
         }
         secret = get(seedbox);
       }
-    }
-  }
-
-  private static String hash(String password) {
-    try {
-      HASHING.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting to hash a web UI password (the operator stops)", e);
-    }
-    try {
-      return QbittorrentPassword.hash(password);
-    } finally {
-      HASHING.release();
     }
   }
 
