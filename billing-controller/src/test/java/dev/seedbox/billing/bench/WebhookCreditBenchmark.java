@@ -71,7 +71,7 @@ class WebhookCreditBenchmark {
       // hits both sides of a round's ratio; the median round is the figure.
       int perRound = (PAYMENTS - WARMUP) / ROUNDS;
       int equivalentPerClient = Integer.getInteger("bench.equivalentPerClient", 1_000);
-      seedEquivalentPayments(billing, ROUNDS * equivalentPerClient);
+      seedClientPayments(billing, "pay_eq_", ROUNDS * equivalentPerClient);
       List<Double> ratios = new ArrayList<>();
       int credited = 0;
       double seconds = 0;
@@ -225,12 +225,7 @@ class WebhookCreditBenchmark {
   private static double pgbenchCreditFunction(RunningBillingController billing, PostgresDatabase db)
       throws IOException, InterruptedException {
     int perClient = Integer.getInteger("bench.functionPerClient", 2_500);
-    billing.ledger().jdbi().useTransaction(h -> h.execute("""
-        INSERT INTO seedbox_payments (id, account_uid, amount_cents, blockchain, gateway_payment_id, created_at,
-                                      updated_at)
-        SELECT gen_random_uuid(), 'bench-' || (1 + (c * ? + n) % ?), 1000, 'BTC', 'pay_fn_' || c || '_' || n, now(),
-               now()
-          FROM generate_series(1, ?) c, generate_series(1, ?) n""", perClient, ACCOUNTS, CLIENTS, perClient));
+    seedClientPayments(billing, "pay_fn_", perClient);
     // each client credits its own rows in order: pgbench keeps :n across a client's transactions
     Path script = Files.createTempFile("credit-fn", ".sql");
     Files.writeString(script, """
@@ -375,14 +370,16 @@ class WebhookCreditBenchmark {
     return tps(out);
   }
 
-  /** Pending rows for the equivalent transaction, {@code perClient} for each pgbench client. */
-  private static void seedEquivalentPayments(RunningBillingController billing, int perClient) {
+  /**
+   * Pending rows for pgbench, {@code perClient} for each client, with gateway ids {@code <prefix><client>_<n>} (client
+   * from 1, n from 1) that a script walks with {@code :client_id + 1} and its own {@code :n}.
+   */
+  private static void seedClientPayments(RunningBillingController billing, String prefix, int perClient) {
     billing.ledger().jdbi().useTransaction(h -> h.execute("""
         INSERT INTO seedbox_payments (id, account_uid, amount_cents, blockchain, gateway_payment_id, created_at,
                                       updated_at)
-        SELECT gen_random_uuid(), 'bench-' || (1 + (c * ? + n) % ?), 1000, 'BTC', 'pay_eq_' || c || '_' || n, now(),
-               now()
-          FROM generate_series(1, ?) c, generate_series(1, ?) n""", perClient, ACCOUNTS, CLIENTS, perClient));
+        SELECT gen_random_uuid(), 'bench-' || (1 + (c * ? + n) % ?), 1000, 'BTC', ? || c || '_' || n, now(), now()
+          FROM generate_series(1, ?) c, generate_series(1, ?) n""", perClient, ACCOUNTS, prefix, CLIENTS, perClient));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.seedbox.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seedbox.api.lifecycle.Phase;
+import dev.seedbox.ledger.payments.Payment;
 import dev.seedbox.ledger.testing.MutableClock;
 import dev.seedbox.ledger.testing.PostgresDatabase;
 import java.util.UUID;
@@ -56,6 +57,24 @@ final class LedgerTestSupport {
         .map((rs, ctx) -> new Long[] {rs.getLong(1), rs.getLong(2)})
         .one());
     assertThat(row[0]).as("cached balance of %s", accountUid).isEqualTo(row[1]).isGreaterThanOrEqualTo(0L);
+  }
+
+  /** A pending payment row of ours that carries a gateway id ({@code gw-<our id>}), as a top-up leaves it. */
+  Payment payment(String accountUid, long cents) {
+    Payment p = module.payments().create(accountUid, cents, "BTC");
+    module.payments().recordGatewayPaymentId(p.id(), "gw-" + p.id());
+    return module.payments().byId(p.id()).orElseThrow();
+  }
+
+  /** A count query with positional arguments. */
+  long count(String sql, Object... args) {
+    return module.jdbi().withHandle(h -> {
+      var q = h.createQuery(sql);
+      for (int i = 0; i < args.length; i++) {
+        q.bind(i, args[i]);
+      }
+      return q.mapTo(Long.class).one();
+    });
   }
 
   long auditCount(String action, String resource) {

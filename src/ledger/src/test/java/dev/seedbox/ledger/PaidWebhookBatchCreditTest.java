@@ -44,9 +44,7 @@ class PaidWebhookBatchCreditTest {
   }
 
   private Payment payment(String account, long cents) {
-    Payment p = t.module.payments().create(account, cents, "BTC");
-    t.module.payments().recordGatewayPaymentId(p.id(), "gw-" + p.id());
-    return t.module.payments().byId(p.id()).orElseThrow();
+    return t.payment(account, cents);
   }
 
   private static PaidWebhook confirmed(Payment p, String eventId) {
@@ -58,13 +56,7 @@ class PaidWebhookBatchCreditTest {
   }
 
   private long count(String sql, Object... args) {
-    return t.module.jdbi().withHandle(h -> {
-      var q = h.createQuery(sql);
-      for (int i = 0; i < args.length; i++) {
-        q.bind(i, args[i]);
-      }
-      return q.mapTo(Long.class).one();
-    });
+    return t.count(sql, args);
   }
 
   @Test
