@@ -1,11 +1,10 @@
 package dev.seedbox.operator.ledgerevents;
 
+import dev.seedbox.operator.events.WakeEventSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
-import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -27,19 +26,17 @@ import java.util.stream.Collectors;
  *       {@code return List.of(LedgerChangeEventSource.forBillingAccounts(listener, context));}</li>
  * </ul>
  */
-public final class LedgerChangeEventSource<P extends HasMetadata> extends AbstractEventSource<String, P> {
+public final class LedgerChangeEventSource<P extends HasMetadata> extends WakeEventSource<P> {
 
   /** Index of a cache of BillingAccounts (or any resource) by {@code metadata.uid}. */
   public static final String UID_INDEX = "seedbox.dev/uid";
 
   private final LedgerListener listener;
-  private final Function<String, Set<ResourceID>> primaries;
-  private final Consumer<String> subscriber = this::onAccountChanged;
+  private final Consumer<String> subscriber = this::wake;
 
   public LedgerChangeEventSource(String name, LedgerListener listener, Function<String, Set<ResourceID>> primaries) {
-    super(String.class, name);
+    super(name, primaries);
     this.listener = Objects.requireNonNull(listener, "listener");
-    this.primaries = Objects.requireNonNull(primaries, "primaries");
   }
 
   /** For the BillingAccount controller: a ledger change of an account reconciles that BillingAccount. */
@@ -72,15 +69,6 @@ public final class LedgerChangeEventSource<P extends HasMetadata> extends Abstra
     return resources.stream().map(ResourceID::fromResource).collect(Collectors.toSet());
   }
 
-  void onAccountChanged(String accountUid) {
-    if (!isRunning()) {
-      return;
-    }
-    for (ResourceID id : primaries.apply(accountUid)) {
-      getEventHandler().handleEvent(new Event(id));
-    }
-  }
-
   @Override
   public void start() {
     listener.subscribe(subscriber);
@@ -91,10 +79,5 @@ public final class LedgerChangeEventSource<P extends HasMetadata> extends Abstra
   public void stop() {
     listener.unsubscribe(subscriber);
     super.stop();
-  }
-
-  @Override
-  public Set<String> getSecondaryResources(P primary) {
-    return Set.of();
   }
 }

@@ -21,6 +21,7 @@ import dev.seedbox.ledger.InsufficientCreditException;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.ledger.SeedboxOrder;
 import dev.seedbox.ledger.SeedboxRecord;
+import dev.seedbox.operator.events.WakeEventSource;
 import dev.seedbox.operator.ledgerevents.LedgerChangeEventSource;
 import dev.seedbox.operator.ledgerevents.LedgerListener;
 import dev.seedbox.operator.metrics.OperatorMetrics;
