@@ -6,6 +6,7 @@ import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.ledger.payments.Payment;
 import dev.seedbox.ledger.testing.MutableClock;
 import dev.seedbox.ledger.testing.PostgresDatabase;
+import java.time.Duration;
 import java.util.UUID;
 
 /** Wires the ledger over a class's database with a hand-moved clock. */
@@ -45,6 +46,20 @@ final class LedgerTestSupport {
     ledger().startProvisioning(new SeedboxOrder(uid, accountUid, "customers", "sb-" + uid.substring(0, 8), "small",
         priceCents, Phase.PROVISIONING), "operator");
     return uid;
+  }
+
+  /** An account and its one seedbox, held for non-payment: its second period is due and the balance is zero. */
+  record Suspended(String account, String seedbox) {}
+
+  /** Pays one period of a seedbox at {@code priceCents}, lets {@code period} pass and runs the cycle. */
+  Suspended suspendedAccount(long priceCents, Duration period) {
+    String account = openAccount(0, 7);
+    ledger().creditTopUp(account, account + "-p1", priceCents, "test");
+    String seedbox = startSeedbox(account, priceCents);
+    clock.advance(period);
+    billing().runCycle();
+    assertThat(ledger().account(account).orElseThrow().state()).isEqualTo(AccountStanding.SUSPENDED);
+    return new Suspended(account, seedbox);
   }
 
   /** The invariant every test leans on: the cached balance is the sum of the entries, and never negative. */

@@ -172,12 +172,9 @@ class PaidWebhookBatchCreditTest {
 
   @Test
   void settlesASuspendedAccountOnceOnItsBalanceAfterTheBatch() {
-    String account = t.openAccount(0, 7);
-    t.ledger().creditTopUp(account, account + "-p1", 1_000, "test");
-    String seedbox = t.startSeedbox(account, 1_000);
-    t.clock.advance(PERIOD);
-    t.billing().runCycle();
-    assertThat(t.ledger().account(account).orElseThrow().state()).isEqualTo(AccountStanding.SUSPENDED);
+    LedgerTestSupport.Suspended suspended = t.suspendedAccount(1_000, PERIOD);
+    String account = suspended.account();
+    String seedbox = suspended.seedbox();
     // neither top-up alone pays the due period; together they do
     Payment p1 = payment(account, 600);
     Payment p2 = payment(account, 600);

@@ -146,12 +146,9 @@ class PaidWebhookCreditTest {
 
   @Test
   void aCreditToASuspendedAccountSettlesItInTheSameTransaction() {
-    String account = t.openAccount(0, 7);
-    t.ledger().creditTopUp(account, account + "-p1", 1_000, "test");
-    String seedbox = t.startSeedbox(account, 1_000);
-    t.clock.advance(PERIOD);
-    t.billing().runCycle();
-    assertThat(t.ledger().account(account).orElseThrow().state()).isEqualTo(AccountStanding.SUSPENDED);
+    LedgerTestSupport.Suspended suspended = t.suspendedAccount(1_000, PERIOD);
+    String account = suspended.account();
+    String seedbox = suspended.seedbox();
     Payment p = payment(account, 1_500);
 
     Instant paidAt = t.clock.advance(Duration.ofDays(2));
