@@ -15,6 +15,7 @@ import dev.seedbox.operator.seedbox.SeedboxReconciler;
 import dev.seedbox.operator.seedbox.SeedboxTiming;
 import dev.seedbox.provisioning.ProviderRegistry;
 import dev.seedbox.provisioning.ProvisioningProvider;
+import dev.seedbox.provisioning.client.TorrentClientProfiles;
 import dev.seedbox.provisioning.digitalocean.DigitalOceanProvider;
 import dev.seedbox.provisioning.hetzner.HetznerProvider;
 import dev.seedbox.provisioning.http.CloudTuning;
@@ -128,7 +129,8 @@ public final class OperatorWiring implements AutoCloseable {
     EventRecorder events = new EventRecorder(client, clock);
     PauseGate pauseGate = new PauseGate(events, clock);
     this.seedboxes = new SeedboxReconciler(new SeedboxReconciler.Dependencies(pauseGate, metrics, events, ledger,
-        backends.providers(), plans, lifecycle, clock, ledgerListener, backends.timing(), client));
+        backends.providers(), TorrentClientProfiles.shipped(), plans, lifecycle, clock, ledgerListener,
+        backends.timing(), client));
     register(seedboxes);
     this.accounts = AccountsWiring.create(ledger, settings, client, clock, events, pauseGate, metrics,
         backends.accountTimings(), context -> List.of(LedgerChangeEventSource.forBillingAccounts(ledgerListener,

@@ -21,7 +21,7 @@ import dev.seedbox.ledger.byos.HostKeyPin;
 import dev.seedbox.operator.metrics.OperatorMetrics;
 import dev.seedbox.operator.reconcile.EventRecorder;
 import dev.seedbox.operator.reconcile.PauseGate;
-import dev.seedbox.operator.reconcile.StatusPatch;
+import dev.seedbox.operator.reconcile.ReconcilePipeline;
 import dev.seedbox.operator.reconcile.StatusRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -96,8 +96,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
   private final KubernetesClient client;
   private final Clock clock;
   private final Timings timings;
-  private final StatusRecorder<ByosConnection, ByosConnectionStatus> statusRecorder =
-      new StatusRecorder<>(ByosConnectionStatus::new);
+  private final ReconcilePipeline<ByosConnection, ByosConnectionStatus> pipeline;
 
   public ByosConnectionReconciler(PauseGate pauseGate, OperatorMetrics metrics, EventRecorder events, ByosKeys keys,
       ByosConnections connections, AuditLog audit, KubernetesClient client, Clock clock, Timings timings) {
@@ -110,32 +109,17 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
     this.client = client;
     this.clock = clock;
     this.timings = timings;
+    this.pipeline = new ReconcilePipeline<>("ByosConnection", metrics, pauseGate,
+        new StatusRecorder<>(client, ByosConnectionStatus::new), c -> Boolean.TRUE.equals(c.getSpec().getPaused()),
+        false);
   }
 
   @Override
   public UpdateControl<ByosConnection> reconcile(ByosConnection resource, Context<ByosConnection> context) {
-    return metrics.timeReconcile("ByosConnection", () -> reconcileOnce(resource));
-  }
-
-  private UpdateControl<ByosConnection> reconcileOnce(ByosConnection resource) {
-    StatusRecorder.Snapshot<ByosConnection, ByosConnectionStatus> snapshot = statusRecorder.snapshot(resource);
-    ByosConnectionStatus status = snapshot.status();
-    boolean paused = Boolean.TRUE.equals(resource.getSpec().getPaused());
-    if (pauseGate.apply(resource, status, paused) == PauseGate.Verdict.PAUSED) {
-      record(resource, snapshot);
-      return UpdateControl.noUpdate();
-    }
-    status.setObservedGeneration(resource.getMetadata().getGeneration());
-    Duration next = step(resource, status);
-    record(resource, snapshot);
-    return UpdateControl.<ByosConnection>noUpdate().rescheduleAfter(next);
-  }
-
-  private void record(ByosConnection resource,
-      StatusRecorder.Snapshot<ByosConnection, ByosConnectionStatus> snapshot) {
-    if (snapshot.changed()) {
-      StatusPatch.write(client, resource);
-    }
+    return pipeline.reconcile(resource, (connection, status) -> {
+      status.setObservedGeneration(connection.getMetadata().getGeneration());
+      return ReconcilePipeline.Outcome.after(step(connection, status));
+    });
   }
 
   /** One pass: issue, record, verify. Returns when to look again. */
@@ -213,7 +197,9 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
       mismatch(resource, status, m.expected(), m.found(), m.message());
       return timings.recheck();
     }
-    VerificationResult.AddressRefused refused = (VerificationResult.AddressRefused) result;
+    if (!(result instanceof VerificationResult.AddressRefused refused)) {
+      throw new IllegalStateException("unhandled verification result " + result);
+    }
     if (fail(resource, status, REASON_ADDRESS_REFUSED, refused.message())) {
       audit.append(ACTOR, "byos.address-refused", resource(uid), Map.of("host", target.host(),
           "reason", refused.reason()));
@@ -332,11 +318,11 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
 
   @Override
   public DeleteControl cleanup(ByosConnection resource, Context<ByosConnection> context) {
-    return metrics.timeReconcile("ByosConnection", () -> cleanupOnce(resource));
+    return pipeline.cleanup(resource, (connection, status) -> cleanupOnce(connection), timings.recheck());
   }
 
   /** Revokes every key the connection holds (the shown one and the row's), audited; the row stays as history. */
-  private DeleteControl cleanupOnce(ByosConnection resource) {
+  private ReconcilePipeline.Outcome cleanupOnce(ByosConnection resource) {
     String uid = resource.getMetadata().getUid();
     Set<String> refs = new LinkedHashSet<>();
     if (resource.getStatus() != null && resource.getStatus().getSecretRef() != null) {
@@ -352,7 +338,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
           + "reachable";
       LOG.warn("ByosConnection {}: {}", who(resource), message);
       events.warning(resource, REASON_REVOCATION_FAILED, message);
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(timings.recheck().toMillis());
+      return ReconcilePipeline.Outcome.after(timings.recheck());
     }
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("secretRefs", refs);
@@ -361,7 +347,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
     audit.append(ACTOR, "byos.revoked", resource(uid), detail);
     LOG.info("ByosConnection {}: deleted, keys {} revoked", who(resource), refs);
     events.normal(resource, REASON_KEYS_REVOKED, "connection deleted: keys " + refs + " revoked");
-    return DeleteControl.defaultDelete();
+    return ReconcilePipeline.Outcome.removeFinalizerNow();
   }
 
   private static String resource(String uid) {
