@@ -54,10 +54,9 @@ final class SeedboxTransitions {
     detail.put("reason", t.reason());
     detail.put("message", message);
     ledger.jdbi().useTransaction(h -> {
-      if (rowExists) {
-        ledger.seedboxes().recordPhase(h, pass.uid, t.to(), SeedboxReconciler.ACTOR, detail);
-      } else {
-        // nothing was created or charged (a cancelled order): no row, so the audit event is all there is
+      // without a row (a cancelled order) or with the row written in the target phase (startProvisioning writes it
+      // as Provisioning) the phase is there already, and the audit event is all that is left to write
+      if (!rowExists || !ledger.seedboxes().recordPhase(h, pass.uid, t.to(), SeedboxReconciler.ACTOR, detail)) {
         ledger.audit().append(h, SeedboxReconciler.ACTOR, SeedboxRecords.TRANSITION, "seedbox:" + pass.uid, detail);
       }
     });

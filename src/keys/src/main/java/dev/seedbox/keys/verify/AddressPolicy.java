@@ -55,27 +55,6 @@ public final class AddressPolicy {
     return new AddressPolicy(List.of());
   }
 
-  /** Reads the comma-separated CIDRs of {@code SEEDBOX_SSH_ALLOWED_ADDRESSES}; a bad entry fails, naming it. */
-  public static AddressPolicy fromEnvironment(Map<String, String> env) {
-    String value = env.getOrDefault(ALLOWED_ADDRESSES, "");
-    List<Cidr> cidrs = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    for (String entry : value.split(",")) {
-      if (entry.isBlank()) {
-        continue;
-      }
-      try {
-        cidrs.add(Cidr.parse(entry));
-      } catch (IllegalArgumentException e) {
-        problems.add(ALLOWED_ADDRESSES + ": " + e.getMessage());
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("\n", problems));
-    }
-    return new AddressPolicy(cidrs);
-  }
-
   public List<Cidr> allowed() {
     return allowed;
   }
