@@ -89,6 +89,10 @@ public record OperatorSettings(
 
     List<String> allowed = env.list("SEEDBOX_SSH_ALLOWED_ADDRESSES", List.of());
     for (String cidr : allowed) {
+      if (!cidr.contains("/")) {
+        env.problem(AddressPolicy.ALLOWED_ADDRESSES + " must list CIDRs such as 127.0.0.1/32, found '" + cidr + "'");
+        continue;
+      }
       try {
         Cidr.parse(cidr);
       } catch (IllegalArgumentException e) {

@@ -415,7 +415,7 @@ class OperatorBenchmark {
     return "acct-" + ((i / NAMESPACES) % perNamespace);
   }
 
-  private static List<BillingAccount> createAccounts(KubernetesClient client) {
+  static List<BillingAccount> createAccounts(KubernetesClient client) {
     List<BillingAccount> result = new ArrayList<>();
     for (int n = 0; n < NAMESPACES; n++) {
       for (int a = 0; a < ACCOUNTS / NAMESPACES; a++) {
@@ -444,7 +444,7 @@ class OperatorBenchmark {
     return sb;
   }
 
-  private static void parallel(int count, int threads, IntConsumer task) throws Exception {
+  static void parallel(int count, int threads, IntConsumer task) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<?>> futures = new ArrayList<>();
@@ -460,7 +460,7 @@ class OperatorBenchmark {
     }
   }
 
-  private static <T> T await(java.util.function.Supplier<T> probe, Duration timeout) throws InterruptedException {
+  static <T> T await(java.util.function.Supplier<T> probe, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       T value = probe.get();
