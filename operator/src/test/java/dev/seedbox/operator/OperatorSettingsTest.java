@@ -177,6 +177,6 @@ class OperatorSettingsTest {
             "SEEDBOX_VAULT_MOUNT: expected one path segment of [A-Za-z0-9_.-], found 'a/b'",
             "SEEDBOX_VAULT_PATH_PREFIX: expected segments of [A-Za-z0-9_.-] separated by '/', found 'x/../y'",
             "SEEDBOX_SSH_ALLOWED_ADDRESSES: expected a prefix length 0..32 for 10.0.0.0, found 33",
-            "SEEDBOX_SSH_ALLOWED_ADDRESSES: expected a CIDR such as 10.0.0.0/8 or fd00::/8, found 'localhost'"));
+            "SEEDBOX_SSH_ALLOWED_ADDRESSES must list CIDRs such as 127.0.0.1/32, found 'localhost'"));
   }
 }
