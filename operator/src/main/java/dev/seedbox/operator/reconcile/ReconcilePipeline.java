@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * The shell every reconciler shares (DESIGN §2, §16): time the pass, start from the freshest copy (our own last
+ * The shell every reconciler shares (architecture §2): time the pass, start from the freshest copy (our own last
  * status write when the informer has not caught up), stop at {@code spec.paused}, run the kind's step, stamp
  * {@code observedGeneration}, and hand the status to the {@link StatusRecorder}. The step observes, decides and
  * acts; it and the kind's status aggregator are all a reconciler brings.

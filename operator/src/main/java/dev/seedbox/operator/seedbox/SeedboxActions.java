@@ -50,7 +50,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The act step (DESIGN §5): one small, idempotent action per {@link SeedboxDecision}, handed over by
+ * The act step (architecture §5): one small, idempotent action per {@link SeedboxDecision}, handed over by
  * {@link SeedboxDecision#handledBy}, so a new decision cannot compile unhandled. Every action ends by aggregating
  * the conditions and saying when to look again.
  */

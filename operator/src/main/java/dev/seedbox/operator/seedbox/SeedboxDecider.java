@@ -29,7 +29,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The Seedbox lifecycle's decide step (DESIGN §5): from the current phase and what was observed, the one next step.
+ * The Seedbox lifecycle's decide step (architecture §5): from the current phase and what was observed, the one next step.
  * No I/O, no clock (the observation carries {@code now}). The transition table itself belongs to the
  * {@code Lifecycle} guard; decisions only name their target phase.
  */

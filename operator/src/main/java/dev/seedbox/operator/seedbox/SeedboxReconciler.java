@@ -43,7 +43,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles Seedboxes (DESIGN §5) by orchestrating four parts: {@link SeedboxObserver} (reads), the pure
+ * Reconciles Seedboxes (architecture §5) by orchestrating four parts: {@link SeedboxObserver} (reads), the pure
  * {@link SeedboxDecider}, {@link SeedboxActions} (one idempotent step per decision, transitions through the
  * {@code Lifecycle} guard) and {@link SeedboxStatusAggregator}; the shared {@link ReconcilePipeline} records the
  * status. The finalizer ({@link Cleaner}) holds deletion while the same loop walks the seedbox to Terminated.

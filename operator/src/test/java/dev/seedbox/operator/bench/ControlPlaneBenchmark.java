@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN §13, control plane: an operator restart with 10,000 steady Seedboxes writes to at most 1 % of them; a
+ * architecture §13, control plane: an operator restart with 10,000 steady Seedboxes writes to at most 1 % of them; a
  * confirmed payment (the ledger's NOTIFY) reaches Provisioning of the account's waiting Seedboxes within 1 s at
  * p99 (in-memory provider). Run only on request (bench/operator/README.md).
  */

@@ -51,7 +51,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN §13, operator: 1,000 Seedboxes created at once reach Active in ≤ 1.5× the time a plain client needs for
+ * architecture §13, operator: 1,000 Seedboxes created at once reach Active in ≤ 1.5× the time a plain client needs for
  * the same API writes on the same kind of mock server in the same run; with 2 s provider latency per call in ≤ 30 s;
  * heap ≤ 300 MiB with 10,000 Seedboxes cached. Run only on request (bench/operator/README.md).
  */
