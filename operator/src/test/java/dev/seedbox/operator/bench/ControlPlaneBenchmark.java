@@ -10,6 +10,7 @@ import dev.seedbox.ledger.AccountSpec;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.operator.OperatorWiring;
 import dev.seedbox.operator.harness.OperatorFixture;
+import dev.seedbox.operator.reconcile.StatusPatch;
 import dev.seedbox.operator.seedbox.SeedboxDecider.Reasons;
 import dev.seedbox.operator.seedbox.SeedboxTiming;
 import dev.seedbox.provisioning.inmemory.InMemoryProvider;
@@ -82,8 +83,10 @@ class ControlPlaneBenchmark {
           Seedbox copy = OperatorBenchmark.seedbox(probe.getMetadata().getNamespace(), "waiting-" + i,
               probe.getSpec().getAccountRef());
           copy.getMetadata().setFinalizers(probe.getMetadata().getFinalizers());
-          copy.setStatus(probe.getStatus());
-          rig.client.resource(copy).create();
+          // the API keeps no status given on create (status is a subresource): it is written as the operator did
+          Seedbox created = rig.client.resource(copy).create();
+          created.setStatus(probe.getStatus());
+          StatusPatch.write(rig.client, created);
         });
         System.out.printf("BENCH restart loaded %d waiting Seedboxes in %.1fs%n", waiting,
             (System.nanoTime() - loadStart) / 1e9);
