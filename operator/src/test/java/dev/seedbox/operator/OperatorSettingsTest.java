@@ -129,7 +129,8 @@ class OperatorSettingsTest {
           assertThat(e.problems()).hasSize(3);
           assertThat(e.problems()).anyMatch(p -> p.startsWith("SEEDBOX_DIGITALOCEAN_TOKEN: contains whitespace"));
           assertThat(e.problems()).anyMatch(p -> p.startsWith("SEEDBOX_HETZNER_TOKEN is required"));
-          assertThat(e.problems()).anyMatch(p -> p.startsWith("SEEDBOX_HETZNER_API_URL must be an absolute http(s) URL"));
+          assertThat(e.problems())
+              .anyMatch(p -> p.startsWith("SEEDBOX_HETZNER_API_URL must be an absolute http(s) URL"));
           assertThat(e.getMessage()).doesNotContain("has space");
         });
   }

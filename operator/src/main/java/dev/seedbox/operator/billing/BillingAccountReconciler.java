@@ -177,7 +177,8 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount>, Cle
     long balance = account.get().balanceCents();
     if (!referencing.isEmpty()) {
       return block(resource, status, REASON_SEEDBOXES_REMAIN, referencing.size() + " seedbox(es) still reference "
-          + "this account: " + String.join(", ", referencing) + "; delete them first", Map.of("seedboxes", referencing));
+          + "this account: " + String.join(", ", referencing) + "; delete them first",
+          Map.of("seedboxes", referencing));
     }
     if (balance > 0) {
       return block(resource, status, REASON_CREDIT_REMAINS, balance + " cents of credit remain; record a refund or "

@@ -29,9 +29,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The Seedbox lifecycle's decide step (architecture §5): from the current phase and what was observed, the one next step.
- * No I/O, no clock (the observation carries {@code now}). The transition table itself belongs to the
- * {@code Lifecycle} guard; decisions only name their target phase.
+ * The Seedbox lifecycle's decide step (architecture §5): from the current phase and what was observed, the one next
+ * step. No I/O, no clock (the observation carries {@code now}). The transition table itself belongs to the {@code
+ * Lifecycle} guard; decisions only name their target phase.
  */
 public final class SeedboxDecider {
 

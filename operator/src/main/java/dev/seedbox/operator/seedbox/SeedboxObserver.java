@@ -36,10 +36,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The observe step (architecture §5): the CR, the plan catalog, the BillingAccount (informer) and its ledger account, the
- * {@code seedbox_resources} row, the ByosConnection (informer) and the provider's view of the server. It reads and
- * never writes; a provider answer is kept in {@link ServerPolls} so a wake within one poll interval need not ask
- * again.
+ * The observe step (architecture §5): the CR, the plan catalog, the BillingAccount (informer) and its ledger account,
+ * the {@code seedbox_resources} row, the ByosConnection (informer) and the provider's view of the server. It reads and
+ * never writes; a provider answer is kept in {@link ServerPolls} so a wake within one poll interval need not ask again.
  */
 final class SeedboxObserver {
 

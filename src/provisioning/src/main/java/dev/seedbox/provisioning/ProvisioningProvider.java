@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Creates and runs seedbox servers at one provider (architecture §6). Every method is idempotent, safe to call from many
- * threads, retries what is worth retrying (429 after the wait the provider asked for, 5xx, lost connections) and
- * then throws a {@link ProviderException}: {@link RetryableProviderException} when a later attempt may succeed,
- * {@link PermanentProviderException} (with the provider's own message) when it will not.
+ * Creates and runs seedbox servers at one provider (architecture §6). Every method is idempotent, safe to call from
+ * many threads, retries what is worth retrying (429 after the wait the provider asked for, 5xx, lost connections) and
+ * then throws a {@link ProviderException}: {@link RetryableProviderException} when a later attempt may succeed, {@link
+ * PermanentProviderException} (with the provider's own message) when it will not.
  */
 public interface ProvisioningProvider {
 

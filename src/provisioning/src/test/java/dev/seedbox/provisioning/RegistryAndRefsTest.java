@@ -12,7 +12,8 @@ class RegistryAndRefsTest {
 
   @Test
   void findsEnabledProvidersAndNamesThemWhenOneIsMissing() {
-    ProviderRegistry registry = new ProviderRegistry(List.of(new InMemoryProvider(InMemoryProvider.Options.defaults())));
+    ProviderRegistry registry = new ProviderRegistry(
+        List.of(new InMemoryProvider(InMemoryProvider.Options.defaults())));
 
     assertThat(registry.enabled()).containsExactly(ProviderKind.INMEMORY);
     assertThat(registry.find(ProviderKind.HETZNER)).isEmpty();

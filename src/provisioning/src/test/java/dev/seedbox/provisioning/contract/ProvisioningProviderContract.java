@@ -26,8 +26,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every {@link ProvisioningProvider} promises (architecture §6). A subclass wires one provider to its cloud
- * (a stateful fake of the HTTP API, or the in-memory cloud) and implements the fault hooks; waits go through
+ * The behaviour every {@link ProvisioningProvider} promises (architecture §6). A subclass wires one provider to its
+ * cloud (a stateful fake of the HTTP API, or the in-memory cloud) and implements the fault hooks; waits go through
  * {@link #sleeper} so that they are checked, not spent.
  */
 public abstract class ProvisioningProviderContract {
