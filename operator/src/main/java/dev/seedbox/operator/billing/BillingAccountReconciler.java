@@ -28,7 +28,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,29 +122,10 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount>, Cle
   /** Copies the ledger's figures into the status and reports a change of standing with an Event. */
   private void project(BillingAccount resource, BillingAccountStatus status, AccountSnapshot account) {
     AccountState before = status.getState();
-    AccountState now = AccountState.valueOf(account.state().name());
-    status.setBalanceCents(account.balanceCents());
-    status.setState(now);
-    status.setMonthlyBurnCents(account.monthlyBurnCents());
-    status.setRunwayDays(account.runwayDays());
-    status.setLastTopUpCents(account.lastTopUpCents());
-    status.setLastTopUpAt(account.lastTopUpAt() == null ? null
-        : account.lastTopUpAt().truncatedTo(ChronoUnit.SECONDS).toString());
-    String figures = "balance " + account.balanceCents() + " cents, monthly burn " + account.monthlyBurnCents()
-        + " cents" + (account.runwayDays() == null ? "" : ", runway " + account.runwayDays() + " days");
-    Long generation = resource.getMetadata().getGeneration();
-    switch (now) {
-      case ACTIVE -> status.setCondition(BillingAccountStatus.READY, ConditionStatus.TRUE, REASON_ACTIVE,
-          "account in good standing: " + figures, generation, clock.instant());
-      case LOW_BALANCE -> status.setCondition(BillingAccountStatus.READY, ConditionStatus.TRUE,
-          BillingAccountStatus.LOW_BALANCE, "balance below the threshold of " + account.lowBalanceThresholdCents()
-              + " cents: " + figures + "; top up before the credit runs out", generation, clock.instant());
-      case SUSPENDED -> status.setCondition(BillingAccountStatus.READY, ConditionStatus.FALSE,
-          BillingAccountStatus.SUSPENDED, "credit ran out: " + figures + "; the account's seedboxes are suspended "
-              + "and terminated after " + account.gracePeriodDays() + " days unless it is topped up", generation,
-          clock.instant());
-      default -> throw new IllegalStateException("unknown account state " + now);
-    }
+    BillingAccountStatusAggregator.aggregate(status, account, resource.getMetadata().getGeneration(),
+        clock.instant());
+    AccountState now = status.getState();
+    String figures = BillingAccountStatusAggregator.figures(account);
     if (before == now || (before == null && now == AccountState.ACTIVE)) {
       return;
     }

@@ -83,6 +83,7 @@ public sealed interface SeedboxDecision {
     public <R> R handledBy(Handler<R> handler) {
       return handler.startProvisioning(this);
     }
+
     @Override
     public Optional<Phase> target() {
       return Optional.of(Phase.PROVISIONING);
@@ -111,6 +112,7 @@ public sealed interface SeedboxDecision {
     public <R> R handledBy(Handler<R> handler) {
       return handler.markActive(this);
     }
+
     @Override
     public Optional<Phase> target() {
       return Optional.of(Phase.ACTIVE);
@@ -123,6 +125,7 @@ public sealed interface SeedboxDecision {
     public <R> R handledBy(Handler<R> handler) {
       return handler.suspend(this);
     }
+
     @Override
     public Optional<Phase> target() {
       return Optional.of(Phase.SUSPENDED);
@@ -135,6 +138,7 @@ public sealed interface SeedboxDecision {
     public <R> R handledBy(Handler<R> handler) {
       return handler.resume(this);
     }
+
     @Override
     public Optional<Phase> target() {
       return Optional.of(Phase.ACTIVE);
@@ -147,6 +151,7 @@ public sealed interface SeedboxDecision {
     public <R> R handledBy(Handler<R> handler) {
       return handler.terminate(this);
     }
+
     @Override
     public Optional<Phase> target() {
       return Optional.of(Phase.TERMINATING);
@@ -159,6 +164,7 @@ public sealed interface SeedboxDecision {
     public <R> R handledBy(Handler<R> handler) {
       return handler.failProvisioning(this);
     }
+
     @Override
     public Optional<Phase> target() {
       return Optional.of(Phase.FAILED);
@@ -171,6 +177,7 @@ public sealed interface SeedboxDecision {
     public <R> R handledBy(Handler<R> handler) {
       return handler.cancelPending(this);
     }
+
     @Override
     public Optional<Phase> target() {
       return Optional.of(Phase.TERMINATED);
@@ -191,6 +198,7 @@ public sealed interface SeedboxDecision {
     public <R> R handledBy(Handler<R> handler) {
       return handler.finishTermination(this);
     }
+
     @Override
     public Optional<Phase> target() {
       return Optional.of(Phase.TERMINATED);
