@@ -1,6 +1,5 @@
 package dev.seedbox.operator.byos;
 
-import dev.seedbox.api.status.ConditionStatus;
 import dev.seedbox.api.v1alpha1.ByosConnection;
 import dev.seedbox.api.v1alpha1.ByosConnectionSpec;
 import dev.seedbox.api.v1alpha1.ByosConnectionStatus;
@@ -32,7 +31,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -155,9 +153,8 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
     status.setOnboardingCommand(issued.onboardingCommand());
     status.setSecretRef(issued.secretRef().value());
     status.setObservedRotation(rotation);
-    status.setCondition(ByosConnectionStatus.KEY_ISSUED, ConditionStatus.TRUE, REASON_KEY_ISSUED,
-        "key " + issued.fingerprint() + " (rotation " + rotation + ") is in " + issued.secretRef().value(),
-        resource.getMetadata().getGeneration(), clock.instant());
+    ByosConnectionStatusAggregator.keyIssued(status, "key " + issued.fingerprint() + " (rotation " + rotation
+        + ") is in " + issued.secretRef().value(), resource.getMetadata().getGeneration(), clock.instant());
 
     String specPin = spec.getHostKeyFingerprint();
     if (specPin != null && row.pinnedHostKey() != null && !specPin.equals(row.pinnedHostKey())) {
@@ -226,10 +223,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
           + previous.value() + " revoked");
     }
     boolean newlyConnected = status.getPhase() != ByosPhase.CONNECTED;
-    status.setPhase(ByosPhase.CONNECTED);
-    status.setObservedHostKeyFingerprint(connected.hostKeyFingerprint());
-    status.setLastVerifiedAt(clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-    status.setCondition(ByosConnectionStatus.READY, ConditionStatus.TRUE, REASON_CONNECTED, connected.message(),
+    ByosConnectionStatusAggregator.connected(status, connected.hostKeyFingerprint(), connected.message(),
         resource.getMetadata().getGeneration(), clock.instant());
     if (newlyConnected) {
       audit.append(ACTOR, "byos.connected", resource(uid), Map.of("fingerprint", issued.fingerprint(),
@@ -299,12 +293,8 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
   /** Sets the phase and Ready=False with the reason; true when the phase or the reason is new. */
   private boolean notReady(ByosConnection resource, ByosConnectionStatus status, ByosPhase phase, String reason,
       String message) {
-    boolean changed = status.getPhase() != phase
-        || !status.findCondition(ByosConnectionStatus.READY).map(c -> reason.equals(c.getReason())).orElse(false);
-    status.setPhase(phase);
-    status.setCondition(ByosConnectionStatus.READY, ConditionStatus.FALSE, reason, message,
+    return ByosConnectionStatusAggregator.notReady(status, phase, reason, message,
         resource.getMetadata().getGeneration(), clock.instant());
-    return changed;
   }
 
   private void mismatch(ByosConnection resource, ByosConnectionStatus status, String expected, String found,
