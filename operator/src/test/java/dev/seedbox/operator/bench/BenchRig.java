@@ -1,18 +1,14 @@
 package dev.seedbox.operator.bench;
 
 import dev.seedbox.api.plan.PlanCatalog;
-import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.ledger.testing.PostgresDatabase;
 import dev.seedbox.operator.AccountsWiring;
 import dev.seedbox.operator.OperatorSettings;
 import dev.seedbox.operator.OperatorWiring;
-import dev.seedbox.operator.harness.OperatorFixture;
 import dev.seedbox.operator.harness.TestSettings;
 import dev.seedbox.operator.seedbox.SeedboxTiming;
 import dev.seedbox.provisioning.ProviderRegistry;
 import dev.seedbox.provisioning.ProvisioningProvider;
-import dev.seedbox.runtime.Command;
-import dev.seedbox.runtime.DatabaseSettings;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -31,7 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**

@@ -47,6 +47,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -463,16 +464,10 @@ class OperatorBenchmark {
     }
   }
 
+  /** The first non-null answer of {@code probe}, asked every 100 ms (Awaitility, like the tests' waits). */
   static <T> T await(java.util.function.Supplier<T> probe, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      T value = probe.get();
-      if (value != null) {
-        return value;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("not reached within " + timeout);
+    return Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(probe::get,
+        java.util.Objects::nonNull);
   }
 
   private static long usedHeapAfterGc() throws InterruptedException {

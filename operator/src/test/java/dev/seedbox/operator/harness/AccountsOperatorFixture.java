@@ -1,7 +1,6 @@
 package dev.seedbox.operator.harness;
 
 import dev.seedbox.api.plan.PlanCatalog;
-import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.keys.testing.FakeVault;
 import dev.seedbox.keys.testing.InProcessSshServer;
 import dev.seedbox.ledger.LedgerModule;
@@ -14,13 +13,11 @@ import dev.seedbox.operator.byos.ByosConnectionReconciler;
 import dev.seedbox.operator.seedbox.SeedboxTiming;
 import dev.seedbox.provisioning.ProviderRegistry;
 import dev.seedbox.provisioning.inmemory.InMemoryProvider;
-import dev.seedbox.runtime.Command;
 import dev.seedbox.runtime.DatabaseSettings;
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**

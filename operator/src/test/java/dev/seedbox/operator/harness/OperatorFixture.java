@@ -10,8 +10,6 @@ import dev.seedbox.provisioning.ProviderRegistry;
 import dev.seedbox.provisioning.RetryPolicy;
 import dev.seedbox.provisioning.Sleeper;
 import dev.seedbox.provisioning.inmemory.InMemoryProvider;
-import dev.seedbox.runtime.Command;
-import dev.seedbox.runtime.DatabaseSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
