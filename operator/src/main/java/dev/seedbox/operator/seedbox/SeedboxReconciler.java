@@ -4,6 +4,7 @@ import dev.seedbox.api.lifecycle.Lifecycle;
 import dev.seedbox.api.plan.PlanCatalog;
 import dev.seedbox.api.v1alpha1.Seedbox;
 import dev.seedbox.api.v1alpha1.SeedboxStatus;
+import dev.seedbox.api.v1alpha1.TorrentClient;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.operator.ledgerevents.LedgerListener;
 import dev.seedbox.operator.metrics.OperatorMetrics;
@@ -60,7 +61,9 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
   public SeedboxReconciler(Dependencies d) {
     this.ledgerListener = d.ledgerListener();
     this.timing = d.timing();
-    this.hashes = new PasswordHashes(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    // qBittorrent is the one client installed so far (the decider refuses the others)
+    this.hashes = new PasswordHashes(Math.max(1, Runtime.getRuntime().availableProcessors()),
+        d.clients().get(TorrentClient.QBITTORRENT));
     ProviderCalls calls = new ProviderCalls(d.metrics());
     this.observer = new SeedboxObserver(d.ledger(), d.providers(), d.clients(), d.plans(), d.clock(), d.timing(),
         calls, serverPolls);
