@@ -443,4 +443,20 @@ class SeedboxLifecycleTest extends SeedboxScenario {
     awaitPhase(ns, "plan", Phase.ACTIVE, Duration.ofSeconds(15));
     assertThat(ledger().ledger().balance(accountUid)).isZero();
   }
+
+  @Test
+  void aClientThatCannotBeInstalledIsReportedBeforeAnyPayment() {
+    String ns = namespace();
+    String accountUid = account(ns, "broke", 0, 7);
+    Seedbox transmission = seedbox(ns, "tr", "broke", "local");
+    transmission.getSpec().setClient(TorrentClient.TRANSMISSION);
+    create(transmission);
+
+    Seedbox refused = awaitSeedbox(ns, "tr", sb -> hasCondition(sb, SeedboxStatus.READY, "ClientNotAvailable"));
+    assertThat(refused.getStatus().getPhase()).isEqualTo(Phase.PENDING);
+    assertThat(condition(refused, SeedboxStatus.READY).getMessage()).contains("transmission");
+    assertThat(ledger().ledger().balance(accountUid)).isZero();
+    assertThat(ledger().seedboxes().seedbox(refused.getMetadata().getUid())).as("no order row").isEmpty();
+    awaitEvent(ns, "tr", "ClientNotAvailable");
+  }
 }
