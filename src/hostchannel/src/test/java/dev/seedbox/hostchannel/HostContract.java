@@ -1,0 +1,158 @@
+package dev.seedbox.hostchannel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.seedbox.hostchannel.webui.LoginCheck;
+import dev.seedbox.hostchannel.webui.WebUiLogin;
+import dev.seedbox.keys.key.Ed25519Keys;
+import dev.seedbox.keys.key.SshKeyPair;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every host channel promises, run against the real server (Debian's OpenSSH and qbittorrent-nox) and against
+ * the in-memory host: the same verbs, the same refusals, and a customer login that works exactly when it should.
+ */
+public abstract class HostContract {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  protected abstract HostChannel channel();
+
+  protected abstract WebUiLogin webUi();
+
+  /** The server's address as the web UI URL names it. */
+  protected abstract String address();
+
+  protected abstract HostTarget target();
+
+  protected abstract SshKeyPair managementKey();
+
+  /** Called after the slot's client was uninstalled, for checks only a real file system can make. */
+  protected void afterUninstall(String slot) {
+  }
+
+  protected final HostReply run(HostVerb verb, Map<String, Object> args) {
+    return channel().run(target(), managementKey(), verb, args);
+  }
+
+  protected final JsonNode done(HostVerb verb, Map<String, Object> args) {
+    HostReply reply = run(verb, args);
+    assertThat(reply).as("%s: %s", verb, reply.message()).isInstanceOf(HostReply.Done.class);
+    return ((HostReply.Done) reply).body();
+  }
+
+  private LoginCheck login(int port, String password) {
+    return webUi().login(URI.create("http://" + address() + ":" + port + "/"), "customer", password);
+  }
+
+  private void awaitAnswer(int port, String password) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+        .until(() -> !(login(port, password) instanceof LoginCheck.Unreachable));
+  }
+
+  @Test
+  void theCustomerLogsInWithTheCredentialsSetRotatedAndResumed() {
+    String slot = "sb-" + Long.toHexString(RANDOM.nextLong() & 0xffffffffL | 0x10000000L);
+    int webUi = 18000 + RANDOM.nextInt(1000);
+    Map<String, Object> slotArgs = Map.of("slot", slot, "client", "qbittorrent");
+    Map<String, Object> install = new HashMap<>(slotArgs);
+    install.putAll(Map.of("webUiPort", webUi, "listenPort", webUi + 1000, "bindAddress", "0.0.0.0"));
+    try {
+      assertThat(done(HostVerb.BOOT_STATUS, Map.of()).path("state").asText()).isEqualTo("done");
+      assertThat(done(HostVerb.INSTALL_CLIENT, install).path("unitChanged").asBoolean()).isTrue();
+      // a second install after a lost answer changes nothing
+      assertThat(done(HostVerb.INSTALL_CLIENT, install).path("unitChanged").asBoolean()).isFalse();
+
+      // never started with the client's well-known default credentials
+      HostReply early = run(HostVerb.START, slotArgs);
+      assertThat(early).isInstanceOf(HostReply.Refused.class);
+      assertThat(((HostReply.Refused) early).reason()).isEqualTo("CredentialsNotSet");
+
+      String first = password();
+      done(HostVerb.SET_CREDENTIALS, credentials(slotArgs, first));
+      assertThat(done(HostVerb.START, slotArgs).path("running").asBoolean()).isTrue();
+      awaitAnswer(webUi, first);
+      assertThat(login(webUi, first)).isInstanceOf(LoginCheck.Accepted.class);
+      assertThat(login(webUi, first + "x")).isInstanceOf(LoginCheck.Rejected.class);
+
+      String second = password();
+      assertThat(done(HostVerb.SET_CREDENTIALS, credentials(slotArgs, second)).path("restarted").asBoolean())
+          .isTrue();
+      awaitAnswer(webUi, second);
+      assertThat(login(webUi, second)).isInstanceOf(LoginCheck.Accepted.class);
+      assertThat(login(webUi, first)).isInstanceOf(LoginCheck.Rejected.class);
+
+      // suspended: the client is stopped, so nothing answers on its port
+      assertThat(done(HostVerb.STOP, slotArgs).path("running").asBoolean()).isFalse();
+      assertThat(login(webUi, second)).isInstanceOf(LoginCheck.Unreachable.class);
+      assertThat(done(HostVerb.HEALTH, slotArgs).path("running").asBoolean()).isFalse();
+
+      assertThat(done(HostVerb.START, slotArgs).path("running").asBoolean()).isTrue();
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+          .until(() -> login(webUi, second) instanceof LoginCheck.Accepted);
+      JsonNode health = done(HostVerb.HEALTH, slotArgs);
+      assertThat(health.path("running").asBoolean()).isTrue();
+      assertThat(health.path("credentialsSet").asBoolean()).isTrue();
+    } finally {
+      HostReply removed = run(HostVerb.UNINSTALL, slotArgs);
+      assertThat(removed).as(removed.message()).isInstanceOf(HostReply.Done.class);
+      assertThat(((HostReply.Done) removed).body().path("dataKept").asBoolean()).isTrue();
+      afterUninstall(slot);
+    }
+    assertThat(done(HostVerb.HEALTH, slotArgs).path("installed").asBoolean()).isFalse();
+  }
+
+  @Test
+  void credentialsNeedAnInstalledClientAndArgumentsOfTheExpectedForm() {
+    HostReply notInstalled = run(HostVerb.SET_CREDENTIALS,
+        credentials(Map.of("slot", "sb-neverinstalled", "client", "qbittorrent"), password()));
+    assertThat(notInstalled).isInstanceOf(HostReply.Refused.class);
+    assertThat(((HostReply.Refused) notInstalled).reason()).isEqualTo("ClientNotInstalled");
+
+    HostReply injected = run(HostVerb.INSTALL_CLIENT, Map.of("slot", "sb-x; touch /tmp/seedbox-pwned",
+        "client", "qbittorrent", "webUiPort", 18080, "listenPort", 16881));
+    assertThat(injected).isInstanceOf(HostReply.Refused.class);
+    assertThat(((HostReply.Refused) injected).reason()).isEqualTo("InvalidArgument");
+
+    HostReply utorrent = run(HostVerb.INSTALL_CLIENT, Map.of("slot", "sb-abcd1234", "client", "utorrent",
+        "webUiPort", 18080, "listenPort", 16881));
+    assertThat(utorrent).isInstanceOf(HostReply.Refused.class);
+    assertThat(((HostReply.Refused) utorrent).reason()).isEqualTo("ClientNotSupported");
+  }
+
+  @Test
+  void aServerPresentingAnotherHostKeyOrRefusingOurKeyIsNamedAsSuch() {
+    String otherPin = new Ed25519Keys().generate("impostor").publicKey().fingerprint();
+    HostTarget wrongPin = new HostTarget(target().host(), target().port(), target().user(), otherPin);
+    HostReply mismatch = channel().run(wrongPin, managementKey(), HostVerb.VERSION, Map.of());
+    assertThat(mismatch).isInstanceOf(HostReply.HostKeyMismatch.class);
+    assertThat(((HostReply.HostKeyMismatch) mismatch).pinned()).isEqualTo(otherPin);
+    assertThat(((HostReply.HostKeyMismatch) mismatch).presented()).isEqualTo(target().hostKeyFingerprint());
+
+    HostReply stranger = channel().run(target(), new Ed25519Keys().generate("stranger"), HostVerb.VERSION, Map.of());
+    assertThat(stranger).isInstanceOf(HostReply.AuthenticationRejected.class);
+
+    assertThat(done(HostVerb.VERSION, Map.of()).path("version").asInt()).isEqualTo(HostScript.VERSION);
+  }
+
+  protected static String password() {
+    byte[] bytes = new byte[18];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static Map<String, Object> credentials(Map<String, Object> slotArgs, String password) {
+    Map<String, Object> args = new HashMap<>(slotArgs);
+    args.put("username", "customer");
+    args.put("password", password);
+    return args;
+  }
+}
