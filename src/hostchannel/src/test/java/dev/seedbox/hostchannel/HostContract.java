@@ -1,9 +1,13 @@
 package dev.seedbox.hostchannel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.seedbox.hostchannel.credentials.CredentialRotation;
+import dev.seedbox.hostchannel.credentials.MemoryCredentialStore;
+import dev.seedbox.hostchannel.credentials.RotationOutcome;
 import dev.seedbox.hostchannel.webui.LoginCheck;
 import dev.seedbox.hostchannel.webui.WebUiLogin;
 import dev.seedbox.keys.key.Ed25519Keys;
@@ -108,6 +112,52 @@ public abstract class HostContract {
       afterUninstall(slot);
     }
     assertThat(done(HostVerb.HEALTH, slotArgs).path("installed").asBoolean()).isFalse();
+  }
+
+  @Test
+  void aRotationWhoseLoginCheckFailsLeavesThePreviousPasswordCurrentAndWorking() {
+    String slot = "sb-" + Long.toHexString(RANDOM.nextLong() & 0xffffffffL | 0x10000000L);
+    int port = 19000 + RANDOM.nextInt(1000);
+    Map<String, Object> slotArgs = Map.of("slot", slot, "client", "qbittorrent");
+    Map<String, Object> install = new HashMap<>(slotArgs);
+    install.putAll(Map.of("webUiPort", port, "listenPort", port + 1000, "bindAddress", "0.0.0.0"));
+    URI webUiUrl = URI.create("http://" + address() + ":" + port + "/");
+    CredentialRotation rotation = new CredentialRotation(channel(), webUi(), Duration.ofSeconds(3));
+    MemoryCredentialStore store = new MemoryCredentialStore("customer");
+    try {
+      done(HostVerb.INSTALL_CLIENT, install);
+      // the first password starts the client, which never ran on its default credentials
+      assertThat(rotation.apply(target(), managementKey(), slotArgs, webUiUrl, store, 0))
+          .isEqualTo(new RotationOutcome.Promoted(0));
+      String first = store.read().current().orElseThrow();
+
+      // the login check of rotation 1 looks at a port where nothing answers
+      URI wrongUrl = URI.create("http://" + address() + ":" + (port + 1) + "/");
+      RotationOutcome failed = rotation.apply(target(), managementKey(), slotArgs, wrongUrl, store, 1);
+      assertThat(failed).isInstanceOf(RotationOutcome.Failed.class);
+      assertThat(((RotationOutcome.Failed) failed).reason()).isEqualTo(CredentialRotation.FAILED);
+      assertThat(failed.message()).contains("previous password was restored");
+      assertThat(store.read().current()).contains(first);
+      awaitAnswer(port, first);
+      assertThat(login(port, first)).isInstanceOf(LoginCheck.Accepted.class);
+
+      // retried where the customer really logs in, and interrupted before the promotion was written
+      String pending = store.read().pending().orElseThrow();
+      store.crashOnNextPromote();
+      assertThatThrownBy(() -> rotation.apply(target(), managementKey(), slotArgs, webUiUrl, store, 1))
+          .isInstanceOf(IllegalStateException.class);
+      assertThat(rotation.apply(target(), managementKey(), slotArgs, webUiUrl, store, 1))
+          .isEqualTo(new RotationOutcome.Promoted(1));
+      assertThat(store.read().current()).contains(pending);
+      assertThat(store.read().pending()).isEmpty();
+      assertThat(login(port, pending)).isInstanceOf(LoginCheck.Accepted.class);
+      assertThat(login(port, first)).isInstanceOf(LoginCheck.Rejected.class);
+      assertThat(rotation.apply(target(), managementKey(), slotArgs, webUiUrl, store, 1))
+          .isEqualTo(new RotationOutcome.Current(1));
+    } finally {
+      run(HostVerb.UNINSTALL, slotArgs);
+      afterUninstall(slot);
+    }
   }
 
   @Test
