@@ -39,8 +39,12 @@ public abstract class HostContract {
 
   protected abstract SshKeyPair managementKey();
 
-  /** Called after the slot's client was uninstalled, for checks only a real file system can make. */
-  protected void afterUninstall(String slot) {
+  /** Checks, after the slot's client was uninstalled, that only a real file system can make. */
+  protected void assertUninstalled(String slot) {
+  }
+
+  /** Removes what a test's slot left behind, whether or not the test passed. */
+  protected void cleanUp(String slot) {
   }
 
   protected final HostReply run(HostVerb verb, Map<String, Object> args) {
@@ -105,13 +109,13 @@ public abstract class HostContract {
       JsonNode health = done(HostVerb.HEALTH, slotArgs);
       assertThat(health.path("running").asBoolean()).isTrue();
       assertThat(health.path("credentialsSet").asBoolean()).isTrue();
+      assertThat(done(HostVerb.UNINSTALL, slotArgs).path("dataKept").asBoolean()).isTrue();
+      assertThat(done(HostVerb.HEALTH, slotArgs).path("installed").asBoolean()).isFalse();
+      assertUninstalled(slot);
     } finally {
-      HostReply removed = run(HostVerb.UNINSTALL, slotArgs);
-      assertThat(removed).as(removed.message()).isInstanceOf(HostReply.Done.class);
-      assertThat(((HostReply.Done) removed).body().path("dataKept").asBoolean()).isTrue();
-      afterUninstall(slot);
+      run(HostVerb.UNINSTALL, slotArgs);
+      cleanUp(slot);
     }
-    assertThat(done(HostVerb.HEALTH, slotArgs).path("installed").asBoolean()).isFalse();
   }
 
   @Test
@@ -156,7 +160,7 @@ public abstract class HostContract {
           .isEqualTo(new RotationOutcome.Current(1));
     } finally {
       run(HostVerb.UNINSTALL, slotArgs);
-      afterUninstall(slot);
+      cleanUp(slot);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.seedbox.hostchannel.realhost;
 
+import dev.seedbox.hostchannel.HostBootstrap;
 import dev.seedbox.hostchannel.HostScript;
 import dev.seedbox.keys.key.Ed25519Keys;
 import dev.seedbox.keys.key.SshKeyPair;
@@ -140,14 +141,11 @@ final class NetnsHost implements AutoCloseable {
         "HostKey " + key,
         "PidFile " + dir.resolve("sshd.pid"),
         "AuthorizedKeysFile .ssh/authorized_keys",
-        "PubkeyAuthentication yes",
-        "PasswordAuthentication no",
-        "KbdInteractiveAuthentication no",
-        "PermitRootLogin no",
         "UsePAM no",
-        "AllowUsers " + adminUser,
         "LogLevel VERBOSE",
-        ""), "rw-------");
+        // what the user data puts in sshd_config.d on a server we create
+        new HostBootstrap(adminUser, managementKey.publicKey(), hostKey, List.of()).sshdHardening()),
+        "rw-------");
     try {
       Files.createDirectories(Path.of("/run/sshd"));
       sshd = new ProcessBuilder("ip", "netns", "exec", namespace, "/usr/sbin/sshd", "-D", "-e", "-f",

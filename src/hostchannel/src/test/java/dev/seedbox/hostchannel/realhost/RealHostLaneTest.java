@@ -97,9 +97,13 @@ class RealHostLaneTest extends HostContract {
   }
 
   @Override
-  protected void afterUninstall(String slot) {
+  protected void assertUninstalled(String slot) {
     assertThat(Path.of("/etc/systemd/system/seedbox-" + slot + ".service")).doesNotExist();
     assertThat(Path.of("/srv/seedbox", slot, "downloads")).isDirectory();
+  }
+
+  @Override
+  protected void cleanUp(String slot) {
     NetnsHost.exec(List.of("rm", "-rf", Path.of("/srv/seedbox", slot).toString()));
   }
 
