@@ -90,6 +90,13 @@ public abstract class HostContract {
       awaitAnswer(webUi, first);
       assertThat(login(webUi, first)).isInstanceOf(LoginCheck.Accepted.class);
       assertThat(login(webUi, first + "x")).isInstanceOf(LoginCheck.Rejected.class);
+      URI url = URI.create("http://" + address() + ":" + webUi + "/");
+      ClientProbe probe = new ClientProbe(channel(), webUi());
+      assertThat(probe.probe(target(), managementKey(), slotArgs, url, "customer", first))
+          .isInstanceOf(ProbeResult.Healthy.class);
+      assertThat(probe.probe(target(), managementKey(), slotArgs, url, "customer", first + "x"))
+          .isEqualTo(new ProbeResult.Unhealthy(ClientProbe.CREDENTIALS_REJECTED,
+              "the web UI at " + url + " refused the credentials"));
 
       String second = password();
       assertThat(done(HostVerb.SET_CREDENTIALS, credentials(slotArgs, second)).path("restarted").asBoolean())
@@ -102,6 +109,10 @@ public abstract class HostContract {
       assertThat(done(HostVerb.STOP, slotArgs).path("running").asBoolean()).isFalse();
       assertThat(login(webUi, second)).isInstanceOf(LoginCheck.Unreachable.class);
       assertThat(done(HostVerb.HEALTH, slotArgs).path("running").asBoolean()).isFalse();
+      assertThat(probe.probe(target(), managementKey(), slotArgs, url, "customer", second))
+          .isEqualTo(new ProbeResult.Unhealthy(ClientProbe.CLIENT_NOT_RUNNING, "the client is installed but not running"));
+      assertThat(probe.probe(target(), managementKey(), slotArgs, URI.create("http://" + address() + ":" + (webUi + 2)
+          + "/"), "customer", second)).isInstanceOf(ProbeResult.Unhealthy.class);
 
       assertThat(done(HostVerb.START, slotArgs).path("running").asBoolean()).isTrue();
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
