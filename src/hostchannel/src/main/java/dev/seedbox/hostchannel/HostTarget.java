@@ -1,5 +1,6 @@
 package dev.seedbox.hostchannel;
 
+import dev.seedbox.keys.verify.SshTarget;
 import java.util.regex.Pattern;
 
 /**
@@ -11,15 +12,7 @@ public record HostTarget(String host, int port, String user, String hostKeyFinge
   private static final Pattern FINGERPRINT = Pattern.compile("SHA256:[A-Za-z0-9+/]{43}");
 
   public HostTarget {
-    if (host == null || host.isBlank()) {
-      throw new IllegalArgumentException("expected a host, found none");
-    }
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("expected a port 1..65535, found " + port);
-    }
-    if (user == null || user.isBlank()) {
-      throw new IllegalArgumentException("expected a user, found none");
-    }
+    new SshTarget(host, port, user);
     if (hostKeyFingerprint == null || !FINGERPRINT.matcher(hostKeyFingerprint).matches()) {
       throw new IllegalArgumentException("expected a pinned host key fingerprint SHA256:<43 base64 characters>, found "
           + hostKeyFingerprint);
@@ -28,6 +21,6 @@ public record HostTarget(String host, int port, String user, String hostKeyFinge
 
   @Override
   public String toString() {
-    return user + "@" + host + ":" + port;
+    return new SshTarget(host, port, user).toString();
   }
 }

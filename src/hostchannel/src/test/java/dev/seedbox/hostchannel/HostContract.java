@@ -68,11 +68,10 @@ public abstract class HostContract {
 
   @Test
   void theCustomerLogsInWithTheCredentialsSetRotatedAndResumed() {
-    String slot = "sb-" + Long.toHexString(RANDOM.nextLong() & 0xffffffffL | 0x10000000L);
+    String slot = newSlot();
     int webUi = 18000 + RANDOM.nextInt(1000);
-    Map<String, Object> slotArgs = Map.of("slot", slot, "client", "qbittorrent");
-    Map<String, Object> install = new HashMap<>(slotArgs);
-    install.putAll(Map.of("webUiPort", webUi, "listenPort", webUi + 1000, "bindAddress", "0.0.0.0"));
+    Map<String, Object> slotArgs = slotArgs(slot);
+    Map<String, Object> install = installArgs(slot, webUi);
     try {
       assertThat(done(HostVerb.BOOT_STATUS, Map.of()).path("state").asText()).isEqualTo("done");
       assertThat(done(HostVerb.INSTALL_CLIENT, install).path("unitChanged").asBoolean()).isTrue();
@@ -131,11 +130,10 @@ public abstract class HostContract {
 
   @Test
   void aRotationWhoseLoginCheckFailsLeavesThePreviousPasswordCurrentAndWorking() {
-    String slot = "sb-" + Long.toHexString(RANDOM.nextLong() & 0xffffffffL | 0x10000000L);
+    String slot = newSlot();
     int port = 19000 + RANDOM.nextInt(1000);
-    Map<String, Object> slotArgs = Map.of("slot", slot, "client", "qbittorrent");
-    Map<String, Object> install = new HashMap<>(slotArgs);
-    install.putAll(Map.of("webUiPort", port, "listenPort", port + 1000, "bindAddress", "0.0.0.0"));
+    Map<String, Object> slotArgs = slotArgs(slot);
+    Map<String, Object> install = installArgs(slot, port);
     URI webUiUrl = URI.create("http://" + address() + ":" + port + "/");
     CredentialRotation rotation = new CredentialRotation(channel(), webUi(), Duration.ofSeconds(3));
     MemoryCredentialStore store = new MemoryCredentialStore("customer");
@@ -206,6 +204,21 @@ public abstract class HostContract {
     assertThat(stranger).isInstanceOf(HostReply.AuthenticationRejected.class);
 
     assertThat(done(HostVerb.VERSION, Map.of()).path("version").asInt()).isEqualTo(HostScript.VERSION);
+  }
+
+  private static String newSlot() {
+    return "sb-" + Long.toHexString(RANDOM.nextLong() & 0xffffffffL | 0x10000000L);
+  }
+
+  private static Map<String, Object> slotArgs(String slot) {
+    return Map.of("slot", slot, "client", "qbittorrent");
+  }
+
+  /** Bound to every address, since the test logs in from outside the server; listen ports never meet web UI ones. */
+  private static Map<String, Object> installArgs(String slot, int webUiPort) {
+    Map<String, Object> install = new HashMap<>(slotArgs(slot));
+    install.putAll(Map.of("webUiPort", webUiPort, "listenPort", webUiPort + 2000, "bindAddress", "0.0.0.0"));
+    return install;
   }
 
   protected static String password() {
