@@ -18,6 +18,8 @@ import java.util.Objects;
  */
 public final class QbittorrentWebUi implements WebUiLogin {
 
+  public static final String LOGIN_PATH = "/api/v2/auth/login";
+
   private final HttpClient http;
   private final Duration timeout;
 
@@ -28,7 +30,7 @@ public final class QbittorrentWebUi implements WebUiLogin {
 
   @Override
   public LoginCheck login(URI webUi, String username, String password) {
-    URI login = webUi.resolve("/api/v2/auth/login");
+    URI login = webUi.resolve(LOGIN_PATH);
     String form = "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8)
         + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
     HttpRequest request = HttpRequest.newBuilder(login)

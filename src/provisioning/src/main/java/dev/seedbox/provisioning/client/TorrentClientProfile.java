@@ -1,6 +1,7 @@
 package dev.seedbox.provisioning.client;
 
 import dev.seedbox.api.v1alpha1.TorrentClient;
+import dev.seedbox.hostchannel.webui.LoginCheck;
 import java.net.URI;
 import java.util.List;
 
@@ -45,6 +46,11 @@ public interface TorrentClientProfile {
   /** Logs in to the web UI at {@code webUi} through the client's API, as a customer would. */
   LoginCheck checkLogin(URI webUi, String username, String password);
 
+  /** The client as the host script names it ({@code client} in its arguments). */
+  default String hostScriptName() {
+    return kind().wireName();
+  }
+
   /** A port the client listens on. */
   record Port(int number, Protocol protocol, String purpose) {
   }
@@ -54,13 +60,4 @@ public interface TorrentClientProfile {
     UDP
   }
 
-  /** What a login attempt through the client's API found. */
-  enum LoginCheck {
-    /** The client accepted the credentials. */
-    ACCEPTED,
-    /** The client answered and refused them. */
-    REJECTED,
-    /** No answer a login could be judged by (connection refused, timeout, an unexpected status). */
-    UNREACHABLE
-  }
 }

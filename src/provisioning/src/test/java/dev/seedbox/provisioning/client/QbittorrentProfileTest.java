@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.seedbox.api.v1alpha1.TorrentClient;
-import dev.seedbox.provisioning.client.TorrentClientProfile.LoginCheck;
+import dev.seedbox.hostchannel.webui.LoginCheck;
+import dev.seedbox.hostchannel.webui.QbittorrentWebUi;
 import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -53,9 +54,9 @@ class QbittorrentProfileTest {
 
   @Test
   void aLoginThroughTheWebApiIsAcceptedOnlyWithTheRightPassword() {
-    assertThat(profile.checkLogin(webUi.url(), "seedbox", "correct horse")).isEqualTo(LoginCheck.ACCEPTED);
-    assertThat(profile.checkLogin(webUi.url(), "seedbox", "wrong")).isEqualTo(LoginCheck.REJECTED);
-    assertThat(profile.checkLogin(webUi.url(), "admin", "correct horse")).isEqualTo(LoginCheck.REJECTED);
+    assertThat(profile.checkLogin(webUi.url(), "seedbox", "correct horse")).isInstanceOf(LoginCheck.Accepted.class);
+    assertThat(profile.checkLogin(webUi.url(), "seedbox", "wrong")).isInstanceOf(LoginCheck.Rejected.class);
+    assertThat(profile.checkLogin(webUi.url(), "admin", "correct horse")).isInstanceOf(LoginCheck.Rejected.class);
     assertThat(webUi.logins).isEqualTo(3);
   }
 
@@ -63,7 +64,7 @@ class QbittorrentProfileTest {
   void aWebUiThatDoesNotAnswerIsUnreachableNotRejected() {
     URI nowhere = webUi.url();
     webUi.server.stop(0);
-    assertThat(profile.checkLogin(nowhere, "seedbox", "correct horse")).isEqualTo(LoginCheck.UNREACHABLE);
+    assertThat(profile.checkLogin(nowhere, "seedbox", "correct horse")).isInstanceOf(LoginCheck.Unreachable.class);
   }
 
   /**
@@ -81,7 +82,7 @@ class QbittorrentProfileTest {
       this.username = username;
       this.storedPassword = storedPassword;
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      server.createContext(QbittorrentProfile.LOGIN_PATH, this::login);
+      server.createContext(QbittorrentWebUi.LOGIN_PATH, this::login);
       server.start();
     }
 
