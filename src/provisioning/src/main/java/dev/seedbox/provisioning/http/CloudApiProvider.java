@@ -184,7 +184,7 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
     }
     throw new RetryableProviderException(cause.reason(), "create for seedbox " + request.seedboxUid()
         + " may have succeeded but " + why + " and no server with its tag showed up after "
-        + tuning.lostAnswerSearches() + " searches; no second create is posted for "
+        + tuning.lostAnswerSearches() + " searches; the next create searches again and posts no second create for "
         + tuning.lostAnswerWindow() + " unless the server shows up", null, cause);
   }
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.seedbox.api.v1alpha1.TorrentClient;
 import dev.seedbox.provisioning.CreateRequest;
 import dev.seedbox.provisioning.CreatedServer;
-import dev.seedbox.provisioning.PermanentProviderException;
+import dev.seedbox.provisioning.ProviderUnauthorizedException;
 import dev.seedbox.provisioning.RetryPolicy;
 import dev.seedbox.provisioning.RetryableProviderException;
 import dev.seedbox.provisioning.ServerInfo;
@@ -102,12 +102,12 @@ class DigitalOceanProviderTest {
   }
 
   @Test
-  void aWrongTokenIsAPermanentFailureThatDoesNotShowTheToken() {
+  void aWrongTokenIsAnUnauthorizedFailureThatDoesNotShowTheToken() {
     DigitalOceanProvider wrong =
         new DigitalOceanProvider(fake.baseUrl(), "not-the-token", CloudTestTuning.with(RETRY, sleeper));
 
     assertThatThrownBy(wrong::listManaged)
-        .isInstanceOfSatisfying(PermanentProviderException.class, e -> {
+        .isInstanceOfSatisfying(ProviderUnauthorizedException.class, e -> {
           assertThat(e.httpStatus()).isEqualTo(401);
           assertThat(e.providerCode()).isEqualTo("unauthorized");
           assertThat(e.getMessage()).doesNotContain("not-the-token");
