@@ -98,6 +98,11 @@ public abstract class FakeCloudApi implements AutoCloseable {
     activationDelay = delay;
   }
 
+  /** How long power and volume actions run before they complete. */
+  public void setActionDelay(Duration delay) {
+    actionDelay = delay;
+  }
+
   public int requestCount() {
     return requests.get();
   }

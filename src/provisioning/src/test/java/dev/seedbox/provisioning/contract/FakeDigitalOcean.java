@@ -178,6 +178,13 @@ public final class FakeDigitalOcean extends FakeCloudApi {
   /** Deletes a droplet behind the control plane's back. */
   public synchronized void removeDroplet(long id) {
     droplets.remove(id);
+    volumes.values().stream().filter(v -> v.dropletId == id).forEach(v -> v.dropletId = 0);
+  }
+
+  /** Listings catch up: every droplet shows up from the next listing on. */
+  public synchronized void catchUpListings() {
+    listingLag = 0;
+    droplets.values().forEach(d -> d.hiddenFromListings = 0);
   }
 
   @Override

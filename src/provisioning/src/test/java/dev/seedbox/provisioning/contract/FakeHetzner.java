@@ -149,6 +149,13 @@ public final class FakeHetzner extends FakeCloudApi {
 
   public synchronized void removeServer(long id) {
     servers.remove(id);
+    volumes.values().stream().filter(v -> v.serverId == id).forEach(v -> v.serverId = 0);
+  }
+
+  /** Listings catch up: every server shows up from the next listing on. */
+  public synchronized void catchUpListings() {
+    listingLag = 0;
+    servers.values().forEach(s -> s.hiddenFromListings = 0);
   }
 
   @Override

@@ -88,4 +88,43 @@ class DigitalOceanProviderContractTest extends ProvisioningProviderContract {
   protected void addForeignServer() {
     fake.addDroplet("someone-elses-web-server", List.of("web"));
   }
+
+  @Override
+  protected ProvisioningProvider providerWithRejectedToken() {
+    return new DigitalOceanProvider(fake.baseUrl(), "revoked-token", CloudTestTuning.with(RETRY, sleeper));
+  }
+
+  @Override
+  protected void addManagedServersWithVolumes(int count) {
+    for (int i = 0; i < count; i++) {
+      String uid = "paged-" + i;
+      List<String> tags = List.of(DigitalOceanProvider.MANAGED_TAG, DigitalOceanProvider.uidTag(uid));
+      fake.addDroplet("seedbox-" + uid, tags);
+      fake.addVolume(DigitalOceanProvider.volumeName(uid), "nyc1", 100, tags);
+    }
+  }
+
+  @Override
+  protected void shutdownLag(Duration lag) {
+    fake.shutdownLag(lag);
+  }
+
+  @Override
+  protected long powerOffsPosted() {
+    return fake.actionsPosted().stream().filter("power_off"::equals).count();
+  }
+
+  @Override
+  protected void listingLag(int lookups) {
+    if (lookups == 0) {
+      fake.catchUpListings();
+    } else {
+      fake.listingLag(lookups);
+    }
+  }
+
+  @Override
+  protected long serversCreated() {
+    return fake.createdCount();
+  }
 }

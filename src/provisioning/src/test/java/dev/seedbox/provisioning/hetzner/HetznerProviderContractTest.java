@@ -89,4 +89,43 @@ class HetznerProviderContractTest extends ProvisioningProviderContract {
   protected void addForeignServer() {
     fake.addServer("someone-elses-db", Map.of("team", "data"));
   }
+
+  @Override
+  protected ProvisioningProvider providerWithRejectedToken() {
+    return new HetznerProvider(fake.baseUrl(), "revoked-token", CloudTestTuning.with(RETRY, sleeper));
+  }
+
+  @Override
+  protected void addManagedServersWithVolumes(int count) {
+    for (int i = 0; i < count; i++) {
+      String uid = "paged-" + i;
+      Map<String, String> labels = Map.of(HetznerProvider.MANAGED_LABEL, "true", HetznerProvider.UID_LABEL, uid);
+      fake.addServer(HetznerProvider.serverName(uid), labels);
+      fake.addVolume(HetznerProvider.serverName(uid), "fsn1", 100, labels);
+    }
+  }
+
+  @Override
+  protected void shutdownLag(Duration lag) {
+    fake.shutdownLag(lag);
+  }
+
+  @Override
+  protected long powerOffsPosted() {
+    return fake.actionsPosted().stream().filter("poweroff"::equals).count();
+  }
+
+  @Override
+  protected void listingLag(int lookups) {
+    if (lookups == 0) {
+      fake.catchUpListings();
+    } else {
+      fake.listingLag(lookups);
+    }
+  }
+
+  @Override
+  protected long serversCreated() {
+    return fake.createdCount();
+  }
 }
