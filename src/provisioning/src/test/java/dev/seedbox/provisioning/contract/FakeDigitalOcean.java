@@ -81,7 +81,7 @@ public final class FakeDigitalOcean extends FakeCloudApi {
     final long id;
     final long dropletId;
     final String type;
-    final Instant completesAt;
+    Instant completesAt;
     final String volumeId;
     boolean errs;
     String status = "in-progress";
@@ -107,7 +107,7 @@ public final class FakeDigitalOcean extends FakeCloudApi {
   private long nextVolume = 1;
   private boolean shutdownHangs;
   private Duration shutdownLag = Duration.ZERO;
-  private Duration nextShutdownPends;
+  private boolean nextShutdownPends;
   private int listingLag;
   private int created;
 
@@ -131,11 +131,17 @@ public final class FakeDigitalOcean extends FakeCloudApi {
   }
 
   /**
-   * The next shutdown action stays in progress this long and then errors, as a hung shutdown does; meanwhile every
-   * other action on the droplet is refused with 422 {@value #PENDING_EVENT_MESSAGE}.
+   * The next shutdown action stays in progress until {@link #endHungShutdowns()}, as a hung shutdown does;
+   * meanwhile every other action on the droplet is refused with 422 {@value #PENDING_EVENT_MESSAGE}.
    */
-  public synchronized void nextShutdownPends(Duration duration) {
-    nextShutdownPends = duration;
+  public synchronized void nextShutdownHangs() {
+    nextShutdownPends = true;
+  }
+
+  /** Hung shutdowns end as DigitalOcean ends them eventually: errored. */
+  public synchronized void endHungShutdowns() {
+    actions.values().stream().filter(a -> a.errs && a.status.equals("in-progress"))
+        .forEach(a -> a.completesAt = Instant.now());
   }
 
   public synchronized int volumeCount() {
@@ -375,11 +381,10 @@ public final class FakeDigitalOcean extends FakeCloudApi {
     }
     recordAction(type);
     long id = nextActionId++;
-    boolean pends = type.equals("shutdown") && nextShutdownPends != null;
-    Instant completesAt = Instant.now().plus(pends ? nextShutdownPends : actionDelay);
-    Action action = new Action(id, dropletId, type, completesAt);
+    boolean pends = type.equals("shutdown") && nextShutdownPends;
+    Action action = new Action(id, dropletId, type, pends ? Instant.MAX : Instant.now().plus(actionDelay));
     action.errs = pends;
-    nextShutdownPends = pends ? null : nextShutdownPends;
+    nextShutdownPends = nextShutdownPends && !pends;
     actions.put(id, action);
     return Answer.of(201, JSON.createObjectNode().set("action", json(action)));
   }
