@@ -309,6 +309,32 @@ class SeedboxLifecycleTest {
   }
 
   @Test
+  void aRefusedProviderTokenIsRetriedAndNeverFailsOrRefundsTheOrder() {
+    String ns = namespace();
+    String accountUid = account(ns, "acme", STARTER, 7);
+    long charged;
+    provider().rejectToken(true);
+    try {
+      String uid = create(seedbox(ns, "box", "acme", "local")).getMetadata().getUid();
+      awaitSeedbox(ns, "box", sb -> hasCondition(sb, SeedboxStatus.READY, "ProviderError")
+          && condition(sb, SeedboxStatus.READY).getMessage().contains("provider token"));
+      charged = ledger().ledger().balance(accountUid);
+      assertStays(ns, "box", sb -> sb.getStatus().getPhase() == Phase.PROVISIONING, Duration.ofSeconds(2));
+      assertThat(auditActions(uid)).doesNotContain("ledger.refund");
+      assertThat(unauthorizedCalls()).isPositive();
+    } finally {
+      provider().rejectToken(false);
+    }
+    awaitPhase(ns, "box", Phase.ACTIVE, Duration.ofSeconds(30));
+    assertThat(ledger().ledger().balance(accountUid)).as("charged once, never refunded").isEqualTo(charged);
+  }
+
+  static double unauthorizedCalls() {
+    return harness.wiring().registry().find("seedbox.provider.errors").tag("outcome", "unauthorized").counters()
+        .stream().mapToDouble(c -> c.count()).sum();
+  }
+
+  @Test
   void aPermanentProviderErrorFailsTheSeedboxWithTheProvidersMessageAndRefunds() {
     String ns = namespace();
     String accountUid = account(ns, "acme", 2500, 7);
