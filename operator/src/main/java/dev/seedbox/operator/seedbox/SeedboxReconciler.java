@@ -626,7 +626,8 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
       String userData = QbittorrentCloudInit.withDefaultPorts(WebUiSecret.username(secret),
           WebUiSecret.passwordHash(secret)).render();
       CreatedServer created = calls.call(provider, "create", p -> p.create(
-          new CreateRequest(uid, offer.size(), spec.getRegion(), spec.getClient(), userData)));
+          new CreateRequest(uid, offer.size(), spec.getRegion(), spec.getClient(), userData,
+              plan.volumeGb(spec.getProvider()))));
       ledger.seedboxes().recordProviderRef(uid, created.ref().toString(), ACTOR);
       if (created.server().state() == ServerState.PROVISIONING) {
         // the create's answer is the first observation: a wake during the boot wait need not poll before it ends

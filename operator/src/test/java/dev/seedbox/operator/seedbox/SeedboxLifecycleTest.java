@@ -313,9 +313,10 @@ class SeedboxLifecycleTest {
     String ns = namespace();
     String accountUid = account(ns, "acme", STARTER, 7);
     long charged;
+    String uid;
     provider().rejectToken(true);
     try {
-      String uid = create(seedbox(ns, "box", "acme", "local")).getMetadata().getUid();
+      uid = create(seedbox(ns, "box", "acme", "local")).getMetadata().getUid();
       awaitSeedbox(ns, "box", sb -> hasCondition(sb, SeedboxStatus.READY, "ProviderError")
           && condition(sb, SeedboxStatus.READY).getMessage().contains("provider token"));
       charged = ledger().ledger().balance(accountUid);
@@ -327,6 +328,10 @@ class SeedboxLifecycleTest {
     }
     awaitPhase(ns, "box", Phase.ACTIVE, Duration.ofSeconds(30));
     assertThat(ledger().ledger().balance(accountUid)).as("charged once, never refunded").isEqualTo(charged);
+    assertThat(harness.recorder().creates(uid)).last().extracting(CreateRequest::volumeGb)
+        .as("the plan's storage is a volume at this provider").isEqualTo(1000L);
+    assertThat(provider().listManagedVolumes()).filteredOn(v -> v.seedboxUid().equals(uid)).singleElement()
+        .satisfies(v -> assertThat(v.sizeGb()).isEqualTo(1000));
   }
 
   static double unauthorizedCalls() {
