@@ -116,6 +116,21 @@ public abstract class FakeCloudApi implements AutoCloseable {
     actionsPosted.add(type);
   }
 
+  /** New servers stay out of listings for this many listing requests (the APIs are eventually consistent). */
+  public abstract void listingLag(int requests);
+
+  /** Listings catch up: every server shows up from the next listing on. */
+  public abstract void catchUpListings();
+
+  /** Servers created through the API, adoption not counted. */
+  public abstract int createdCount();
+
+  /** After a shutdown action completes, the server keeps running this long while its OS goes down. */
+  public abstract void shutdownLag(Duration lag);
+
+  /** The provider's name for the hard power-off action. */
+  public abstract String powerOffAction();
+
   /** A routed answer. */
   protected record Answer(int status, JsonNode body, Map<String, String> headers) {
 

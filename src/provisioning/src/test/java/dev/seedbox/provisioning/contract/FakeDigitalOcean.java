@@ -126,6 +126,7 @@ public final class FakeDigitalOcean extends FakeCloudApi {
   }
 
   /** After a shutdown action completes, the droplet keeps running this long while its OS goes down. */
+  @Override
   public synchronized void shutdownLag(Duration lag) {
     shutdownLag = lag;
   }
@@ -156,11 +157,13 @@ public final class FakeDigitalOcean extends FakeCloudApi {
   }
 
   /** New droplets stay out of tag listings for this many listing requests (the API is eventually consistent). */
+  @Override
   public synchronized void listingLag(int requests) {
     listingLag = requests;
   }
 
   /** Droplets created through the API, adoption not counted. */
+  @Override
   public synchronized int createdCount() {
     return created;
   }
@@ -188,9 +191,15 @@ public final class FakeDigitalOcean extends FakeCloudApi {
   }
 
   /** Listings catch up: every droplet shows up from the next listing on. */
+  @Override
   public synchronized void catchUpListings() {
     listingLag = 0;
     droplets.values().forEach(d -> d.hiddenFromListings = 0);
+  }
+
+  @Override
+  public String powerOffAction() {
+    return "power_off";
   }
 
   @Override

@@ -108,6 +108,7 @@ public final class FakeHetzner extends FakeCloudApi {
     return URI.create(root() + "/v1");
   }
 
+  @Override
   public synchronized void listingLag(int requests) {
     listingLag = requests;
   }
@@ -117,11 +118,13 @@ public final class FakeHetzner extends FakeCloudApi {
     servers.get(id).hiddenFromListings = requests;
   }
 
+  @Override
   public synchronized int createdCount() {
     return created;
   }
 
   /** After a shutdown action succeeds, the server keeps running this long while its OS goes down. */
+  @Override
   public synchronized void shutdownLag(Duration lag) {
     shutdownLag = lag;
   }
@@ -153,9 +156,15 @@ public final class FakeHetzner extends FakeCloudApi {
   }
 
   /** Listings catch up: every server shows up from the next listing on. */
+  @Override
   public synchronized void catchUpListings() {
     listingLag = 0;
     servers.values().forEach(s -> s.hiddenFromListings = 0);
+  }
+
+  @Override
+  public String powerOffAction() {
+    return "poweroff";
   }
 
   @Override

@@ -2,16 +2,16 @@ package dev.seedbox.provisioning.digitalocean;
 
 import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.ServerRef;
+import dev.seedbox.provisioning.contract.CloudProviderContract;
 import dev.seedbox.provisioning.contract.CloudTestTuning;
 import dev.seedbox.provisioning.contract.FakeCloudApi;
 import dev.seedbox.provisioning.contract.FakeDigitalOcean;
-import dev.seedbox.provisioning.contract.ProvisioningProviderContract;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-class DigitalOceanProviderContractTest extends ProvisioningProviderContract {
+class DigitalOceanProviderContractTest extends CloudProviderContract {
 
   private static final String TOKEN = "do-test-token";
 
@@ -70,11 +70,6 @@ class DigitalOceanProviderContractTest extends ProvisioningProviderContract {
   }
 
   @Override
-  protected void failNextCalls(int calls) {
-    fake.failNext(calls);
-  }
-
-  @Override
   protected void loseNextCreateAnswer() {
     fake.loseNextCreateAnswer(FakeCloudApi.LostAnswer.TRUNCATED);
   }
@@ -105,26 +100,7 @@ class DigitalOceanProviderContractTest extends ProvisioningProviderContract {
   }
 
   @Override
-  protected void shutdownLag(Duration lag) {
-    fake.shutdownLag(lag);
-  }
-
-  @Override
-  protected long powerOffsPosted() {
-    return fake.actionsPosted().stream().filter("power_off"::equals).count();
-  }
-
-  @Override
-  protected void listingLag(int lookups) {
-    if (lookups == 0) {
-      fake.catchUpListings();
-    } else {
-      fake.listingLag(lookups);
-    }
-  }
-
-  @Override
-  protected long serversCreated() {
-    return fake.createdCount();
+  protected FakeCloudApi fake() {
+    return fake;
   }
 }

@@ -2,16 +2,16 @@ package dev.seedbox.provisioning.hetzner;
 
 import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.ServerRef;
+import dev.seedbox.provisioning.contract.CloudProviderContract;
 import dev.seedbox.provisioning.contract.CloudTestTuning;
 import dev.seedbox.provisioning.contract.FakeCloudApi;
 import dev.seedbox.provisioning.contract.FakeHetzner;
-import dev.seedbox.provisioning.contract.ProvisioningProviderContract;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-class HetznerProviderContractTest extends ProvisioningProviderContract {
+class HetznerProviderContractTest extends CloudProviderContract {
 
   private static final String TOKEN = "hcloud-test-token";
 
@@ -71,11 +71,6 @@ class HetznerProviderContractTest extends ProvisioningProviderContract {
   }
 
   @Override
-  protected void failNextCalls(int calls) {
-    fake.failNext(calls);
-  }
-
-  @Override
   protected void loseNextCreateAnswer() {
     fake.loseNextCreateAnswer(FakeCloudApi.LostAnswer.SERVER_ERROR);
   }
@@ -106,26 +101,7 @@ class HetznerProviderContractTest extends ProvisioningProviderContract {
   }
 
   @Override
-  protected void shutdownLag(Duration lag) {
-    fake.shutdownLag(lag);
-  }
-
-  @Override
-  protected long powerOffsPosted() {
-    return fake.actionsPosted().stream().filter("poweroff"::equals).count();
-  }
-
-  @Override
-  protected void listingLag(int lookups) {
-    if (lookups == 0) {
-      fake.catchUpListings();
-    } else {
-      fake.listingLag(lookups);
-    }
-  }
-
-  @Override
-  protected long serversCreated() {
-    return fake.createdCount();
+  protected FakeCloudApi fake() {
+    return fake;
   }
 }
