@@ -277,10 +277,11 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
       return;
     }
     Long shutdown = info.state() == ServerState.STOPPING ? null : startAction(id, PowerAction.SHUTDOWN);
-    String outcome = awaitOff(id, shutdown);
-    if (outcome == null) {
+    Optional<String> notOff = awaitOff(id, shutdown);
+    if (notOff.isEmpty()) {
       return;
     }
+    String outcome = notOff.get();
     LOG.info("{} did not reach 'off' within {} of the shutdown request ({}); powering it off", server,
         tuning.shutdownTimeout(), outcome);
     long powerOff;
@@ -300,9 +301,9 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
 
   /**
    * Waits up to the shutdown timeout for the server to report {@code off}; the shutdown action only confirms that
-   * the request reached the server. Null when it is off, else what was seen last.
+   * the request reached the server. Empty when it is off, else what was seen last.
    */
-  private String awaitOff(long id, Long shutdownAction) {
+  private Optional<String> awaitOff(long id, Long shutdownAction) {
     int polls = tuning.pollsWithin(tuning.shutdownTimeout());
     ActionProgress progress = shutdownAction == null ? ActionProgress.DONE : ActionProgress.RUNNING;
     String status = "stopping";
@@ -311,19 +312,19 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
         progress = actionProgress(shutdownAction);
       }
       if (progress == ActionProgress.FAILED) {
-        return "the shutdown action failed";
+        return Optional.of("the shutdown action failed");
       }
       Optional<ServerInfo> now = fetch(id);
       if (now.isEmpty() || now.get().state() == ServerState.OFF) {
-        return null;
+        return Optional.empty();
       }
       status = now.get().providerStatus();
       if (poll < polls) {
         waiter.pause("shutdown of " + ref(id), tuning.actionPollInterval(), null);
       }
     }
-    return progress == ActionProgress.RUNNING ? "the shutdown action was still running"
-        : "the shutdown action completed but the server still reports '" + status + "'";
+    return Optional.of(progress == ActionProgress.RUNNING ? "the shutdown action was still running"
+        : "the shutdown action completed but the server still reports '" + status + "'");
   }
 
   @Override
