@@ -154,8 +154,16 @@ final class SeedboxActions {
       String userData = d.clients().get(clientOf(pass.spec)).userData(WebUiSecret.username(secret),
           WebUiSecret.passwordHash(secret));
       CreatedServer created = d.calls().call(provider, "create", p -> p.create(
-          new CreateRequest(pass.uid, offer.size(), pass.spec.getRegion(), pass.spec.getClient(), userData)));
+          new CreateRequest(pass.uid, offer.size(), pass.spec.getRegion(), pass.spec.getClient(), userData,
+              pass.plan.volumeGb(pass.spec.getProvider()))));
       d.ledger().seedboxes().recordProviderRef(pass.uid, created.ref().toString(), ACTOR);
+      for (var duplicate : created.duplicatesDeleted()) {
+        d.ledger().audit().append(ACTOR, "seedbox.duplicate-server-deleted", "seedbox:" + pass.uid, Map.of(
+            "namespace", pass.seedbox.getMetadata().getNamespace(), "name", pass.seedbox.getMetadata().getName(),
+            "kept", created.ref().toString(), "deleted", duplicate.toString()));
+        d.events().record(pass.seedbox, EventRecorder.Type.WARNING, "DuplicateServerDeleted", "server " + duplicate
+            + " also carried this Seedbox's UID and was deleted; " + created.ref() + " is kept");
+      }
       if (created.server().state() == ServerState.PROVISIONING) {
         // the create's answer is the first observation: a wake during the boot wait need not poll before it ends
         d.serverPolls().record(pass.uid, pass.phase, new Server.Creating());
@@ -307,8 +315,8 @@ final class SeedboxActions {
 
     @Override
     public Outcome retryLater(RetryLater retry) {
-      notice(Reasons.PROVIDER_ERROR, retry.message(), true);
-      conditions(Reasons.PROVIDER_ERROR, "retrying in " + retry.after() + ": " + retry.message());
+      notice(retry.reason(), retry.message(), true);
+      conditions(retry.reason(), "retrying in " + retry.after() + ": " + retry.message());
       return Outcome.after(retry.after());
     }
 

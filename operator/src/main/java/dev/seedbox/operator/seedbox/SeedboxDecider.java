@@ -53,6 +53,7 @@ public final class SeedboxDecider {
     public static final String GRACE_PERIOD_EXPIRED = "GracePeriodExpired";
     public static final String DELETED = "Deleted";
     public static final String PROVIDER_ERROR = "ProviderError";
+    public static final String PROVIDER_UNAUTHORIZED = "ProviderUnauthorized";
     public static final String SERVER_VANISHED = "ServerVanished";
     public static final String SERVER_STOPPED = "ServerStopped";
     public static final String CLIENT_NOT_AVAILABLE = "ClientNotAvailable";
@@ -93,7 +94,7 @@ public final class SeedboxDecider {
     if (failure.retryable()) {
       Duration wait = failure.retryAfter() == null || failure.retryAfter().isNegative()
           || failure.retryAfter().isZero() ? DEFAULT_RETRY : failure.retryAfter();
-      return new RetryLater(wait, failure.message());
+      return new RetryLater(wait, failure.message(), failure.reason());
     }
     if (phase == Phase.PROVISIONING) {
       return new FailProvisioning(Reasons.PROVIDER_ERROR, failure.message());

@@ -222,7 +222,12 @@ public sealed interface SeedboxDecision {
   }
 
   /** A retryable provider failure: try again after {@code after} (the provider's, when it gave one). */
-  record RetryLater(Duration after, String message) implements SeedboxDecision {
+  record RetryLater(Duration after, String message, String reason) implements SeedboxDecision {
+
+    RetryLater(Duration after, String message) {
+      this(after, message, SeedboxDecider.Reasons.PROVIDER_ERROR);
+    }
+
     @Override
     public <R> R handledBy(Handler<R> handler) {
       return handler.retryLater(this);

@@ -152,8 +152,14 @@ public record SeedboxObservation(
    * A failed provider call. Retryable failures (429, 5xx, timeouts) carry the provider's wait when it gave one.
    *
    * @param retryAfter null when the provider gave no wait
+   * @param reason the condition reason: {@code ProviderError}, or {@code ProviderUnauthorized} when the provider
+   *     refused our token (the operator's configuration, never the customer's)
    */
-  public record ProviderFailure(boolean retryable, Duration retryAfter, String message) {
+  public record ProviderFailure(boolean retryable, Duration retryAfter, String message, String reason) {
+
+    public ProviderFailure(boolean retryable, Duration retryAfter, String message) {
+      this(retryable, retryAfter, message, SeedboxDecider.Reasons.PROVIDER_ERROR);
+    }
   }
 
   /** {@code spec.credentialsRotation} against {@code status.observedCredentialsRotation}. */

@@ -38,7 +38,7 @@ public record SeedboxTiming(Duration serverPoll, Duration waitRecheck, Duration 
   /** A retryable failure that came without a wait of its own waits {@link #retryBackoff}. */
   SeedboxObservation.ProviderFailure withBackoff(SeedboxObservation.ProviderFailure failure) {
     return failure.retryable() && failure.retryAfter() == null
-        ? new SeedboxObservation.ProviderFailure(true, retryBackoff, failure.message()) : failure;
+        ? new SeedboxObservation.ProviderFailure(true, retryBackoff, failure.message(), failure.reason()) : failure;
   }
 
   Duration capWait(Duration wanted) {

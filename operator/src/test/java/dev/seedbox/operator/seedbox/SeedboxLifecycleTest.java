@@ -253,6 +253,38 @@ class SeedboxLifecycleTest extends SeedboxScenario {
   }
 
   @Test
+  void aRefusedProviderTokenIsRetriedAndNeverFailsOrRefundsTheOrder() {
+    String ns = namespace();
+    String accountUid = account(ns, "acme", STARTER, 7);
+    long charged;
+    String uid;
+    provider().rejectToken(true);
+    try {
+      uid = create(seedbox(ns, "box", "acme", "local")).getMetadata().getUid();
+      awaitSeedbox(ns, "box", sb -> hasCondition(sb, SeedboxStatus.READY, "ProviderUnauthorized")
+          && condition(sb, SeedboxStatus.READY).getMessage().contains("provider token"));
+      awaitEvent(ns, "box", "ProviderUnauthorized");
+      charged = ledger().ledger().balance(accountUid);
+      assertStays(ns, "box", sb -> sb.getStatus().getPhase() == Phase.PROVISIONING, Duration.ofSeconds(2));
+      assertThat(auditActions(uid)).doesNotContain("ledger.refund");
+      assertThat(unauthorizedCalls()).isPositive();
+    } finally {
+      provider().rejectToken(false);
+    }
+    awaitPhase(ns, "box", Phase.ACTIVE, Duration.ofSeconds(30));
+    assertThat(ledger().ledger().balance(accountUid)).as("charged once, never refunded").isEqualTo(charged);
+    assertThat(harness.recorder().creates(uid)).last().extracting(CreateRequest::volumeGb)
+        .as("the plan's storage is a volume at this provider").isEqualTo(1000L);
+    assertThat(provider().listManagedVolumes()).filteredOn(v -> v.seedboxUid().equals(uid)).singleElement()
+        .satisfies(v -> assertThat(v.sizeGb()).isEqualTo(1000));
+  }
+
+  static double unauthorizedCalls() {
+    return harness.wiring().registry().find("seedbox.provider.errors").tag("outcome", "unauthorized").counters()
+        .stream().mapToDouble(c -> c.count()).sum();
+  }
+
+  @Test
   void aPermanentProviderErrorFailsTheSeedboxWithTheProvidersMessageAndRefunds() {
     String ns = namespace();
     String accountUid = account(ns, "acme", 2500, 7);
