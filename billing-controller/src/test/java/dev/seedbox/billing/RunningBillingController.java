@@ -1,15 +1,15 @@
 package dev.seedbox.billing;
 
-import dev.seedbox.billing.gateway.FakeCoinPayPortal;
 import dev.seedbox.billing.topup.AccountRef;
+import dev.seedbox.devsupport.SandboxCoinPayPortal;
 import dev.seedbox.ledger.AccountSpec;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.ledger.testing.PostgresDatabase;
 import dev.seedbox.runtime.Command;
 import dev.seedbox.runtime.Environment;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.vertx.core.json.JsonObject;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -42,7 +42,7 @@ public final class RunningBillingController implements AutoCloseable {
   public static final List<String> TABLES = List.of("seedbox_payments", "seedbox_webhook_events",
       "seedbox_unmatched_webhook_events", "seedbox_ledger_entries", "seedbox_audit_events");
 
-  public final FakeCoinPayPortal gateway = new FakeCoinPayPortal(API_KEY, BUSINESS_ID, SECRET);
+  public final SandboxCoinPayPortal gateway = new SandboxCoinPayPortal(API_KEY, BUSINESS_ID, SECRET);
   public final PostgresDatabase db;
   public final BillingApplication app;
   private final HttpClient http = HttpClient.newHttpClient();

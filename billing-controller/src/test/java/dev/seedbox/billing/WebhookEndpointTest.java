@@ -6,9 +6,9 @@ import static dev.seedbox.billing.RunningBillingController.PREVIOUS_SECRET;
 import static dev.seedbox.billing.RunningBillingController.SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.seedbox.billing.gateway.FakeCoinPayPortal;
 import dev.seedbox.billing.webhook.WebhookEvent;
 import dev.seedbox.billing.webhook.WebhookVerifier;
+import dev.seedbox.devsupport.SandboxCoinPayPortal;
 import dev.seedbox.ledger.testing.PostgresDatabase;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -51,7 +51,7 @@ class WebhookEndpointTest {
     before = billing.rowCounts();
   }
 
-  private FakeCoinPayPortal.Webhook confirmed(String paymentId) {
+  private SandboxCoinPayPortal.Webhook confirmed(String paymentId) {
     return billing.gateway.webhook(WebhookEvent.CONFIRMED, paymentId);
   }
 
@@ -79,7 +79,7 @@ class WebhookEndpointTest {
 
   @Test
   void aForgedBodyIsRejectedWithNothingWritten() {
-    FakeCoinPayPortal.Webhook webhook = confirmed(pending);
+    SandboxCoinPayPortal.Webhook webhook = confirmed(pending);
     String header = webhook.signatureHeader();
     HttpResponse<String> response = webhook.body(webhook.rawBody().replace("\"10.00\"", "\"99.00\""))
         .signature(header).sendTo(billing.webhookUrl());
