@@ -10,7 +10,6 @@ import dev.seedbox.billing.webhook.WebhookEvent;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.ledger.SeedboxOrder;
 import dev.seedbox.ledger.testing.MutableClock;
-import dev.seedbox.ledger.testing.PostgresDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -18,29 +17,17 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The billing worker on a hand-moved clock: cycles under the advisory lock, the poll that repairs missed webhooks. */
 class BillingWorkerTest {
 
-  @RegisterExtension
-  static final PostgresDatabase DB = new PostgresDatabase(8);
-
   private static final MutableClock CLOCK = MutableClock.at("2025-06-01T12:00:00Z");
-  private static RunningBillingController billing;
 
-  @BeforeAll
-  static void start() {
-    billing = new RunningBillingController(DB, CLOCK, Map.of("SEEDBOX_PAYMENT_POLL_AFTER", "PT15M"));
-  }
-
-  @AfterAll
-  static void stop() {
-    billing.close();
-  }
+  @RegisterExtension
+  static final RunningBillingController billing =
+      new RunningBillingController(8).clock(CLOCK).env("SEEDBOX_PAYMENT_POLL_AFTER", "PT15M");
 
   @Test
   void aWebhookThatNeverArrivesIsRepairedByThePollAndTheLateOneCreditsNothingMore() {
@@ -72,7 +59,7 @@ class BillingWorkerTest {
         1500, Phase.ACTIVE), "test-operator");
     CLOCK.advance(Duration.ofDays(31));
     BillingWorker other = secondReplica();
-    try (Connection holder = DB.superuser().getConnection(); Statement sql = holder.createStatement()) {
+    try (Connection holder = billing.db.superuser().getConnection(); Statement sql = holder.createStatement()) {
       // hold the account row so the first cycle stops inside its transaction, holding the cycle lock
       holder.setAutoCommit(false);
       sql.execute("SELECT 1 FROM seedbox_billing_accounts WHERE uid = 'uid-cyc' FOR UPDATE");
@@ -113,7 +100,7 @@ class BillingWorkerTest {
   }
 
   private BillingWorker secondReplica() {
-    LedgerModule module = LedgerModule.create(DB.runtime(), CLOCK);
+    LedgerModule module = LedgerModule.create(billing.db.runtime(), CLOCK);
     CoinPayPortalClient gateway = new CoinPayPortalClient(billing.gateway.baseUrl(),
         RunningBillingController.API_KEY, RunningBillingController.BUSINESS_ID, Duration.ofSeconds(2));
     return new BillingWorker(module.billing(), module.sealer(), new PendingPaymentPoll(module.payments(), gateway,

@@ -8,16 +8,13 @@ import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.billing.ledger.LedgerPaymentStore;
 import dev.seedbox.billing.webhook.WebhookEvent;
 import dev.seedbox.ledger.SeedboxOrder;
-import dev.seedbox.ledger.testing.PostgresDatabase;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,19 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TopUpApiTest {
 
   @RegisterExtension
-  static final PostgresDatabase DB = new PostgresDatabase(8);
-
-  private static RunningBillingController billing;
-
-  @BeforeAll
-  static void start() {
-    billing = new RunningBillingController(DB);
-  }
-
-  @AfterAll
-  static void stop() {
-    billing.close();
-  }
+  static final RunningBillingController billing = new RunningBillingController(8);
 
   @AfterEach
   void heal() {

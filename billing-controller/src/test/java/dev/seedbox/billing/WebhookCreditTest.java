@@ -3,7 +3,6 @@ package dev.seedbox.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seedbox.billing.webhook.WebhookEvent;
-import dev.seedbox.ledger.testing.PostgresDatabase;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,23 +18,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** What verified webhooks do to money: real HTTP, the gateway fake's signed webhooks, the ledger in PostgreSQL. */
 class WebhookCreditTest {
 
-  @RegisterExtension
-  static final PostgresDatabase DB = new PostgresDatabase(16);
   private static final AtomicInteger ACCOUNTS = new AtomicInteger();
 
-  private static RunningBillingController billing;
+  @RegisterExtension
+  static final RunningBillingController billing = new RunningBillingController(16);
   private String account;
   private String accountUid;
-
-  @BeforeAll
-  static void start() {
-    billing = new RunningBillingController(DB);
-  }
-
-  @AfterAll
-  static void stop() {
-    billing.close();
-  }
 
   @BeforeEach
   void freshAccount() {

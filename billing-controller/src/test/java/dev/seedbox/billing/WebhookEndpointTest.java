@@ -9,14 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.seedbox.billing.webhook.WebhookEvent;
 import dev.seedbox.billing.webhook.WebhookVerifier;
 import dev.seedbox.devsupport.SandboxCoinPayPortal;
-import dev.seedbox.ledger.testing.PostgresDatabase;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,22 +25,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WebhookEndpointTest {
 
   @RegisterExtension
-  static final PostgresDatabase DB = new PostgresDatabase(8);
-
-  private static RunningBillingController billing;
+  static final RunningBillingController billing = new RunningBillingController(8);
   private static int topUps;
   private Map<String, Long> before;
   private String pending;
-
-  @BeforeAll
-  static void start() {
-    billing = new RunningBillingController(DB);
-  }
-
-  @AfterAll
-  static void stop() {
-    billing.close();
-  }
 
   @BeforeEach
   void openAPendingTopUp() {

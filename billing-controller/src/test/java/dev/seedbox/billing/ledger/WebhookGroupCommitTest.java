@@ -7,7 +7,6 @@ import dev.seedbox.billing.RunningBillingController;
 import dev.seedbox.billing.webhook.PaymentEventOutcome;
 import dev.seedbox.billing.webhook.WebhookEvent;
 import dev.seedbox.ledger.IdempotencyConflictException;
-import dev.seedbox.ledger.testing.PostgresDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,8 +19,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,23 +30,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class WebhookGroupCommitTest {
 
-  @RegisterExtension
-  static final PostgresDatabase DB = new PostgresDatabase(16);
   private static final AtomicInteger ACCOUNTS = new AtomicInteger();
 
-  private static RunningBillingController billing;
+  @RegisterExtension
+  static final RunningBillingController billing = new RunningBillingController(16);
   private SimpleMeterRegistry metrics;
   private String busyAccount;
-
-  @BeforeAll
-  static void start() {
-    billing = new RunningBillingController(DB);
-  }
-
-  @AfterAll
-  static void stop() {
-    billing.close();
-  }
 
   @BeforeEach
   void setUp() {
