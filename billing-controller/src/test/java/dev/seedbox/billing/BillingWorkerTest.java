@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.billing.cycle.BillingWorker;
-import dev.seedbox.billing.cycle.PendingPaymentPoll;
-import dev.seedbox.billing.gateway.CoinPayPortalClient;
 import dev.seedbox.billing.webhook.WebhookEvent;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.ledger.SeedboxOrder;
@@ -14,41 +12,18 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The billing worker on a hand-moved clock: cycles under the advisory lock, the poll that repairs missed webhooks. */
+/** The billing worker on a hand-moved clock: cycles under the advisory lock, one replica at a time. */
 class BillingWorkerTest {
 
   private static final MutableClock CLOCK = MutableClock.at("2025-06-01T12:00:00Z");
 
   @RegisterExtension
-  static final RunningBillingController billing =
-      new RunningBillingController(8).clock(CLOCK).env("SEEDBOX_PAYMENT_POLL_AFTER", "PT15M");
-
-  @Test
-  void aWebhookThatNeverArrivesIsRepairedByThePollAndTheLateOneCreditsNothingMore() {
-    RunningBillingController.openAccount(billing.ledger(), "uid-polly", "polly");
-    String paid = billing.openedTopUp("polly", "polly-1", "20.00");
-    String unpaid = billing.openedTopUp("polly", "polly-2", "30.00");
-    billing.gateway.setStatus(paid, "confirmed");
-
-    assertThat(billing.app.worker().runOnce().creditedByPoll()).as("not pending long enough yet").isZero();
-    CLOCK.advance(Duration.ofMinutes(16));
-    BillingWorker.Run run = billing.app.worker().runOnce();
-
-    assertThat(run.creditedByPoll()).isOne();
-    assertThat(billing.balance("uid-polly")).isEqualTo(2000);
-    assertThat(billing.app.worker().runOnce().creditedByPoll()).isZero();
-    String late = billing.gateway.webhook(WebhookEvent.CONFIRMED, paid).sendTo(billing.webhookUrl()).body();
-    assertThat(late).contains("already_processed");
-    assertThat(billing.balance("uid-polly")).isEqualTo(2000);
-    assertThat(billing.count("SELECT count(*) FROM seedbox_payments WHERE gateway_payment_id = ? "
-        + "AND status = 'pending'", unpaid)).isOne();
-  }
+  static final RunningBillingController billing = new RunningBillingController(8).clock(CLOCK);
 
   @Test
   void twoWorkersNeverRunACycleAtOnceAndTheChargeIsPostedOnce() throws Exception {
@@ -101,11 +76,7 @@ class BillingWorkerTest {
 
   private BillingWorker secondReplica() {
     LedgerModule module = LedgerModule.create(billing.db.runtime(), CLOCK);
-    CoinPayPortalClient gateway = new CoinPayPortalClient(billing.gateway.baseUrl(),
-        RunningBillingController.API_KEY, RunningBillingController.BUSINESS_ID, Duration.ofSeconds(2));
-    return new BillingWorker(module.billing(), module.sealer(), new PendingPaymentPoll(module.payments(), gateway,
-        billing.app.ledger().paymentEvents(), CLOCK, Duration.ofMinutes(15), RunningBillingController.BUSINESS_ID),
-        new SimpleMeterRegistry());
+    return new BillingWorker(module.billing(), module.sealer(), new SimpleMeterRegistry());
   }
 
   private static void awaitCycleLockHeld() throws InterruptedException {

@@ -104,6 +104,7 @@ public final class RunningBillingController implements BeforeAllCallback, AfterA
     env.put("SEEDBOX_GATEWAY_TIMEOUT", "PT0.5S");
     // tests run the worker by hand unless they ask for a schedule
     env.put("SEEDBOX_BILLING_INTERVAL", "PT1H");
+    env.put("SEEDBOX_PAYMENT_POLL_INTERVAL", "PT1H");
     env.putAll(overrides);
     Environment environment = Environment.of(env);
     BillingConfig config = BillingConfig.read(environment, Command.RUN);

@@ -162,7 +162,8 @@ class WebhookCreditTest {
     // our row learns that gateway id (e.g. an operator records it): the kept events are matched in that transaction
     var pending = billing.app.ledger().payments().createPending(
         new dev.seedbox.billing.topup.AccountRef("customers", account),
-        new dev.seedbox.billing.topup.UsdAmount(1500), dev.seedbox.billing.gateway.Blockchain.BTC, "k-stranger");
+        new dev.seedbox.billing.topup.UsdAmount(1500), dev.seedbox.billing.gateway.Blockchain.BTC, "k-stranger",
+        "coinpayportal");
     billing.app.ledger().payments().attachGateway(pending.id(), stranger);
 
     assertThat(billing.balance(accountUid)).isEqualTo(1500);

@@ -75,6 +75,8 @@ public final class SandboxCoinPayPortal implements AutoCloseable {
   private final Map<String, Payment> payments = new ConcurrentHashMap<>();
   private final List<String> createBodies = new ArrayList<>();
   private final AtomicInteger createCalls = new AtomicInteger();
+  private final List<String> asked = new ArrayList<>();
+  private final List<Long> askedAtNanos = new ArrayList<>();
   private final AtomicLong events = new AtomicLong();
   private final HttpClient webhookClient = HttpClient.newHttpClient();
   private volatile boolean honourIdempotencyKey = true;
@@ -173,6 +175,16 @@ public final class SandboxCoinPayPortal implements AutoCloseable {
 
   public synchronized List<String> createBodies() {
     return List.copyOf(createBodies);
+  }
+
+  /** The payment ids {@code GET /api/payments/{id}} asked about, in order. */
+  public synchronized List<String> asked() {
+    return List.copyOf(asked);
+  }
+
+  /** When each of {@link #asked()} arrived, by {@link System#nanoTime()}. */
+  public synchronized List<Long> askedAtNanos() {
+    return List.copyOf(askedAtNanos);
   }
 
   /** Moves a payment to a new status, as the gateway does when it sees funds or gives up. */
@@ -363,7 +375,12 @@ public final class SandboxCoinPayPortal implements AutoCloseable {
         }
         create(exchange, body);
       } else if ("GET".equals(method) && path.startsWith("/api/payments/")) {
-        Payment payment = payments.get(path.substring("/api/payments/".length()));
+        String id = path.substring("/api/payments/".length());
+        synchronized (this) {
+          asked.add(id);
+          askedAtNanos.add(System.nanoTime());
+        }
+        Payment payment = payments.get(id);
         if (payment == null) {
           respond(exchange, 404, "{\"success\":false,\"error\":\"Payment not found\"}");
           return;

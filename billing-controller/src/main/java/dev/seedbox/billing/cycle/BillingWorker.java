@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every {@code SEEDBOX_BILLING_INTERVAL}: the billing cycle under PostgreSQL's advisory lock (one replica at a time),
- * then the audit sealer, then the poll of pending payments. One thread with a fixed delay between the end of a run
+ * then the audit sealer (the poll of pending payments has its own thread, {@link PendingPaymentPoll}). One thread with a fixed delay between the end of a run
  * and the start of the next, so runs never overlap, however long one takes; {@link #runOnce} shares a lock with it,
  * so a run asked for by hand cannot overlap a scheduled one either.
  */
@@ -27,11 +27,10 @@ public final class BillingWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BillingWorker.class);
 
   /** What one run did; {@code cycle} is empty when another replica held the cycle lock. */
-  public record Run(Optional<CycleReport> cycle, int sealed, int creditedByPoll) {}
+  public record Run(Optional<CycleReport> cycle, int sealed) {}
 
   private final BillingPolicy policy;
   private final AuditSealer sealer;
-  private final PendingPaymentPoll poll;
   private final ScheduledExecutorService scheduler;
   private final ReentrantLock running = new ReentrantLock();
   private final AtomicInteger runs = new AtomicInteger();
@@ -40,10 +39,9 @@ public final class BillingWorker implements AutoCloseable {
   private final Counter chargedCents;
   private final Counter cyclesSkipped;
 
-  public BillingWorker(BillingPolicy policy, AuditSealer sealer, PendingPaymentPoll poll, MeterRegistry metrics) {
+  public BillingWorker(BillingPolicy policy, AuditSealer sealer, MeterRegistry metrics) {
     this.policy = policy;
     this.sealer = sealer;
-    this.poll = poll;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "billing-worker");
       t.setDaemon(true);
@@ -92,14 +90,8 @@ public final class BillingWorker implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.error("audit sealing failed; the next run retries", e);
       }
-      int credited = 0;
-      try {
-        credited = poll.repair();
-      } catch (RuntimeException e) {
-        LOG.error("payment poll failed; the next run retries", e);
-      }
       runs.incrementAndGet();
-      return new Run(cycle, sealed, credited);
+      return new Run(cycle, sealed);
     } finally {
       running.unlock();
     }
@@ -119,16 +111,23 @@ public final class BillingWorker implements AutoCloseable {
     }
   }
 
-  /** Stops scheduling and waits for a run in progress to finish. */
-  @Override
-  public void close() {
+  /**
+   * Stops scheduling and waits up to {@code deadline} for a run in progress to finish; a cycle cut short by the exit
+   * rolls back and the next replica's run posts it.
+   */
+  public void close(Duration deadline) {
     scheduler.shutdown();
     try {
-      if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
-        LOG.warn("billing worker still running after 30 s; leaving it to the JVM");
+      if (!scheduler.awaitTermination(Math.max(1, deadline.toMillis()), TimeUnit.MILLISECONDS)) {
+        LOG.warn("billing worker still running after {}; leaving it to the JVM", deadline);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(10));
   }
 }
