@@ -12,8 +12,16 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -248,5 +256,36 @@ class TopUpApiTest {
     HttpResponse<String> missing = billing.send(HttpRequest.newBuilder(billing.url("/v1/accounts/customers/nobody"))
         .header("Authorization", "Bearer " + API_TOKEN));
     assertThat(missing.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void sixteenConcurrentTopUpsWithOneKeyOpenOneGatewayPaymentAndAllGetTheSameAnswer() throws Exception {
+    billing.gateway.honourIdempotencyKey(false).delay(Duration.ofMillis(300));
+    int creates = billing.gateway.createCalls();
+    String body = "{\"amountUsd\":\"16.00\",\"blockchain\":\"BTC\"}";
+    ExecutorService clients = Executors.newFixedThreadPool(16);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        answers.add(clients.submit(() -> {
+          go.await();
+          return topUpWithKey("sixteen", body);
+        }));
+      }
+      go.countDown();
+      Set<String> gatewayIds = new HashSet<>();
+      for (Future<HttpResponse<String>> answer : answers) {
+        HttpResponse<String> response = answer.get(30, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        gatewayIds.add(new JsonObject(response.body()).getString("gatewayPaymentId"));
+      }
+      assertThat(gatewayIds).hasSize(1);
+      assertThat(billing.gateway.createCalls() - creates).isOne();
+      assertThat(rows("sixteen")).isOne();
+      assertThat(row("sixteen")).containsEntry("gateway_payment_id", gatewayIds.iterator().next());
+    } finally {
+      clients.shutdownNow();
+    }
   }
 }

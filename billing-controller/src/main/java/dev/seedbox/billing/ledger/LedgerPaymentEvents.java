@@ -91,7 +91,7 @@ public final class LedgerPaymentEvents implements PaymentEvents {
       outcome = inTransaction(h -> handle(h, event));
     } catch (Underpaid underpaid) {
       // the credit rolled back with it; the hold is its own transaction
-      outcome = inTransaction(h -> hold(h, event, underpaid));
+      outcome = inTransaction(h -> hold(h, event, payments.byId(h, underpaid.paymentId).orElseThrow()));
     }
     count(outcome);
     return outcome;
@@ -208,6 +208,10 @@ public final class LedgerPaymentEvents implements PaymentEvents {
 
   private PaymentEventOutcome act(Handle h, Payment payment, WebhookEvent event) {
     String gatewayId = event.gatewayPaymentId();
+    if (event.meansPaid() && ReportedAmount.of(event.reportedAmountUsd()).shortOf(payment.amountCents(),
+        tolerancePercent)) {
+      return hold(h, event, payment);
+    }
     if (event.meansPaid()) {
       PaymentCredit credit = ledger.creditPaidWebhook(h, payment.id(), gatewayId, event.type(), event.id(), ACTOR);
       if (credit instanceof PaymentCredit.UnknownPayment) {
@@ -226,16 +230,15 @@ public final class LedgerPaymentEvents implements PaymentEvents {
 
   private PaymentEventOutcome paid(Handle h, WebhookEvent event, PaymentCredit credit) {
     String gatewayId = event.gatewayPaymentId();
-    if (credit instanceof PaymentCredit.AlreadyProcessed processed) {
-      return creditedByThisEvent(h, event, processed.paymentId())
-          .orElse(new PaymentEventOutcome.AlreadyProcessed(gatewayId));
+    if (credit instanceof PaymentCredit.AlreadyProcessed) {
+      return new PaymentEventOutcome.AlreadyProcessed(gatewayId);
     }
     if (!(credit instanceof PaymentCredit.Credited credited)) {
       return new PaymentEventOutcome.Recorded(gatewayId, event.type());
     }
     ReportedAmount reported = ReportedAmount.of(event.reportedAmountUsd());
     if (reported.shortOf(credited.amountCents(), tolerancePercent)) {
-      throw new Underpaid(credited.paymentId(), credited.amountCents());
+      throw new Underpaid(credited.paymentId());
     }
     if (!reported.matches(credited.amountCents())) {
       audit.append(h, ACTOR, "payment.amount-differs", "payment/" + credited.paymentId(), Map.of(
@@ -251,22 +254,30 @@ public final class LedgerPaymentEvents implements PaymentEvents {
   }
 
   /**
-   * The answer when the dedupe row for this event was written by this very event's credit: an earlier attempt
-   * (a batch, say) committed but its acknowledgement was lost, so what looks like a repeat is the credit itself.
-   * The event id changes on every resend, and the dedupe row and the credit share their transaction's timestamp.
+   * {@link #handle} for an event of a batch that failed as a whole. The batch may have committed and only its
+   * acknowledgement been lost; then the event looks already processed, yet its own credit is what processed it, so
+   * it is answered and counted as credited. The event id changes on every resend, and the dedupe row and the credit
+   * share their transaction's timestamp, so nothing else can match.
    */
-  private Optional<PaymentEventOutcome> creditedByThisEvent(Handle h, WebhookEvent event, UUID paymentId) {
-    if (paymentId == null) {
-      return Optional.empty();
+  PaymentEventOutcome handleAfterFailedBatch(WebhookEvent event) {
+    PaymentEventOutcome outcome = handle(event);
+    if (!(outcome instanceof PaymentEventOutcome.AlreadyProcessed) || !event.meansPaid()) {
+      return outcome;
     }
-    return h.createQuery("""
-            SELECT e.amount_cents FROM seedbox_webhook_events w
-              JOIN seedbox_ledger_entries e ON e.idempotency_key = 'topup:' || CAST(:payment AS text)
+    Optional<PaymentEventOutcome> credited = jdbi.withHandle(h -> h.createQuery("""
+            SELECT p.id, e.amount_cents FROM seedbox_webhook_events w
+              JOIN seedbox_payments p ON p.gateway_payment_id = w.payment_id OR p.id = CAST(:ours AS uuid)
+              JOIN seedbox_ledger_entries e ON e.idempotency_key = 'topup:' || p.id::text
                                            AND e.occurred_at = w.received_at
-             WHERE w.payment_id = :gw AND w.type = :type AND w.event_id = :event""")
-        .bind("payment", paymentId).bind("gw", event.gatewayPaymentId()).bind("type", event.type())
-        .bind("event", event.id()).mapTo(Long.class).findOne()
-        .map(cents -> new PaymentEventOutcome.Credited(paymentId.toString(), cents));
+             WHERE w.payment_id = :gw AND w.type = :type AND w.event_id = :event
+             LIMIT 1""")
+        .bind("ours", ourPaymentId(event).orElse(null)).bind("gw", event.gatewayPaymentId())
+        .bind("type", event.type()).bind("event", event.id())
+        .map((rs, ctx) -> (PaymentEventOutcome) new PaymentEventOutcome.Credited(rs.getString("id"),
+            rs.getLong("amount_cents")))
+        .findOne());
+    credited.ifPresent(this::count);
+    return credited.orElse(outcome);
   }
 
   /**
@@ -274,9 +285,8 @@ public final class LedgerPaymentEvents implements PaymentEvents {
    * paid), both paid event types recorded so neither credits it later, an audit event for the operator who settles
    * it by an adjustment.
    */
-  private PaymentEventOutcome hold(Handle h, WebhookEvent event, Underpaid underpaid) {
+  private PaymentEventOutcome hold(Handle h, WebhookEvent event, Payment payment) {
     String gatewayId = event.gatewayPaymentId();
-    Payment payment = payments.byId(h, underpaid.paymentId).orElseThrow();
     if (payment.gatewayPaymentId() == null) {
       attachGateway(h, payment.id(), gatewayId);
     }
@@ -289,21 +299,22 @@ public final class LedgerPaymentEvents implements PaymentEvents {
     String reported = ReportedAmount.of(event.reportedAmountUsd()).shown();
     audit.append(h, ACTOR, "payment.held-for-review", "payment/" + payment.id(), Map.of(
         "gatewayPaymentId", gatewayId, "type", event.type(), "eventId", event.id(), "reportedAmountUsd", reported,
-        "expectedCents", underpaid.expectedCents, "tolerancePercent", tolerancePercent));
+        "expectedCents", payment.amountCents(), "tolerancePercent", tolerancePercent));
     LOG.warn("webhook {} for {} reports {} USD against our {} cents, short by more than {} %; held for review, not"
-        + " credited", event.id(), gatewayId, reported, underpaid.expectedCents, tolerancePercent);
+        + " credited", event.id(), gatewayId, reported, payment.amountCents(), tolerancePercent);
     return new PaymentEventOutcome.HeldForReview(payment.id().toString(), gatewayId);
   }
 
-  /** Thrown inside a credit's transaction to roll it back when the event reports too little. */
+  /**
+   * Thrown inside the one-call credit's transaction to roll it back when the event reports too little: that call
+   * learns our amount only as it credits (other paths check first).
+   */
   private static final class Underpaid extends RuntimeException {
     private final UUID paymentId;
-    private final long expectedCents;
 
-    Underpaid(UUID paymentId, long expectedCents) {
-      super("payment " + paymentId + " reported short of " + expectedCents + " cents", null, false, false);
+    Underpaid(UUID paymentId) {
+      super("payment " + paymentId + " reported short of our amount", null, false, false);
       this.paymentId = paymentId;
-      this.expectedCents = expectedCents;
     }
   }
 
