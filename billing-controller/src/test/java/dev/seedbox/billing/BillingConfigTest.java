@@ -61,4 +61,37 @@ class BillingConfigTest {
     BillingConfig.read(env, Command.MIGRATE);
     env.check();
   }
+
+  @Test
+  void theDrainBudgetMustOutlastAGatewayCall() {
+    Environment env = Environment.of(new java.util.HashMap<>(DB) {{
+        put("SEEDBOX_API_TOKEN", "a-long-enough-api-token");
+        put("SEEDBOX_COINPAYPORTAL_API_KEY", "cp_live_secret");
+        put("SEEDBOX_COINPAYPORTAL_BUSINESS_ID", "biz_1");
+        put("SEEDBOX_COINPAYPORTAL_WEBHOOK_SECRET", "whsec_secret");
+        put("SEEDBOX_DRAIN_BUDGET", "PT5S");
+        put("SEEDBOX_PAYMENT_POLL_RATE", "120");
+      }});
+    BillingConfig.read(env, Command.RUN);
+
+    assertThatThrownBy(env::check).isInstanceOfSatisfying(InvalidConfigurationException.class, e -> {
+      assertThat(e.problems()).anyMatch(p -> p.startsWith("SEEDBOX_DRAIN_BUDGET must be longer than"));
+      assertThat(e.problems()).anyMatch(p -> p.startsWith("SEEDBOX_PAYMENT_POLL_RATE must be a whole number from 1 to 90"));
+    });
+  }
+
+  @Test
+  void theDrainBudgetDefaultsBelowKubernetesDefaultGrace() {
+    Environment env = Environment.of(new java.util.HashMap<>(DB) {{
+        put("SEEDBOX_API_TOKEN", "a-long-enough-api-token");
+        put("SEEDBOX_COINPAYPORTAL_API_KEY", "cp_live_secret");
+        put("SEEDBOX_COINPAYPORTAL_BUSINESS_ID", "biz_1");
+        put("SEEDBOX_COINPAYPORTAL_WEBHOOK_SECRET", "whsec_secret");
+      }});
+    BillingConfig config = BillingConfig.read(env, Command.RUN);
+    env.check();
+
+    assertThat(config.drainBudget()).isLessThan(Duration.ofSeconds(30)).isGreaterThan(config.gatewayTimeout());
+    assertThat(config.poll().requestsPerMinute()).isLessThan(100);
+  }
 }

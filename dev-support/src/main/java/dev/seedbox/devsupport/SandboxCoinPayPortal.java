@@ -361,6 +361,13 @@ public final class SandboxCoinPayPortal implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
+      String requested = exchange.getRequestURI().getPath();
+      if ("GET".equals(exchange.getRequestMethod()) && requested.startsWith("/api/payments/")) {
+        synchronized (this) {
+          asked.add(requested.substring("/api/payments/".length()));
+          askedAtNanos.add(System.nanoTime());
+        }
+      }
       sleep(delay);
       if (failWithStatus > 0) {
         respond(exchange, failWithStatus, "{\"success\":false,\"error\":\"Internal server error\"}");
@@ -375,12 +382,7 @@ public final class SandboxCoinPayPortal implements AutoCloseable {
         }
         create(exchange, body);
       } else if ("GET".equals(method) && path.startsWith("/api/payments/")) {
-        String id = path.substring("/api/payments/".length());
-        synchronized (this) {
-          asked.add(id);
-          askedAtNanos.add(System.nanoTime());
-        }
-        Payment payment = payments.get(id);
+        Payment payment = payments.get(path.substring("/api/payments/".length()));
         if (payment == null) {
           respond(exchange, 404, "{\"success\":false,\"error\":\"Payment not found\"}");
           return;
