@@ -8,9 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -31,7 +28,7 @@ public final class BillingWorker implements AutoCloseable {
 
   private final BillingPolicy policy;
   private final AuditSealer sealer;
-  private final ScheduledExecutorService scheduler;
+  private final FixedDelaySchedule schedule;
   private final ReentrantLock running = new ReentrantLock();
   private final AtomicInteger runs = new AtomicInteger();
   private final Timer cycleDuration;
@@ -42,11 +39,7 @@ public final class BillingWorker implements AutoCloseable {
   public BillingWorker(BillingPolicy policy, AuditSealer sealer, MeterRegistry metrics) {
     this.policy = policy;
     this.sealer = sealer;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "billing-worker");
-      t.setDaemon(true);
-      return t;
-    });
+    this.schedule = new FixedDelaySchedule("billing-worker", this::runOnce);
     this.cycleDuration = Timer.builder("seedbox.billing.cycle.duration")
         .description("time one billing cycle took on this replica").register(metrics);
     this.chargesPosted = Counter.builder("seedbox.billing.cycle.charges").description("charges posted by cycles")
@@ -59,8 +52,7 @@ public final class BillingWorker implements AutoCloseable {
 
   /** Schedules runs every {@code interval}, the first one after one interval. */
   public BillingWorker start(Duration interval) {
-    long millis = Math.max(1, interval.toMillis());
-    scheduler.scheduleWithFixedDelay(this::runQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    schedule.start(interval);
     LOG.info("billing worker runs every {}", interval);
     return this;
   }
@@ -102,28 +94,12 @@ public final class BillingWorker implements AutoCloseable {
     return runs.get();
   }
 
-  private void runQuietly() {
-    try {
-      runOnce();
-    } catch (RuntimeException e) {
-      // an exception escaping a scheduled task would cancel every later run
-      LOG.error("billing worker run failed", e);
-    }
-  }
-
   /**
    * Stops scheduling and waits up to {@code deadline} for a run in progress to finish; a cycle cut short by the exit
    * rolls back and the next replica's run posts it.
    */
   public void close(Duration deadline) {
-    scheduler.shutdown();
-    try {
-      if (!scheduler.awaitTermination(Math.max(1, deadline.toMillis()), TimeUnit.MILLISECONDS)) {
-        LOG.warn("billing worker still running after {}; leaving it to the JVM", deadline);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    schedule.stop(deadline, false);
   }
 
   @Override

@@ -18,9 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +59,7 @@ public final class PendingPaymentPoll implements AutoCloseable {
   private final Settings settings;
   private final String businessId;
   private final RequestPacer pacer;
-  private final ScheduledExecutorService scheduler;
+  private final FixedDelaySchedule schedule;
   private final ReentrantLock running = new ReentrantLock();
   private final Counter polled;
   private final Counter repaired;
@@ -80,11 +77,7 @@ public final class PendingPaymentPoll implements AutoCloseable {
     this.settings = settings;
     this.businessId = businessId;
     this.pacer = new RequestPacer(settings.requestsPerMinute());
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "payment-poll");
-      t.setDaemon(true);
-      return t;
-    });
+    this.schedule = new FixedDelaySchedule("payment-poll", this::runOnce);
     this.polled = Counter.builder("seedbox.billing.poll.polled").description("payments asked about at the gateway")
         .register(metrics);
     this.repaired = Counter.builder("seedbox.billing.poll.repaired")
@@ -98,8 +91,7 @@ public final class PendingPaymentPoll implements AutoCloseable {
 
   /** Schedules runs with {@code interval} between them, the first one after one interval. */
   public PendingPaymentPoll start() {
-    long millis = Math.max(1, settings.interval().toMillis());
-    scheduler.scheduleWithFixedDelay(this::runQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    schedule.start(settings.interval());
     LOG.info("payment poll runs every {}: up to {} payments, {} gateway calls a minute", settings.interval(),
         settings.batch(), settings.requestsPerMinute());
     return this;
@@ -209,29 +201,13 @@ public final class PendingPaymentPoll implements AutoCloseable {
         Map.of("payment_id", payment.id().toString()), amount, root.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  private void runQuietly() {
-    try {
-      runOnce();
-    } catch (RuntimeException e) {
-      // an exception escaping a scheduled task would cancel every later run
-      LOG.error("payment poll failed; the next run retries", e);
-    }
-  }
-
   /**
    * Stops scheduling and ends a run in progress at its next gateway call (or interrupts the call), waiting up to
    * {@code deadline}.
    */
   public void close(Duration deadline) {
     stopping = true;
-    scheduler.shutdownNow();
-    try {
-      if (!scheduler.awaitTermination(Math.max(1, deadline.toMillis()), TimeUnit.MILLISECONDS)) {
-        LOG.warn("payment poll still running after {}; leaving it to the JVM", deadline);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    schedule.stop(deadline, true);
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.Map;
@@ -148,18 +149,21 @@ public record WebhookEvent(
     return data;
   }
 
+  /** Scalar values by key; a key that appears twice is ambiguous and kept for neither value. */
   private static void readMetadata(JsonParser json, Map<String, String> metadata) throws IOException {
+    Set<String> repeated = new HashSet<>();
     while (json.nextToken() == JsonToken.FIELD_NAME) {
       String field = json.currentName();
       JsonToken value = json.nextToken();
       if (value.isScalarValue() && value != JsonToken.VALUE_NULL) {
         if (metadata.put(field, json.getText()) != null) {
-          throw new MalformedWebhookException("data.metadata." + clip(field) + " appears twice");
+          repeated.add(field);
         }
       } else {
         json.skipChildren();
       }
     }
+    metadata.keySet().removeAll(repeated);
   }
 
   /** Keeps a scalar as its text (a number's own digits, never parsed); null, objects and arrays keep nothing. */
