@@ -27,6 +27,7 @@ public final class BillingApplication implements AutoCloseable {
   static final int WEBHOOK_QUEUE = 10_000;
   /** Kept from the request drain for closing the writers, the worker, Vert.x and the pool. */
   private static final Duration CLOSE_RESERVE = Duration.ofSeconds(2);
+  private static final Duration POLL_STOP = Duration.ofSeconds(3);
 
   private final Vertx vertx;
   private final BillingServer server;
@@ -124,7 +125,8 @@ public final class BillingApplication implements AutoCloseable {
       return;
     }
     long deadline = System.nanoTime() + budget.toNanos();
-    poll.close(left(deadline, CLOSE_RESERVE));
+    // its gateway call is interrupted, so it ends at once; the cap keeps the request drain intact if it does not
+    poll.close(min(left(deadline, CLOSE_RESERVE), POLL_STOP));
     // the server waits for its requests, and a webhook request is in flight until its writer answered it
     server.stop(left(deadline, CLOSE_RESERVE));
     webhooks.close(left(deadline, Duration.ZERO));
@@ -139,6 +141,10 @@ public final class BillingApplication implements AutoCloseable {
     } finally {
       ledger.close();
     }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static Duration left(long deadline, Duration reserve) {
