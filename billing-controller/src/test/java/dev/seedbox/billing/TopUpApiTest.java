@@ -3,6 +3,7 @@ package dev.seedbox.billing;
 import static dev.seedbox.billing.RunningBillingController.ACCOUNT_UID;
 import static dev.seedbox.billing.RunningBillingController.API_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.billing.ledger.LedgerPaymentStore;
@@ -287,5 +288,18 @@ class TopUpApiTest {
     } finally {
       clients.shutdownNow();
     }
+  }
+
+  @Test
+  void aPaymentRecordsTheGatewayItWasOpenedAtAndTheServiceCannotMoveIt() {
+    String gatewayId = billing.openedTopUp("alice", "which-gateway", "8.00");
+
+    String gateway = billing.superuser().withHandle(h -> h.createQuery(
+            "SELECT gateway FROM seedbox_payments WHERE gateway_payment_id = :gw")
+        .bind("gw", gatewayId).mapTo(String.class).one());
+    assertThat(gateway).isEqualTo("coinpayportal");
+    assertThatThrownBy(() -> billing.db.runtimeJdbi().useHandle(h -> h.execute(
+        "UPDATE seedbox_payments SET gateway = 'other' WHERE gateway_payment_id = ?", gatewayId)))
+        .hasMessageContaining("permission denied");
   }
 }

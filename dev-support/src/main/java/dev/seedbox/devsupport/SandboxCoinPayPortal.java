@@ -84,7 +84,8 @@ public final class SandboxCoinPayPortal implements AutoCloseable {
   private volatile int rejectStatus;
   private volatile String rejectMessage = "";
   private volatile Duration delay = Duration.ZERO;
-  private volatile boolean loseNextAnswer;
+  // when the next create to lose was asked for: a slow create that arrived before then is not the one to lose
+  private final AtomicLong loseCreatesArrivedFrom = new AtomicLong(Long.MAX_VALUE);
   private volatile boolean malformedAnswers;
   private volatile Clock clock = Clock.systemUTC();
 
@@ -135,7 +136,7 @@ public final class SandboxCoinPayPortal implements AutoCloseable {
 
   /** The next create stores the payment and then drops the connection without answering. */
   public SandboxCoinPayPortal loseNextAnswer() {
-    this.loseNextAnswer = true;
+    loseCreatesArrivedFrom.set(System.nanoTime());
     return this;
   }
 
@@ -154,7 +155,7 @@ public final class SandboxCoinPayPortal implements AutoCloseable {
     failWithStatus = 0;
     rejectStatus = 0;
     delay = Duration.ZERO;
-    loseNextAnswer = false;
+    loseCreatesArrivedFrom.set(Long.MAX_VALUE);
     malformedAnswers = false;
     return this;
   }
@@ -360,6 +361,7 @@ public final class SandboxCoinPayPortal implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      long arrived = System.nanoTime();
       byte[] body = exchange.getRequestBody().readAllBytes();
       String requested = exchange.getRequestURI().getPath();
       if ("GET".equals(exchange.getRequestMethod()) && requested.startsWith("/api/payments/")) {
@@ -380,7 +382,7 @@ public final class SandboxCoinPayPortal implements AutoCloseable {
           respond(exchange, 401, "{\"success\":false,\"error\":\"Authentication required\"}");
           return;
         }
-        create(exchange, body);
+        create(exchange, body, arrived);
       } else if ("GET".equals(method) && path.startsWith("/api/payments/")) {
         Payment payment = payments.get(path.substring("/api/payments/".length()));
         if (payment == null) {
@@ -398,7 +400,7 @@ public final class SandboxCoinPayPortal implements AutoCloseable {
     return ("Bearer " + apiKey).equals(exchange.getRequestHeaders().getFirst("Authorization"));
   }
 
-  private void create(HttpExchange exchange, byte[] body) throws IOException {
+  private void create(HttpExchange exchange, byte[] body, long arrived) throws IOException {
     createCalls.incrementAndGet();
     synchronized (this) {
       createBodies.add(new String(body, StandardCharsets.UTF_8));
@@ -429,8 +431,8 @@ public final class SandboxCoinPayPortal implements AutoCloseable {
         key, "addr_" + id.substring(4, 16), amount.divide(new BigDecimal("65000"), 8, java.math.RoundingMode.UP)
         .toPlainString(), now, now.plus(Duration.ofHours(1)), "pending");
     payments.put(id, payment);
-    if (loseNextAnswer) {
-      loseNextAnswer = false;
+    long armed = loseCreatesArrivedFrom.get();
+    if (arrived >= armed && loseCreatesArrivedFrom.compareAndSet(armed, Long.MAX_VALUE)) {
       // Created, but the answer never leaves: closing the exchange before any status line drops the connection.
       return;
     }
