@@ -187,4 +187,36 @@ class PendingPaymentPollTest {
       billing.gateway.healthy();
     }
   }
+
+  @Test
+  void aPaymentTheGatewayNeverAnswersForIsGivenUpAtTheMaximumAge() {
+    String unanswered = billing.openedTopUp(account, account + "-silent", "5.00");
+    billing.gateway.failWith(503);
+    try {
+      CLOCK.advance(Duration.ofDays(2).plusMinutes(1));
+
+      PendingPaymentPoll.Run run = poll(10, 60_000).runOnce();
+
+      assertThat(run.givenUp()).isOne();
+      assertThat(run.polled()).isZero();
+      assertThat(billing.count("SELECT count(*) FROM seedbox_payments WHERE gateway_payment_id = ? "
+          + "AND status = 'expired'", unanswered)).isOne();
+    } finally {
+      billing.gateway.healthy();
+    }
+  }
+
+  @Test
+  void oneReplicaPollsAtATime() {
+    billing.openedTopUp(account, account + "-lease", "5.00");
+    CLOCK.advance(Duration.ofMinutes(16));
+    int asked = billing.gateway.asked().size();
+
+    try (var held = billing.app.ledger().pendingPayments().lease().orElseThrow()) {
+      assertThat(poll(10, 60_000).runOnce().skipped()).isTrue();
+      assertThat(billing.gateway.asked()).hasSize(asked);
+    }
+    assertThat(poll(10, 60_000).runOnce().skipped()).isFalse();
+    assertThat(billing.gateway.asked()).hasSize(asked + 1);
+  }
 }
