@@ -21,8 +21,6 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class SeedboxRecords {
 
-  private static final List<Phase> BILLABLE = List.of(Phase.PROVISIONING, Phase.ACTIVE, Phase.SUSPENDED);
-
   private final Jdbi jdbi;
   private final Clock clock;
   private final AuditLog audit;
@@ -63,10 +61,17 @@ public final class SeedboxRecords {
       if (row.phase() == phase) {
         return false;
       }
-      update(h, seedboxUid, "phase = :value", phase.wireName());
+      // the billable phases are defined once, by the table's generated column
+      boolean leftBillable = h.createQuery("""
+              UPDATE seedbox_resources r SET phase = :phase, updated_at = :now
+                FROM (SELECT billable FROM seedbox_resources WHERE seedbox_uid = :uid) AS before
+               WHERE r.seedbox_uid = :uid
+              RETURNING before.billable AND NOT r.billable""")
+          .bind("phase", phase.wireName()).bind("now", Settlement.utc(clock.instant())).bind("uid", seedboxUid)
+          .mapTo(Boolean.class).one();
       audit.append(h, actor, "seedbox.phase-changed", Settlement.seedboxResource(seedboxUid),
           Map.of("from", row.phase().wireName(), "to", phase.wireName()));
-      if (BILLABLE.contains(row.phase()) && !BILLABLE.contains(phase)) {
+      if (leftBillable) {
         policy.settle(h, row.accountUid(), actor, true);
       }
       return true;
