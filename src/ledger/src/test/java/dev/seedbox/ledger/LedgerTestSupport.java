@@ -97,4 +97,35 @@ final class LedgerTestSupport {
             "SELECT count(*) FROM seedbox_audit_events WHERE action = :action AND resource = :resource")
         .bind("action", action).bind("resource", resource).mapTo(Long.class).one());
   }
+
+  /**
+   * An entry written by hand as the schema owner, behind the functions' back (the runtime roles cannot): a TopUp
+   * under {@code key} of {@code cents} to {@code accountUid}, chained on the current balance.
+   */
+  static void handMadeTopUp(PostgresDatabase db, String accountUid, String key, long cents) {
+    org.jdbi.v3.core.Jdbi.create(db.owner()).useHandle(h -> h.createUpdate("""
+            INSERT INTO seedbox_ledger_entries (account_uid, kind, amount_cents, balance_after_cents, idempotency_key,
+                                                payment_key, actor, occurred_at)
+            SELECT uid, 'TopUp', :cents, balance_cents + :cents, :key, substr(:key, 7), 'owner-by-hand', now()
+              FROM seedbox_billing_accounts WHERE uid = :uid""")
+        .bind("cents", cents).bind("key", key).bind("uid", accountUid).execute());
+  }
+
+  /**
+   * The function is SECURITY DEFINER (the schema owner's), pins search_path with pg_temp last, is not executable
+   * by PUBLIC, and only {@code allowed} of the two service roles may call it.
+   */
+  static void assertOwnerDefinedAndPinned(LedgerTestSupport t, String function, String allowed, String refused) {
+    assertThat(t.count("SELECT count(*) FROM pg_proc WHERE proname = ? AND prosecdef", function))
+        .as("%s runs with the owner's rights", function).isEqualTo(1);
+    assertThat(t.count("SELECT count(*) FROM pg_proc WHERE proname = ? AND proconfig @> ARRAY["
+        + "'search_path=pg_catalog, public, pg_temp']", function)).as("%s pins search_path", function).isEqualTo(1);
+    assertThat(t.count("SELECT count(*) FROM pg_proc p, aclexplode(p.proacl) a WHERE p.proname = ?"
+        + " AND a.grantee = 0 AND a.privilege_type = 'EXECUTE'", function)).as("PUBLIC may call %s", function)
+        .isZero();
+    assertThat(t.count("SELECT count(*) FROM pg_proc p WHERE p.proname = ? AND has_function_privilege(?, p.oid,"
+        + " 'EXECUTE')", function, allowed)).isEqualTo(1);
+    assertThat(t.count("SELECT count(*) FROM pg_proc p WHERE p.proname = ? AND has_function_privilege(?, p.oid,"
+        + " 'EXECUTE')", function, refused)).isZero();
+  }
 }
