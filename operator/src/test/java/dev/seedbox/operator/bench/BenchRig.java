@@ -79,7 +79,7 @@ final class BenchRig implements AutoCloseable {
   /** The production settings except HTTP on a free port and a JVM that survives losing the Lease. */
   static OperatorSettings settings(int reconcileThreads) {
     DatabaseSettings unused = new DatabaseSettings("jdbc:postgresql://localhost/unused", "", "", "", "",
-        DatabaseSettings.DEFAULT_RUNTIME_ROLE, 1);
+        dev.seedbox.ledger.schema.RuntimeRoles.DEFAULTS, 1);
     return new OperatorSettings(Command.RUN, unused, 0, null, Set.of(), true, OperatorFixture.LEASE_NAMESPACE, false,
         reconcileThreads, Duration.ofMinutes(2), Duration.ofMinutes(10),
         new OperatorSettings.ProviderSettings(List.of(ProviderKind.INMEMORY), "", null, "", null),

@@ -76,7 +76,7 @@ public class AccountsOperatorFixture extends KubernetesApiFixture {
 
   private OperatorSettings settings() {
     DatabaseSettings db = new DatabaseSettings(database.jdbcUrl(PostgresDatabase.RUNTIME_ROLE),
-        PostgresDatabase.RUNTIME_ROLE, PostgresDatabase.PASSWORD, "", "", PostgresDatabase.RUNTIME_ROLE, 4);
+        PostgresDatabase.RUNTIME_ROLE, PostgresDatabase.PASSWORD, "", "", dev.seedbox.ledger.schema.RuntimeRoles.DEFAULTS, 4);
     OperatorSettings.VaultSettings vaultSettings = vaultConfigured
         ? new OperatorSettings.VaultSettings(true, vault.address(), vault.token(), "secret", "seedbox/byos")
         : new OperatorSettings.VaultSettings(false, null, "", "secret", "seedbox/byos");

@@ -127,7 +127,7 @@ public class OperatorFixture extends KubernetesApiFixture {
   /** The settings tests run with: what production reads from the environment, with test-friendly values. */
   public static OperatorSettings settings() {
     DatabaseSettings noDatabaseYet = new DatabaseSettings("jdbc:postgresql://localhost/unused", "", "", "", "",
-        DatabaseSettings.DEFAULT_RUNTIME_ROLE, 1);
+        dev.seedbox.ledger.schema.RuntimeRoles.DEFAULTS, 1);
     return new OperatorSettings(Command.RUN, noDatabaseYet, 0, null, Set.of(), true, LEASE_NAMESPACE, false, 8,
         Duration.ofSeconds(30), Duration.ofMinutes(10),
         new OperatorSettings.ProviderSettings(List.of(dev.seedbox.api.v1alpha1.ProviderKind.INMEMORY), "", null, "",
