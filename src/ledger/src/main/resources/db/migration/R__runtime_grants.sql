@@ -11,7 +11,9 @@ REVOKE ALL ON SCHEMA public FROM ${operatorRole}, ${billingRole};
 GRANT USAGE ON SCHEMA public TO ${operatorRole}, ${billingRole};
 
 -- ---- both: read the ledger, append audit events (the database stamps their time and transaction)
-GRANT SELECT ON seedbox_billing_accounts, seedbox_ledger_entries, seedbox_resources, seedbox_audit_events
+-- (seals and faults too: both mains run `verify`)
+GRANT SELECT ON seedbox_billing_accounts, seedbox_ledger_entries, seedbox_resources, seedbox_audit_events,
+                seedbox_audit_seals, seedbox_audit_seal_faults
   TO ${operatorRole}, ${billingRole};
 GRANT INSERT (occurred_at, actor, action, resource, detail) ON seedbox_audit_events TO ${operatorRole}, ${billingRole};
 -- settling (after any money move, from either service) posts due charges, holds what it cannot pay and moves the
@@ -39,9 +41,7 @@ GRANT UPDATE (namespace, name, host, port, ssh_user, public_key, fingerprint, se
   ON seedbox_byos_connections TO ${operatorRole};
 
 -- ---- the billing-controller: payments, webhooks, the billing cycle, the sealer, adjustments
-GRANT SELECT ON seedbox_payments, seedbox_webhook_events, seedbox_unmatched_webhook_events, seedbox_audit_seals,
-                seedbox_audit_seal_faults
-  TO ${billingRole};
+GRANT SELECT ON seedbox_payments, seedbox_webhook_events, seedbox_unmatched_webhook_events TO ${billingRole};
 GRANT INSERT (id, account_uid, amount_cents, blockchain, gateway_payment_id, created_at, updated_at)
   ON seedbox_payments TO ${billingRole};
 GRANT UPDATE (status, gateway_payment_id, updated_at) ON seedbox_payments TO ${billingRole};

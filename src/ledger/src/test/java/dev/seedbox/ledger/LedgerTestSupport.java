@@ -98,17 +98,8 @@ final class LedgerTestSupport {
         .bind("action", action).bind("resource", resource).mapTo(Long.class).one());
   }
 
-  /**
-   * An entry written by hand as the schema owner, behind the functions' back (the runtime roles cannot): a TopUp
-   * under {@code key} of {@code cents} to {@code accountUid}, chained on the current balance.
-   */
   static void handMadeTopUp(PostgresDatabase db, String accountUid, String key, long cents) {
-    org.jdbi.v3.core.Jdbi.create(db.owner()).useHandle(h -> h.createUpdate("""
-            INSERT INTO seedbox_ledger_entries (account_uid, kind, amount_cents, balance_after_cents, idempotency_key,
-                                                payment_key, actor, occurred_at)
-            SELECT uid, 'TopUp', :cents, balance_cents + :cents, :key, substr(:key, 7), 'owner-by-hand', now()
-              FROM seedbox_billing_accounts WHERE uid = :uid""")
-        .bind("cents", cents).bind("key", key).bind("uid", accountUid).execute());
+    db.handMadeTopUp(accountUid, key, cents);
   }
 
   /**

@@ -185,6 +185,19 @@ public final class PostgresDatabase implements BeforeAllCallback, AfterAllCallba
     return superuser;
   }
 
+  /**
+   * A TopUp written by hand as the schema owner, behind the functions' back (the runtime roles cannot), under
+   * {@code key} to {@code accountUid}, chained on its balance: what only a bug or an owner could leave behind.
+   */
+  public void handMadeTopUp(String accountUid, String key, long cents) {
+    Jdbi.create(owner).useHandle(h -> h.createUpdate("""
+            INSERT INTO seedbox_ledger_entries (account_uid, kind, amount_cents, balance_after_cents, idempotency_key,
+                                                payment_key, actor, occurred_at)
+            SELECT uid, 'TopUp', :cents, balance_cents + :cents, :key, substr(:key, 7), 'owner-by-hand', now()
+              FROM seedbox_billing_accounts WHERE uid = :uid""")
+        .bind("cents", cents).bind("key", key).bind("uid", accountUid).execute());
+  }
+
   public String databaseName() {
     return database;
   }
