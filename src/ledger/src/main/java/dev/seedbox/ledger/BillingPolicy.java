@@ -92,17 +92,19 @@ public final class BillingPolicy {
    * duration; only the billing role can take it, so no other role can stop the cycle by holding it.
    */
   public Optional<CycleReport> runCycleExclusively() {
-    return jdbi.withHandle(h -> {
-      h.begin();
+    // open(), not withHandle(): a handle of withHandle would be reused by the cycle's own transactions on this
+    // thread, and the lock's rollback would undo them
+    try (Handle lock = jdbi.open()) {
+      lock.begin();
       try {
-        boolean locked = h.createQuery("SELECT seedbox_try_lock(:name)").bind("name", CYCLE_LOCK)
+        boolean locked = lock.createQuery("SELECT seedbox_try_lock(:name)").bind("name", CYCLE_LOCK)
             .mapTo(Boolean.class).one();
         cycleLock.attempted(locked, clock.instant());
-        return locked ? Optional.of(runCycle()) : Optional.<CycleReport>empty();
+        return locked ? Optional.of(runCycle()) : Optional.empty();
       } finally {
-        h.rollback();
+        lock.rollback();
       }
-    });
+    }
   }
 
   /** How long the cycle lock has been found held elsewhere (zero when the last attempt got it). */

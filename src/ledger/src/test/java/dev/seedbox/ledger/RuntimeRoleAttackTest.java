@@ -279,7 +279,9 @@ class RuntimeRoleAttackTest {
           + ")");
       t.module.audit().append("writer", "test.while-locked", "x", Map.of());
       assertThat(t.module.sealer().sealPending()).isPositive();
-      assertThat(t.billing().runCycleExclusively()).isPresent();
+      t.clock.advance(Duration.ofDays(31));
+      assertThat(t.billing().runCycleExclusively()).hasValueSatisfying(r -> assertThat(r.chargesPosted()).isPositive());
+      assertThat(t.ledger().entry("charge:" + seedbox + ":1")).as("the cycle's charge is committed").isPresent();
       s.execute("SELECT pg_advisory_unlock_all()");
     }
   }
