@@ -97,12 +97,11 @@ prometheus.io/path: /metrics
       {{- end }}
 {{- end }}
 
-{{/* Variables both services read: database (runtime role), HTTP port, plan catalog. */}}
+{{/* Variables both services read: database URL (each service adds its own runtime role's Secret), HTTP port,
+plan catalog. */}}
 {{- define "seedbox.sharedEnv" -}}
 - name: SEEDBOX_DB_URL
   value: {{ .Values.database.url | quote }}
-{{ include "seedbox.secretEnv" (dict "name" "SEEDBOX_DB_USER" "secret" .Values.database.existingSecret "key" "username") }}
-{{ include "seedbox.secretEnv" (dict "name" "SEEDBOX_DB_PASSWORD" "secret" .Values.database.existingSecret "key" "password") }}
 - name: SEEDBOX_DB_POOL_SIZE
   value: {{ .Values.database.poolSize | quote }}
 - name: SEEDBOX_HTTP_PORT
@@ -152,4 +151,10 @@ readinessProbe:
 
 {{- define "seedbox.leaseNamespace" -}}
 {{- default .Release.Namespace .Values.operator.leaderElection.namespace }}
+{{- end }}
+
+{{/* A service's runtime database role: SEEDBOX_DB_USER/PASSWORD from that service's own Secret. */}}
+{{- define "seedbox.runtimeRoleEnv" -}}
+{{ include "seedbox.secretEnv" (dict "name" "SEEDBOX_DB_USER" "secret" .secret "key" "username") }}
+{{ include "seedbox.secretEnv" (dict "name" "SEEDBOX_DB_PASSWORD" "secret" .secret "key" "password") }}
 {{- end }}

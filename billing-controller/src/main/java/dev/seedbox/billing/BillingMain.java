@@ -6,6 +6,7 @@ import dev.seedbox.runtime.Command;
 import dev.seedbox.runtime.DatabaseSettings;
 import dev.seedbox.runtime.Environment;
 import dev.seedbox.runtime.InvalidConfigurationException;
+import dev.seedbox.runtime.VerifyCommand;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code billing-controller [run | migrate]}: configuration is checked in full before anything starts. */
+/** {@code billing-controller [run | migrate | verify]}: configuration is checked in full before anything starts. */
 public final class BillingMain {
 
   private static final Logger LOG = LoggerFactory.getLogger(BillingMain.class);
@@ -28,6 +29,12 @@ public final class BillingMain {
     try {
       Command command = Command.parse(args);
       Environment env = Environment.system();
+      if (command == Command.VERIFY) {
+        VerifyCommand verify = VerifyCommand.read(env);
+        env.check();
+        System.exit(verify.run(Clock.systemUTC(), System.out));
+        return;
+      }
       config = BillingConfig.read(env, command);
       env.check();
     } catch (InvalidConfigurationException e) {
@@ -57,8 +64,9 @@ public final class BillingMain {
   /** Applies the ledger's migrations as the schema owner and (re)grants the runtime role, then returns. */
   static void migrate(DatabaseSettings database) {
     try (HikariDataSource owner = database.ownerDataSource("migrate")) {
-      int applied = SchemaMigration.migrate(owner, database.runtimeRole());
-      LOG.info("migrate: {} migrations applied; runtime role {} granted", applied, database.runtimeRole());
+      int applied = SchemaMigration.migrate(owner, database.runtimeRoles());
+      LOG.info("migrate: {} migrations applied; runtime roles {} and {} granted", applied,
+          database.runtimeRoles().operator(), database.runtimeRoles().billing());
     }
   }
 

@@ -20,12 +20,12 @@ class MigrateCommandTest {
     }
     String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/billing_migrate_test";
     DatabaseSettings settings = new DatabaseSettings(url, "", "", PostgresDatabase.OWNER_ROLE,
-        PostgresDatabase.PASSWORD, PostgresDatabase.RUNTIME_ROLE, 2);
+        PostgresDatabase.PASSWORD, dev.seedbox.ledger.schema.RuntimeRoles.DEFAULTS, 2);
 
     BillingMain.migrate(settings);
     BillingMain.migrate(settings);
 
-    try (Connection runtime = DriverManager.getConnection(url, PostgresDatabase.RUNTIME_ROLE,
+    try (Connection runtime = DriverManager.getConnection(url, PostgresDatabase.BILLING_ROLE,
         PostgresDatabase.PASSWORD); Statement s = runtime.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM seedbox_payments")) {
       rs.next();

@@ -39,7 +39,8 @@ class MigrateHookTest {
     assertThat(env.get("SEEDBOX_DB_URL").path("value").asText())
         .isEqualTo(RenderedChart.env(chart.container("Deployment", "seedbox-operator")).get("SEEDBOX_DB_URL")
             .path("value").asText());
-    assertThat(env.get("SEEDBOX_DB_RUNTIME_ROLE").path("value").asText()).isEqualTo("seedbox_app");
+    assertThat(env.get("SEEDBOX_DB_OPERATOR_ROLE").path("value").asText()).isEqualTo("seedbox_operator");
+    assertThat(env.get("SEEDBOX_DB_BILLING_ROLE").path("value").asText()).isEqualTo("seedbox_billing");
     assertThat(SecretReferencesTest.secretRefs(container)).containsOnlyKeys(
         "SEEDBOX_DB_OWNER_USER", "SEEDBOX_DB_OWNER_PASSWORD");
     assertThat(chart.podSpec("Job", "seedbox-migrate").path("restartPolicy").asText()).isEqualTo("Never");

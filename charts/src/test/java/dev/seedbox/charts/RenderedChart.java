@@ -178,10 +178,10 @@ final class RenderedChart {
     return one(kind, name).path("spec").path("template").path("spec");
   }
 
-  /** Every pod spec the chart renders (Deployments and Jobs). */
+  /** Every pod spec the chart renders (Deployments, Jobs and the Helm test Pod). */
   Stream<JsonNode> podSpecs() {
-    return Stream.concat(ofKind("Deployment").stream(), ofKind("Job").stream())
-        .map(o -> o.path("spec").path("template").path("spec"));
+    return Stream.concat(Stream.concat(ofKind("Deployment").stream(), ofKind("Job").stream())
+        .map(o -> o.path("spec").path("template").path("spec")), ofKind("Pod").stream().map(o -> o.path("spec")));
   }
 
   static Stream<JsonNode> elements(JsonNode array) {

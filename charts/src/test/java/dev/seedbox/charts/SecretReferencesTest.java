@@ -87,13 +87,13 @@ class SecretReferencesTest {
     RenderedChart chart = RenderedChart.withHooksVisible();
 
     assertThat(secretRefs(chart.container("Deployment", "seedbox-operator"))).isEqualTo(Map.of(
-        "SEEDBOX_DB_USER", "seedbox-database/username",
-        "SEEDBOX_DB_PASSWORD", "seedbox-database/password",
+        "SEEDBOX_DB_USER", "seedbox-database-operator/username",
+        "SEEDBOX_DB_PASSWORD", "seedbox-database-operator/password",
         "SEEDBOX_DIGITALOCEAN_TOKEN", "seedbox-digitalocean/token",
         "SEEDBOX_HETZNER_TOKEN", "seedbox-hetzner/token"));
     assertThat(secretRefs(chart.container("Deployment", "seedbox-billing"))).isEqualTo(Map.of(
-        "SEEDBOX_DB_USER", "seedbox-database/username",
-        "SEEDBOX_DB_PASSWORD", "seedbox-database/password",
+        "SEEDBOX_DB_USER", "seedbox-database-billing/username",
+        "SEEDBOX_DB_PASSWORD", "seedbox-database-billing/password",
         "SEEDBOX_API_TOKEN", "seedbox-api-token/token",
         "SEEDBOX_COINPAYPORTAL_API_KEY", "seedbox-coinpayportal/api-key",
         "SEEDBOX_COINPAYPORTAL_BUSINESS_ID", "seedbox-coinpayportal/business-id",

@@ -20,7 +20,7 @@ class WorkloadHardeningTest {
   void everyPodRunsAsAFixedNonRootUserWithTheRuntimeDefaultSeccompProfile() {
     List<JsonNode> pods = RenderedChart.withHooksVisible().podSpecs().collect(Collectors.toList());
 
-    assertThat(pods).hasSize(3).allSatisfy(pod -> {
+    assertThat(pods).hasSize(4).allSatisfy(pod -> {
       JsonNode security = pod.path("securityContext");
       assertThat(security.path("runAsNonRoot").asBoolean()).isTrue();
       assertThat(security.path("runAsUser").asInt()).isEqualTo(10001);
@@ -35,7 +35,7 @@ class WorkloadHardeningTest {
         .flatMap(pod -> elements(pod.path("containers")))
         .collect(Collectors.toList());
 
-    assertThat(containers).hasSize(3).allSatisfy(container -> {
+    assertThat(containers).hasSize(4).allSatisfy(container -> {
       JsonNode security = container.path("securityContext");
       assertThat(security.path("readOnlyRootFilesystem").asBoolean()).isTrue();
       assertThat(security.path("allowPrivilegeEscalation").asBoolean(true)).isFalse();

@@ -47,7 +47,8 @@ public final class DevStack implements AutoCloseable {
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
   private EmbeddedDatabase database;
   private EmbeddedKubernetes kubernetes;
-  private HikariDataSource runtime;
+  private HikariDataSource operatorRuntime;
+  private HikariDataSource billingRuntime;
   private LedgerModule ledger;
   private SandboxCoinPayPortal gateway;
   private BillingApplication billing;
@@ -92,9 +93,11 @@ public final class DevStack implements AutoCloseable {
     running.push(kubernetes);
     kubeconfig = kubernetes.writeKubeconfig(workDir.resolve("kubeconfig"));
 
-    runtime = DevStackWiring.runtimeDataSource(database.settings());
-    running.push(runtime);
-    ledger = DevStackWiring.ledger(runtime, clock);
+    billingRuntime = DevStackWiring.runtimeDataSource(database.billingSettings());
+    running.push(billingRuntime);
+    operatorRuntime = DevStackWiring.runtimeDataSource(database.operatorSettings());
+    running.push(operatorRuntime);
+    ledger = DevStackWiring.ledger(billingRuntime, clock);
 
     DevStackWiring.SandboxCredentials credentials = new DevStackWiring.SandboxCredentials(
         "cp_sandbox_" + secret(12), "biz_devstack", "whsec_" + secret(24));
@@ -103,16 +106,17 @@ public final class DevStack implements AutoCloseable {
     running.push(gateway);
 
     apiToken = secret(24);
-    BillingConfig billingConfig = DevStackWiring.billingConfig(database.settings(), freePort(), apiToken,
+    BillingConfig billingConfig = DevStackWiring.billingConfig(database.billingSettings(), freePort(), apiToken,
         gateway.baseUrl(), credentials);
-    billing = DevStackWiring.startBilling(billingConfig, runtime, clock);
+    billing = DevStackWiring.startBilling(billingConfig, billingRuntime, clock);
     running.push(() -> billing.stop(Duration.ofSeconds(5)));
 
     Path plansFile = root.resolve("examples/plans.yaml");
-    OperatorSettings operatorSettings = DevStackWiring.operatorSettings(database.settings(), plansFile, freePort());
+    OperatorSettings operatorSettings = DevStackWiring.operatorSettings(database.operatorSettings(), plansFile,
+        freePort());
     PlanCatalog plans = PlanCatalog.load(plansFile);
     ProviderRegistry providers = DevStackWiring.providers(clock);
-    operator = DevStackWiring.startOperator(operatorSettings, plans, kubernetes.client(), clock, runtime,
+    operator = DevStackWiring.startOperator(operatorSettings, plans, kubernetes.client(), clock, operatorRuntime,
         providers);
     running.push(operator);
 
@@ -132,9 +136,14 @@ public final class DevStack implements AutoCloseable {
     return database;
   }
 
-  /** A runtime-role pool, as the services use. */
-  public HikariDataSource runtimeDataSource() {
-    return runtime;
+  /** The billing-controller's runtime-role pool (the dev stack's own ledger reads and cycles use it too). */
+  public HikariDataSource billingDataSource() {
+    return billingRuntime;
+  }
+
+  /** The operator's runtime-role pool. */
+  public HikariDataSource operatorDataSource() {
+    return operatorRuntime;
   }
 
   public LedgerModule ledger() {

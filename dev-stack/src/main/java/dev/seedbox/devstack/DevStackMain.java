@@ -62,8 +62,8 @@ public final class DevStackMain {
     table.say("Kubernetes API   " + stack.kubernetes().url());
     table.say("  kubectl --kubeconfig " + kubeconfig + " get seedboxes");
     table.say("  kubectl --kubeconfig " + kubeconfig + " get sb,ba,byos");
-    table.say("PostgreSQL       " + stack.database().jdbcUrl() + " (services connect as "
-        + EmbeddedDatabase.RUNTIME_ROLE + ")");
+    table.say("PostgreSQL       " + stack.database().jdbcUrl() + " (the operator connects as "
+        + EmbeddedDatabase.OPERATOR_ROLE + ", the billing-controller as " + EmbeddedDatabase.BILLING_ROLE + ")");
     table.say("billing API      " + stack.billingUrl("/v1") + "  token " + stack.apiToken());
     table.say("  curl -H 'Authorization: Bearer " + stack.apiToken() + "' "
         + stack.billingUrl("/v1/accounts/" + EmbeddedKubernetes.NAMESPACE + "/" + DevStack.ACCOUNT));

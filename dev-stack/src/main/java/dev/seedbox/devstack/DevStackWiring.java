@@ -83,7 +83,7 @@ final class DevStackWiring {
   }
 
   static HikariDataSource runtimeDataSource(DatabaseSettings database) {
-    return database.runtimeDataSource("devstack-runtime");
+    return database.runtimeDataSource("devstack-" + database.user());
   }
 
   static LedgerModule ledger(HikariDataSource runtime, Clock clock) {
@@ -113,7 +113,8 @@ final class DevStackWiring {
     env.put("SEEDBOX_DB_URL", database.url());
     env.put("SEEDBOX_DB_USER", database.user());
     env.put("SEEDBOX_DB_PASSWORD", database.password());
-    env.put("SEEDBOX_DB_RUNTIME_ROLE", database.runtimeRole());
+    env.put("SEEDBOX_DB_OPERATOR_ROLE", database.runtimeRoles().operator());
+    env.put("SEEDBOX_DB_BILLING_ROLE", database.runtimeRoles().billing());
     return env;
   }
 

@@ -1,6 +1,7 @@
 package dev.seedbox.devstack;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.seedbox.ledger.schema.RuntimeRoles;
 import dev.seedbox.ledger.schema.SchemaMigration;
 import dev.seedbox.runtime.DatabaseSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -24,20 +25,23 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   public static final String DATABASE = "seedbox";
   public static final String OWNER_ROLE = "seedbox_owner";
-  public static final String RUNTIME_ROLE = SchemaMigration.DEFAULT_RUNTIME_ROLE;
+  public static final String OPERATOR_ROLE = RuntimeRoles.DEFAULT_OPERATOR;
+  public static final String BILLING_ROLE = RuntimeRoles.DEFAULT_BILLING;
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
   private final EmbeddedPostgres postgres;
   private final String ownerPassword;
-  private final String runtimePassword;
+  private final String operatorPassword;
+  private final String billingPassword;
   private final int migrationsApplied;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres, String ownerPassword, String runtimePassword,
-      int migrationsApplied) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, String ownerPassword, String operatorPassword,
+      String billingPassword, int migrationsApplied) {
     this.postgres = postgres;
     this.ownerPassword = ownerPassword;
-    this.runtimePassword = runtimePassword;
+    this.operatorPassword = operatorPassword;
+    this.billingPassword = billingPassword;
     this.migrationsApplied = migrationsApplied;
   }
 
@@ -56,37 +60,46 @@ public final class EmbeddedDatabase implements AutoCloseable {
       throw new UncheckedIOException("embedded PostgreSQL did not start", e);
     }
     String ownerPassword = randomSecret();
-    String runtimePassword = randomSecret();
+    String operatorPassword = randomSecret();
+    String billingPassword = randomSecret();
     try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
       s.execute("CREATE ROLE " + OWNER_ROLE + " LOGIN PASSWORD '" + ownerPassword + "'");
-      s.execute("CREATE ROLE " + RUNTIME_ROLE + " LOGIN PASSWORD '" + runtimePassword + "'");
+      // one runtime role per service, each granted only what its service calls
+      s.execute("CREATE ROLE " + OPERATOR_ROLE + " LOGIN PASSWORD '" + operatorPassword + "'");
+      s.execute("CREATE ROLE " + BILLING_ROLE + " LOGIN PASSWORD '" + billingPassword + "'");
       s.execute("CREATE DATABASE " + DATABASE + " OWNER " + OWNER_ROLE);
     } catch (SQLException e) {
       closeQuietly(postgres);
       throw new IllegalStateException("could not create the dev stack's roles and database", e);
     }
     int applied;
-    try (HikariDataSource owner = settings(postgres, ownerPassword, runtimePassword)
+    try (HikariDataSource owner = settings(postgres, ownerPassword, OPERATOR_ROLE, operatorPassword)
         .ownerDataSource("devstack-migrate")) {
       // what `migrate` does on a cluster (the Helm hook Job), here in-process
-      applied = SchemaMigration.migrate(owner, RUNTIME_ROLE);
+      applied = SchemaMigration.migrate(owner, RuntimeRoles.DEFAULTS);
     } catch (RuntimeException e) {
       closeQuietly(postgres);
       throw e;
     }
-    LOG.info("PostgreSQL on port {}: database {} migrated as {} ({} migrations), services connect as {}",
-        postgres.getPort(), DATABASE, OWNER_ROLE, applied, RUNTIME_ROLE);
-    return new EmbeddedDatabase(postgres, ownerPassword, runtimePassword, applied);
+    LOG.info("PostgreSQL on port {}: database {} migrated as {} ({} migrations), the operator connects as {}, the "
+        + "billing-controller as {}", postgres.getPort(), DATABASE, OWNER_ROLE, applied, OPERATOR_ROLE, BILLING_ROLE);
+    return new EmbeddedDatabase(postgres, ownerPassword, operatorPassword, billingPassword, applied);
   }
 
-  /** What a service reads from SEEDBOX_DB_*: the runtime role for {@code run}, the owner for {@code migrate}. */
-  public DatabaseSettings settings() {
-    return settings(postgres, ownerPassword, runtimePassword);
+  /** What the operator reads from SEEDBOX_DB_*: its runtime role for {@code run}, the owner for {@code migrate}. */
+  public DatabaseSettings operatorSettings() {
+    return settings(postgres, ownerPassword, OPERATOR_ROLE, operatorPassword);
   }
 
-  private static DatabaseSettings settings(EmbeddedPostgres postgres, String ownerPassword, String runtimePassword) {
-    return new DatabaseSettings(jdbcUrl(postgres), RUNTIME_ROLE, runtimePassword, OWNER_ROLE, ownerPassword,
-        RUNTIME_ROLE, 10);
+  /** What the billing-controller reads from SEEDBOX_DB_*. */
+  public DatabaseSettings billingSettings() {
+    return settings(postgres, ownerPassword, BILLING_ROLE, billingPassword);
+  }
+
+  private static DatabaseSettings settings(EmbeddedPostgres postgres, String ownerPassword, String role,
+      String password) {
+    return new DatabaseSettings(jdbcUrl(postgres), role, password, OWNER_ROLE, ownerPassword, RuntimeRoles.DEFAULTS,
+        10);
   }
 
   public String jdbcUrl() {

@@ -84,8 +84,11 @@ class DevStackTest {
   @Order(1)
   void postgresIsMigratedByTheOwnerAndTheServicesConnectAsTheRuntimeRole() throws SQLException {
     assertThat(stack.database().migrationsApplied()).isPositive();
-    try (Connection c = stack.runtimeDataSource().getConnection(); Statement s = c.createStatement()) {
-      assertThat(single(s, "SELECT current_user")).isEqualTo(EmbeddedDatabase.RUNTIME_ROLE);
+    try (Connection c = stack.operatorDataSource().getConnection(); Statement s = c.createStatement()) {
+      assertThat(single(s, "SELECT current_user")).isEqualTo(EmbeddedDatabase.OPERATOR_ROLE);
+    }
+    try (Connection c = stack.billingDataSource().getConnection(); Statement s = c.createStatement()) {
+      assertThat(single(s, "SELECT current_user")).isEqualTo(EmbeddedDatabase.BILLING_ROLE);
       assertThat(single(s, "SELECT tableowner FROM pg_tables WHERE tablename = 'seedbox_ledger_entries'"))
           .isEqualTo(EmbeddedDatabase.OWNER_ROLE);
       // the runtime role may read the ledger but never rewrite it

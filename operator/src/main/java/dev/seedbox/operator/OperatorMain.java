@@ -7,6 +7,7 @@ import dev.seedbox.ledger.schema.SchemaMigration;
 import dev.seedbox.runtime.Command;
 import dev.seedbox.runtime.Environment;
 import dev.seedbox.runtime.InvalidConfigurationException;
+import dev.seedbox.runtime.VerifyCommand;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
@@ -14,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code seedbox-operator [run | migrate]}: configuration from the environment (docs/configuration.md). */
+/** {@code seedbox-operator [run | migrate | verify]}: configuration from the environment (docs/configuration.md). */
 public final class OperatorMain {
 
   private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
@@ -29,6 +30,13 @@ public final class OperatorMain {
     PlanCatalog plans = null;
     try {
       Command command = Command.parse(args);
+      if (command == Command.VERIFY) {
+        Environment env = Environment.system();
+        VerifyCommand verify = VerifyCommand.read(env);
+        env.check();
+        System.exit(verify.run(Clock.systemUTC(), System.out));
+        return;
+      }
       settings = OperatorSettings.read(Environment.system(), command);
       if (command == Command.RUN) {
         plans = loadPlans(settings);
@@ -41,7 +49,7 @@ public final class OperatorMain {
 
     if (settings.command() == Command.MIGRATE) {
       try (HikariDataSource owner = settings.database().ownerDataSource("seedbox-migrate")) {
-        SchemaMigration.migrate(owner, settings.database().runtimeRole());
+        SchemaMigration.migrate(owner, settings.database().runtimeRoles());
       } catch (RuntimeException e) {
         System.err.println("migrate failed: " + e.getMessage());
         System.exit(EXIT_NOT_AVAILABLE);

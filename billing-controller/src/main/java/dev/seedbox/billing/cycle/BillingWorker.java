@@ -4,8 +4,10 @@ import dev.seedbox.ledger.BillingPolicy;
 import dev.seedbox.ledger.CycleReport;
 import dev.seedbox.ledger.audit.AuditSealer;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,8 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every {@code SEEDBOX_BILLING_INTERVAL}: the billing cycle under PostgreSQL's advisory lock (one replica at a time),
- * then the audit sealer (the poll of pending payments has its own thread, {@link PendingPaymentPoll}). One thread with a fixed delay between the end of a run
+ * Every {@code SEEDBOX_BILLING_INTERVAL}: the billing cycle under its singleton lock (one replica at a time), then
+ * the audit sealer, which publishes the chain's head (a log line and the {@code seedbox.audit.chain.head.*} gauges);
+ * the poll of pending payments has its own thread ({@link PendingPaymentPoll}). One thread with a fixed delay
+ * between the end of a run
  * and the start of the next, so runs never overlap, however long one takes; {@link #runOnce} shares a lock with it,
  * so a run asked for by hand cannot overlap a scheduled one either.
  */
@@ -48,6 +52,22 @@ public final class BillingWorker implements AutoCloseable {
         .description("cents charged by cycles").register(metrics);
     this.cyclesSkipped = Counter.builder("seedbox.billing.cycle.skipped")
         .description("cycles left to another replica holding the cycle lock").register(metrics);
+    // the chain's head, published outside PostgreSQL at every run: verify checks the chain against it
+    Gauge.builder("seedbox.audit.chain.head.seq", sealer, s -> s.head().map(h -> (double) h.seq()).orElse(0.0))
+        .description("seal number of the audit chain's head after the last sealer run").register(metrics);
+    Gauge.builder("seedbox.audit.chain.head.hash.prefix", sealer,
+            s -> s.head().map(h -> (double) (ByteBuffer.wrap(h.hash()).getLong() >>> 16)).orElse(0.0))
+        .description("first 48 bits of the head's hash, as an integer (the full hash is in the sealer's log line)")
+        .register(metrics);
+    Gauge.builder("seedbox.audit.seal.faults", sealer, s -> (double) s.faultsRecorded())
+        .description("audit events this replica could not seal (recorded, reported by verify, passed)")
+        .register(metrics);
+    Gauge.builder("seedbox.lock.busy.seconds", sealer, s -> s.lockBusyFor().toMillis() / 1000.0)
+        .tag("lock", "audit-sealer").description("how long the lock has been found held by another session")
+        .register(metrics);
+    Gauge.builder("seedbox.lock.busy.seconds", policy, p -> p.cycleLockBusyFor().toMillis() / 1000.0)
+        .tag("lock", BillingPolicy.CYCLE_LOCK).description("how long the lock has been found held by another session")
+        .register(metrics);
   }
 
   /** Schedules runs every {@code interval}, the first one after one interval. */

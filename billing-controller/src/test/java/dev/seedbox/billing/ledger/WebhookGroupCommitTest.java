@@ -142,8 +142,8 @@ class WebhookGroupCommitTest {
     String badPaymentId = billing.superuser().withHandle(h -> h.createQuery(
         "SELECT id::text FROM seedbox_payments WHERE gateway_payment_id = :gw").bind("gw", bad)
         .mapTo(String.class).one());
-    // another account's entry under the bad row's key: only a bug or a hand-made entry could do this
-    billing.ledger().ledger().creditTopUp("uid-" + other, badPaymentId, 700, "test");
+    // another account's entry under the bad row's key: only the schema owner could write it by hand
+    billing.db.handMadeTopUp("uid-" + other, "topup:" + badPaymentId, 700);
     List<CompletableFuture<PaymentEventOutcome>> answers = new ArrayList<>();
     try (WebhookGroupCommit group = groupCommit(100)) {
       Handle lock = holdTheWriter(group, answers);

@@ -70,7 +70,6 @@ public final class SeedboxDecider {
   public static final Duration DEFAULT_RETRY = Duration.ofSeconds(30);
 
   /** The phases a seedbox is billed in (and has, or is getting, a server). */
-  public static final Set<Phase> BILLABLE = Set.of(Phase.PROVISIONING, Phase.ACTIVE, Phase.SUSPENDED);
 
   private SeedboxDecider() {
   }
@@ -263,7 +262,7 @@ public final class SeedboxDecider {
    * operator hold is still billed), so it is recorded there while the seedbox is billable.
    */
   public static boolean operatorHoldToRecord(SeedboxObservation o) {
-    return o.row().exists() && BILLABLE.contains(o.phase()) && o.row().operatorHold() != o.order().suspendRequested();
+    return o.row().exists() && o.phase().billable() && o.row().operatorHold() != o.order().suspendRequested();
   }
 
   private static String sorted(Set<? extends Enum<?>> values) {

@@ -121,7 +121,7 @@ final class SeedboxObserver {
 
   private Server server(Seedbox seedbox, SeedboxStatus status, boolean deleting, Optional<SeedboxRecord> row,
       Phase phase, Duration[] age) {
-    if (row.isEmpty() || row.get().providerRef() == null || !(SeedboxDecider.BILLABLE.contains(phase)
+    if (row.isEmpty() || row.get().providerRef() == null || !(phase.billable()
         || phase == Phase.TERMINATING)) {
       return new Server.NotCreated();
     }

@@ -13,6 +13,7 @@ import dev.seedbox.operator.byos.ByosConnectionReconciler;
 import dev.seedbox.operator.seedbox.SeedboxTiming;
 import dev.seedbox.provisioning.ProviderRegistry;
 import dev.seedbox.provisioning.inmemory.InMemoryProvider;
+import dev.seedbox.ledger.schema.RuntimeRoles;
 import dev.seedbox.runtime.DatabaseSettings;
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
@@ -74,7 +75,7 @@ public class AccountsOperatorFixture extends KubernetesApiFixture {
   private OperatorSettings settings() {
     TestSettings settings = TestSettings.settings()
         .database(new DatabaseSettings(database.jdbcUrl(PostgresDatabase.RUNTIME_ROLE), PostgresDatabase.RUNTIME_ROLE,
-            PostgresDatabase.PASSWORD, "", "", PostgresDatabase.RUNTIME_ROLE, 4))
+            PostgresDatabase.PASSWORD, "", "", RuntimeRoles.DEFAULTS, 4))
         .withoutLeaderElection().reconcileThreads(4).maxReconcileInterval(Duration.ofSeconds(1))
         .sshAllowedAddresses("127.0.0.1/32");
     return (vaultConfigured ? settings.vault(vault.address(), vault.token()) : settings).build();

@@ -4,6 +4,7 @@ import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.operator.OperatorSettings;
 import dev.seedbox.provisioning.ProviderFactories;
 import dev.seedbox.runtime.Command;
+import dev.seedbox.ledger.schema.RuntimeRoles;
 import dev.seedbox.runtime.DatabaseSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -17,7 +18,7 @@ import java.util.Set;
 public final class TestSettings {
 
   private DatabaseSettings database = new DatabaseSettings("jdbc:postgresql://localhost/unused", "", "", "", "",
-      DatabaseSettings.DEFAULT_RUNTIME_ROLE, 1);
+      RuntimeRoles.DEFAULTS, 1);
   private boolean leaderElection = true;
   private String leaseNamespace = OperatorFixture.LEASE_NAMESPACE;
   private int reconcileThreads = 8;

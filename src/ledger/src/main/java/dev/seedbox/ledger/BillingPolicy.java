@@ -5,6 +5,7 @@ import dev.seedbox.ledger.Settlement.Billable;
 import dev.seedbox.ledger.Settlement.Outcome;
 import dev.seedbox.ledger.audit.AuditLog;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BillingPolicy {
 
-  /** Advisory lock key under which only one cycle runs at a time ({@link #runCycleExclusively()}). */
-  public static final long CYCLE_LOCK_KEY = 0x5eedb0a0_0000_0002L;
+  /** The singleton lock under which only one cycle runs at a time ({@link #runCycleExclusively()}). */
+  public static final String CYCLE_LOCK = "billing-cycle";
   public static final String ACTOR = "billing-policy";
 
   private static final Logger LOG = LoggerFactory.getLogger(BillingPolicy.class);
@@ -40,12 +41,14 @@ public final class BillingPolicy {
   private final Clock clock;
   private final AuditLog audit;
   private final Settlement settlement;
+  private final LockWatch cycleLock;
 
-  public BillingPolicy(Jdbi jdbi, Clock clock, AuditLog audit) {
+  public BillingPolicy(Jdbi jdbi, Clock clock, AuditLog audit, Duration lockLimit) {
     this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.settlement = new Settlement(audit);
+    this.cycleLock = new LockWatch(CYCLE_LOCK, lockLimit);
   }
 
   /** Posts every due charge at the clock's now. Safe to run concurrently with itself and with credits. */
@@ -53,7 +56,7 @@ public final class BillingPolicy {
     Instant now = clock.instant();
     List<String> accounts = jdbi.withHandle(h -> h.createQuery("""
             SELECT DISTINCT account_uid FROM seedbox_resources
-             WHERE phase IN ('Provisioning', 'Active', 'Suspended') AND NOT billing_hold AND charge_count > 0
+             WHERE billable AND NOT billing_hold AND charge_count > 0
                AND paid_through <= :now
              ORDER BY account_uid""")
         .bind("now", Settlement.utc(now))
@@ -85,21 +88,28 @@ public final class BillingPolicy {
 
   /**
    * Runs the cycle unless another process holds the cycle lock (DESIGN §2: one cycle at a time across replicas).
-   * The lock is a session lock on a connection kept for the duration.
+   * The lock is a row of {@code seedbox_locks} held by a transaction kept open on its own connection for the
+   * duration; only the billing role can take it, so no other role can stop the cycle by holding it.
    */
   public Optional<CycleReport> runCycleExclusively() {
-    return jdbi.withHandle(h -> {
-      boolean locked = h.createQuery("SELECT pg_try_advisory_lock(:key)").bind("key", CYCLE_LOCK_KEY)
-          .mapTo(Boolean.class).one();
-      if (!locked) {
-        return Optional.empty();
-      }
+    // open(), not withHandle(): a handle of withHandle would be reused by the cycle's own transactions on this
+    // thread, and the lock's rollback would undo them
+    try (Handle lock = jdbi.open()) {
+      lock.begin();
       try {
-        return Optional.of(runCycle());
+        boolean locked = lock.createQuery("SELECT seedbox_try_lock(:name)").bind("name", CYCLE_LOCK)
+            .mapTo(Boolean.class).one();
+        cycleLock.attempted(locked, clock.instant());
+        return locked ? Optional.of(runCycle()) : Optional.empty();
       } finally {
-        h.createQuery("SELECT pg_advisory_unlock(:key)").bind("key", CYCLE_LOCK_KEY).mapTo(Boolean.class).one();
+        lock.rollback();
       }
-    });
+    }
+  }
+
+  /** How long the cycle lock has been found held elsewhere (zero when the last attempt got it). */
+  public Duration cycleLockBusyFor() {
+    return cycleLock.busyFor(clock.instant());
   }
 
   private List<Outcome> cycleBatch(Handle h, List<String> accountUids, Instant now) {

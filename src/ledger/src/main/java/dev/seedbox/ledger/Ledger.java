@@ -149,8 +149,12 @@ public final class Ledger {
   // ---- money
 
   /**
-   * Credits a confirmed top-up once per payment key (the gateway payment id) and settles the account in the same
-   * transaction: due charges are posted, holds it can pay for are released.
+   * Credits a payment the gateway confirmed outside a webhook (e.g. its answer to a poll), named by the gateway's
+   * payment id, once, for its amount, and settles the account in the same transaction. The credit itself is the one
+   * the webhooks use ({@code seedbox_credit_payment}): our payment row carrying that gateway id is credited, and a
+   * row is recorded first when none carries it yet.
+   *
+   * @throws IdempotencyConflictException the gateway payment is already recorded for another account or amount
    */
   public Posting creditTopUp(String accountUid, String paymentKey, long amountCents, String actor) {
     return Transactions.run(jdbi, h -> creditTopUp(h, accountUid, paymentKey, amountCents, actor));
@@ -161,22 +165,70 @@ public final class Ledger {
       throw new IllegalArgumentException("a top-up must be positive, got " + amountCents + " cents");
     }
     Objects.requireNonNull(paymentKey, "paymentKey");
+    requireActor(actor);
     return Transactions.join(handle, h -> {
       Instant now = clock.instant();
-      Posting posting = post(h, new Draft(accountUid, EntryKind.TopUp, amountCents, "topup:" + paymentKey, null, null,
-          paymentKey, null, null, actor), now);
-      if (!posting.replayed()) {
-        h.createUpdate("""
-                UPDATE seedbox_billing_accounts SET last_top_up_at = :now, last_top_up_cents = :amount,
-                       version = version + 1, updated_at = :now WHERE uid = :uid""")
-            .bind("now", Settlement.utc(now)).bind("amount", amountCents).bind("uid", accountUid).execute();
-        audit.append(h, actor, "ledger.top-up", Settlement.accountResource(accountUid), Map.of(
-            "paymentKey", paymentKey, "amountCents", amountCents,
-            "balanceCents", posting.entry().balanceAfterCents()));
-        policy.settle(h, accountUid, actor, true);
+      if (h.createQuery("SELECT count(*) FROM seedbox_billing_accounts WHERE uid = :uid").bind("uid", accountUid)
+          .mapTo(Long.class).one() == 0) {
+        throw new UnknownRecordException("billing account", accountUid);
       }
-      return posting;
+      h.createUpdate("""
+              INSERT INTO seedbox_payments (id, account_uid, amount_cents, blockchain, gateway_payment_id, created_at,
+                                            updated_at)
+              VALUES (:id, :account, :amount, 'confirmed-out-of-band', :gw, :now, :now)
+              ON CONFLICT (gateway_payment_id) DO NOTHING""")
+          .bind("id", UUID.randomUUID()).bind("account", accountUid).bind("amount", amountCents)
+          .bind("gw", paymentKey).bind("now", Settlement.utc(now)).execute();
+      Map<String, Object> recorded = h.createQuery(
+              "SELECT id, account_uid, amount_cents FROM seedbox_payments WHERE gateway_payment_id = :gw")
+          .bind("gw", paymentKey).mapToMap().one();
+      if (!accountUid.equals(recorded.get("account_uid")) || amountCents != (Long) recorded.get("amount_cents")) {
+        throw new IdempotencyConflictException("topup:" + paymentKey,
+            "a TopUp of " + amountCents + " cents to account " + accountUid,
+            "gateway payment " + paymentKey + " recorded as " + recorded.get("amount_cents") + " cents for account "
+                + recorded.get("account_uid"));
+      }
+      CreditRow row = creditPayment(h, (UUID) recorded.get("id"), actor, now);
+      if (row.outcome().equals("conflict")) {
+        throw conflict(row, actor);
+      }
+      LedgerEntry entry = h.createQuery("SELECT * FROM seedbox_ledger_entries WHERE id = :id")
+          .bind("id", row.entryId()).map((rs, ctx) -> entry(rs)).one();
+      return new Posting(entry, row.outcome().equals("replayed"));
     });
+  }
+
+  /**
+   * Credits our payment row {@code paymentId} through {@code seedbox_credit_payment} and settles the account when
+   * the database says settling could change something (otherwise it has sent the NOTIFY settling would have sent).
+   */
+  private CreditRow creditPayment(Handle h, UUID paymentId, String actor, Instant now) {
+    CreditRow row = h.createQuery("SELECT * FROM seedbox_credit_payment(:payment, :actor, :now, :channel)")
+        .bind("payment", paymentId).bind("actor", actor).bind("now", Settlement.utc(now))
+        .bind("channel", LedgerNotifications.CHANNEL)
+        .map((rs, ctx) -> CreditRow.read(rs))
+        .one();
+    return settled(h, row, actor);
+  }
+
+  private CreditRow settled(Handle h, CreditRow row, String actor) {
+    if (row.outcome().equals("credited") && row.settleNeeded()) {
+      policy.settle(h, row.accountUid(), actor, true);
+    }
+    return row;
+  }
+
+  private static IdempotencyConflictException conflict(CreditRow row, String actor) {
+    String key = "topup:" + row.paymentId();
+    Draft asked = new Draft(row.accountUid(), EntryKind.TopUp, row.amountCents(), key, null, null,
+        row.paymentId().toString(), null, null, actor);
+    Map<String, Object> found = new LinkedHashMap<>();
+    found.put("account", row.foundAccountUid());
+    found.put("kind", row.foundKind());
+    found.put("amountCents", row.foundAmountCents());
+    found.put("paymentKey", row.foundPaymentKey());
+    return new IdempotencyConflictException(key, asked.payload().toString(),
+        row.entryId() == null ? "an entry of another account" : found.toString());
   }
 
   /**
@@ -197,47 +249,28 @@ public final class Ledger {
     Objects.requireNonNull(gatewayPaymentId, "gatewayPaymentId");
     Objects.requireNonNull(eventType, "eventType");
     Objects.requireNonNull(eventId, "eventId");
-    if (actor == null || actor.isBlank()) {
-      throw new IllegalArgumentException("actor must not be blank");
-    }
+    requireActor(actor);
     return Transactions.join(handle, h -> {
       Instant now = clock.instant();
-      WebhookCreditRow row = h.createQuery("""
+      CreditRow row = settled(h, h.createQuery("""
               SELECT * FROM seedbox_credit_paid_webhook(CAST(:payment AS uuid), :gw, :type, :event, :actor, :now,
                                                         :channel)""")
           .bindByType("payment", paymentId, UUID.class)
           .bind("gw", gatewayPaymentId).bind("type", eventType).bind("event", eventId).bind("actor", actor)
           .bind("now", Settlement.utc(now)).bind("channel", LedgerNotifications.CHANNEL)
-          .map((rs, ctx) -> WebhookCreditRow.read(rs))
-          .one();
-      switch (row.outcome()) {
-        case "unknown_payment":
-          return new PaymentCredit.UnknownPayment();
-        case "already_processed":
-          return new PaymentCredit.AlreadyProcessed(row.paymentId());
-        case "replayed":
-          return new PaymentCredit.Replayed(row.paymentId(), row.accountUid(), row.amountCents(), row.entryId());
-        case "credited":
-          if (row.settleNeeded()) {
-            policy.settle(h, row.accountUid(), actor, true);
-          }
-          return new PaymentCredit.Credited(row.paymentId(), row.accountUid(), row.amountCents(), row.entryId(),
-              row.balanceAfterCents());
-        case "conflict":
-          String key = "topup:" + row.paymentId();
-          Draft asked = new Draft(row.accountUid(), EntryKind.TopUp, row.amountCents(), key, null, null,
-              row.paymentId().toString(), null, null, actor);
-          Map<String, Object> found = new LinkedHashMap<>();
-          found.put("account", row.foundAccountUid());
-          found.put("kind", row.foundKind());
-          found.put("amountCents", row.foundAmountCents());
-          found.put("paymentKey", row.foundPaymentKey());
-          throw new IdempotencyConflictException(key, asked.payload().toString(),
-              row.entryId() == null ? "an entry of another account" : found.toString());
-        default:
-          throw new IllegalStateException("seedbox_credit_paid_webhook answered '" + row.outcome()
-              + "'; expected unknown_payment, already_processed, replayed, conflict or credited");
-      }
+          .map((rs, ctx) -> CreditRow.read(rs))
+          .one(), actor);
+      return switch (row.outcome()) {
+        case "unknown_payment" -> new PaymentCredit.UnknownPayment();
+        case "already_processed" -> new PaymentCredit.AlreadyProcessed(row.paymentId());
+        case "replayed" -> new PaymentCredit.Replayed(row.paymentId(), row.accountUid(), row.amountCents(),
+            row.entryId());
+        case "credited" -> new PaymentCredit.Credited(row.paymentId(), row.accountUid(), row.amountCents(),
+            row.entryId(), row.balanceAfterCents());
+        case "conflict" -> throw conflict(row, actor);
+        default -> throw new IllegalStateException("seedbox_credit_paid_webhook answered '" + row.outcome()
+            + "'; expected unknown_payment, already_processed, replayed, conflict or credited");
+      };
     });
   }
 
@@ -256,9 +289,7 @@ public final class Ledger {
    *     entry
    */
   public List<PaymentCredit> creditPaidWebhooks(Handle handle, List<PaidWebhook> webhooks, String actor) {
-    if (actor == null || actor.isBlank()) {
-      throw new IllegalArgumentException("actor must not be blank");
-    }
+    requireActor(actor);
     int n = webhooks.size();
     String[] gatewayIds = new String[n];
     String[] types = new String[n];
@@ -329,12 +360,12 @@ public final class Ledger {
     }
   }
 
-  private record WebhookCreditRow(String outcome, UUID paymentId, String accountUid, long amountCents, Long entryId,
+  private record CreditRow(String outcome, UUID paymentId, String accountUid, long amountCents, Long entryId,
       long balanceAfterCents, boolean settleNeeded, String foundAccountUid, String foundKind, Long foundAmountCents,
       String foundPaymentKey) {
 
-    static WebhookCreditRow read(ResultSet rs) throws SQLException {
-      return new WebhookCreditRow(rs.getString("outcome"), rs.getObject("payment_id", UUID.class),
+    static CreditRow read(ResultSet rs) throws SQLException {
+      return new CreditRow(rs.getString("outcome"), rs.getObject("payment_id", UUID.class),
           rs.getString("account_uid"), rs.getLong("amount_cents"), (Long) rs.getObject("entry_id"),
           rs.getLong("balance_after_cents"), rs.getBoolean("settle_needed"), rs.getString("found_account_uid"),
           rs.getString("found_kind"), (Long) rs.getObject("found_amount_cents"), rs.getString("found_payment_key"));
@@ -385,14 +416,10 @@ public final class Ledger {
           .execute();
       Posting posting = post(h, new Draft(order.accountUid(), EntryKind.Charge, -order.priceCents(), key,
           order.seedboxUid(), 0, null, null, null, actor), now);
-      h.createUpdate("""
-              UPDATE seedbox_resources SET paid_through = :paidThrough, charge_count = 1, updated_at = :now
-               WHERE seedbox_uid = :uid""")
-          .bind("paidThrough", Settlement.utc(now.plus(Settlement.PERIOD))).bind("now", Settlement.utc(now))
-          .bind("uid", order.seedboxUid()).execute();
+      Instant paidThrough = SeedboxRecords.find(h, order.seedboxUid()).orElseThrow().paidThrough();
       audit.append(h, actor, "seedbox.provisioning-charged", Settlement.seedboxResource(order.seedboxUid()), Map.of(
           "account", order.accountUid(), "namespace", order.namespace(), "name", order.name(), "plan", order.plan(),
-          "priceCents", order.priceCents(), "paidThrough", now.plus(Settlement.PERIOD).toString()));
+          "priceCents", order.priceCents(), "paidThrough", paidThrough.toString()));
       policy.settle(h, order.accountUid(), actor, true);
       return posting;
     });
@@ -480,9 +507,7 @@ public final class Ledger {
   }
 
   private Posting post(Handle h, Draft d, Instant now) {
-    if (d.actor() == null || d.actor().isBlank()) {
-      throw new IllegalArgumentException("actor must not be blank");
-    }
+    requireActor(d.actor());
     AccountRow account = lock(h, d.accountUid());
     Optional<LedgerEntry> existing = findByKey(h, d.key());
     if (existing.isPresent()) {
@@ -498,19 +523,7 @@ public final class Ledger {
           d.kind() + " " + d.key());
     }
     try {
-      LedgerEntry entry = h.createQuery("""
-              INSERT INTO seedbox_ledger_entries (account_uid, kind, amount_cents, balance_after_cents, idempotency_key,
-                  seedbox_uid, period, payment_key, refunds_entry_id, reason, actor, occurred_at)
-              VALUES (:account, :kind, :amount, :after, :key, :seedbox, :period, :paymentKey, :refunds, :reason,
-                  :actor, :now)
-              RETURNING *""")
-          .bind("account", d.accountUid()).bind("kind", d.kind().name()).bind("amount", d.amountCents())
-          .bind("after", after).bind("key", d.key()).bind("seedbox", d.seedboxUid()).bind("period", d.period())
-          .bind("paymentKey", d.paymentKey()).bind("refunds", d.refundsEntryId()).bind("reason", d.reason())
-          .bind("actor", d.actor()).bind("now", Settlement.utc(now))
-          .map((rs, ctx) -> entry(rs))
-          .one();
-      return new Posting(entry, false);
+      return new Posting(write(h, d, now), false);
     } catch (UnableToExecuteStatementException e) {
       if ("23505".equals(Transactions.sqlState(e))) {
         // the key or the payment is taken by another account's entry, committed after our lookup
@@ -518,6 +531,27 @@ public final class Ledger {
       }
       throw e;
     }
+  }
+
+  /** Writes the entry through the owner-defined function of its kind, which checks the kind's rule. */
+  private static LedgerEntry write(Handle h, Draft d, Instant now) {
+    return switch (d.kind()) {
+      case Charge -> {
+        Settlement.postCharges(h, List.of(d.seedboxUid()), List.of(d.period()), d.actor(), now);
+        yield findByKey(h, d.key()).orElseThrow();
+      }
+      case Refund -> h.createQuery("SELECT * FROM seedbox_post_refund(:entry, :amount, :reason, :actor, :now)")
+          .bind("entry", d.refundsEntryId()).bind("amount", d.amountCents()).bind("reason", d.reason())
+          .bind("actor", d.actor()).bind("now", Settlement.utc(now))
+          .map((rs, ctx) -> entry(rs)).one();
+      case Adjustment -> h.createQuery(
+              "SELECT * FROM seedbox_post_adjustment(:account, :key, :amount, :reason, :actor, :now)")
+          .bind("account", d.accountUid()).bind("key", d.key().substring("adjust:".length()))
+          .bind("amount", d.amountCents()).bind("reason", d.reason()).bind("actor", d.actor())
+          .bind("now", Settlement.utc(now))
+          .map((rs, ctx) -> entry(rs)).one();
+      case TopUp -> throw new IllegalStateException("a TopUp is written only by seedbox_credit_payment");
+    };
   }
 
   static AccountRow lock(Handle h, String accountUid) {
@@ -537,6 +571,12 @@ public final class Ledger {
 
   static String chargeKey(String seedboxUid, int period) {
     return "charge:" + seedboxUid + ":" + period;
+  }
+
+  private static void requireActor(String actor) {
+    if (actor == null || actor.isBlank()) {
+      throw new IllegalArgumentException("actor must not be blank");
+    }
   }
 
   private static void requireReason(String reason) {

@@ -24,8 +24,6 @@ public final class SeedboxRecords {
   /** The audit action of a seedbox's phase change. */
   public static final String TRANSITION = "seedbox.transition";
 
-  private static final List<Phase> BILLABLE = List.of(Phase.PROVISIONING, Phase.ACTIVE, Phase.SUSPENDED);
-
   private final Jdbi jdbi;
   private final Clock clock;
   private final AuditLog audit;
@@ -75,12 +73,19 @@ public final class SeedboxRecords {
       if (row.phase() == phase) {
         return false;
       }
-      update(h, seedboxUid, "phase = :value", phase.wireName());
+      // the billable phases are defined once, by the table's generated column
+      boolean leftBillable = h.createQuery("""
+              UPDATE seedbox_resources r SET phase = :phase, updated_at = :now
+                FROM (SELECT billable FROM seedbox_resources WHERE seedbox_uid = :uid) AS before
+               WHERE r.seedbox_uid = :uid
+              RETURNING before.billable AND NOT r.billable""")
+          .bind("phase", phase.wireName()).bind("now", Settlement.utc(clock.instant())).bind("uid", seedboxUid)
+          .mapTo(Boolean.class).one();
       Map<String, Object> audited = new java.util.LinkedHashMap<>(detail);
       audited.put("from", row.phase().wireName());
       audited.put("to", phase.wireName());
       audit.append(h, actor, TRANSITION, Settlement.seedboxResource(seedboxUid), audited);
-      if (BILLABLE.contains(row.phase()) && !BILLABLE.contains(phase)) {
+      if (leftBillable) {
         policy.settle(h, row.accountUid(), actor, true);
       }
       return true;

@@ -25,7 +25,6 @@ final class Settlement {
 
   /** Charge n buys this much time. Exact hours, never calendar arithmetic, so DST and month lengths do not matter. */
   static final Duration PERIOD = Duration.ofDays(30);
-  static final List<String> BILLABLE_PHASES = List.of("Provisioning", "Active", "Suspended");
 
   record AccountRow(String uid, long balanceCents, AccountStanding state, long thresholdCents, int graceDays,
       boolean belowThreshold) {}
@@ -135,8 +134,7 @@ final class Settlement {
     h.createQuery("""
             SELECT seedbox_uid, account_uid, price_cents, charge_count, paid_through, billing_hold, terminate_at
               FROM seedbox_resources
-             WHERE account_uid = ANY(:uids) AND phase IN ('Provisioning', 'Active', 'Suspended')
-               AND charge_count > 0
+             WHERE account_uid = ANY(:uids) AND billable AND charge_count > 0
             """ + filter)
         .bindArray("uids", String.class, List.copyOf(accountUids))
         .bind("now", utc(now))
@@ -151,7 +149,7 @@ final class Settlement {
     Map<String, Integer> counts = new HashMap<>();
     h.createQuery("""
             SELECT account_uid, count(*) AS held FROM seedbox_resources
-             WHERE account_uid = ANY(:uids) AND billing_hold AND phase IN ('Provisioning', 'Active', 'Suspended')
+             WHERE account_uid = ANY(:uids) AND billing_hold AND billable
              GROUP BY account_uid""")
         .bindArray("uids", String.class, List.copyOf(accountUids))
         .map((rs, ctx) -> Map.entry(rs.getString("account_uid"), rs.getInt("held")))
@@ -160,6 +158,21 @@ final class Settlement {
   }
 
   // ---- writing
+
+  /**
+   * Posts the next period of each seedbox, in this order, through {@code seedbox_post_charges}: the database checks
+   * that each names an existing seedbox and its next period, takes the amount from the price snapshot, and moves
+   * paid-through, the charge count and any billing hold with the charge. One call per batch.
+   */
+  static void postCharges(Handle h, List<String> seedboxUids, List<Integer> periods, String actor, Instant now) {
+    h.createQuery("SELECT count(*) FROM seedbox_post_charges(:seedboxes, :periods, :actor, :now)")
+        .bindArray("seedboxes", String.class, seedboxUids)
+        .bindArray("periods", Integer.class, periods)
+        .bind("actor", actor)
+        .bind("now", utc(now))
+        .mapTo(Long.class)
+        .one();
+  }
 
   /**
    * Persists outcomes: charge entries (the entries trigger moves the balances), paid-through and holds on the
@@ -182,48 +195,8 @@ final class Settlement {
     }
     OffsetDateTime at = utc(now);
     if (!charges.isEmpty()) {
-      int n = charges.size();
-      List<String> accounts = new ArrayList<>(n);
-      List<String> seedboxes = new ArrayList<>(n);
-      List<Long> prices = new ArrayList<>(n);
-      List<Long> balances = new ArrayList<>(n);
-      List<Integer> periods = new ArrayList<>(n);
-      List<String> paidThrough = new ArrayList<>(n);
-      for (ChargeLine c : charges) {
-        accounts.add(c.accountUid());
-        seedboxes.add(c.seedboxUid());
-        prices.add(c.priceCents());
-        balances.add(c.balanceAfterCents());
-        periods.add(c.period());
-        paidThrough.add(c.paidThrough().toString());
-      }
-      h.createUpdate("""
-              INSERT INTO seedbox_ledger_entries (account_uid, kind, amount_cents, balance_after_cents, idempotency_key,
-                                                  seedbox_uid, period, actor, occurred_at)
-              SELECT u.account_uid, 'Charge', -u.price, u.balance_after, 'charge:' || u.seedbox_uid || ':' || u.period,
-                     u.seedbox_uid, u.period, :actor, :at
-                FROM unnest(:accounts, :seedboxes, :prices, :balances, :periods)
-                     WITH ORDINALITY AS u(account_uid, seedbox_uid, price, balance_after, period, ord)
-               ORDER BY u.ord""")
-          .bindArray("accounts", String.class, accounts)
-          .bindArray("seedboxes", String.class, seedboxes)
-          .bindArray("prices", Long.class, prices)
-          .bindArray("balances", Long.class, balances)
-          .bindArray("periods", Integer.class, periods)
-          .bind("actor", actor)
-          .bind("at", at)
-          .execute();
-      h.createUpdate("""
-              UPDATE seedbox_resources r
-                 SET paid_through = CAST(u.paid_through AS timestamptz), charge_count = u.period + 1,
-                     billing_hold = false, terminate_at = NULL, updated_at = :at
-                FROM unnest(:seedboxes, :paidThrough, :periods) AS u(seedbox_uid, paid_through, period)
-               WHERE r.seedbox_uid = u.seedbox_uid""")
-          .bindArray("seedboxes", String.class, seedboxes)
-          .bindArray("paidThrough", String.class, paidThrough)
-          .bindArray("periods", Integer.class, periods)
-          .bind("at", at)
-          .execute();
+      postCharges(h, charges.stream().map(ChargeLine::seedboxUid).toList(),
+          charges.stream().map(ChargeLine::period).toList(), actor, now);
     }
     if (!holds.isEmpty()) {
       h.createUpdate("""

@@ -28,7 +28,6 @@ class LedgerModelTest {
   static final PostgresDatabase DB = new PostgresDatabase();
 
   static final Duration PERIOD = Duration.ofDays(30);
-  static final List<Phase> BILLABLE = List.of(Phase.PROVISIONING, Phase.ACTIVE, Phase.SUSPENDED);
 
   // ---- the model
 
@@ -65,13 +64,14 @@ class LedgerModelTest {
     }
 
     boolean billable() {
-      return BILLABLE.contains(phase) && charges > 0;
+      return phase.billable() && charges > 0;
     }
   }
 
   final Map<String, Account> accounts = new LinkedHashMap<>();
   final Map<String, Box> boxes = new LinkedHashMap<>();
   final Map<String, Long> topUps = new HashMap<>();
+  final Map<String, String> topUpOwners = new HashMap<>();
   Instant now = Instant.parse("2025-12-20T09:00:00Z");
 
   void modelSettle(Account a, boolean cycleOnly) {
@@ -119,6 +119,82 @@ class LedgerModelTest {
     a.state = held > 0 ? AccountStanding.SUSPENDED : a.below ? AccountStanding.LOW_BALANCE : AccountStanding.ACTIVE;
   }
 
+  // ---- the billing rules defined once, in SQL and in Java, agree
+
+  /**
+   * For random accounts and seedbox rows: the database's {@code seedbox_settle_needed} (which the webhook credits
+   * use to skip settling) says "needed" whenever {@link Settlement#decide} would change anything, and says it
+   * otherwise only for a hold the balance still cannot pay (its documented superset). The billable phases are the
+   * table's generated column; the model's list agrees with it for every phase.
+   */
+  @Test
+  void theDatabasesSettleNeededAndBillablePhasesAgreeWithTheJavaRules() {
+    long seed = Long.getLong("ledger.model.seed", System.nanoTime());
+    Random random = new Random(seed);
+    org.jdbi.v3.core.Jdbi owner = org.jdbi.v3.core.Jdbi.create(DB.owner());
+    Instant at = Instant.parse("2026-05-01T00:00:00Z");
+    for (int round = 0; round < 300; round++) {
+      String uid = "agree-" + seed + "-" + round;
+      long balance = random.nextInt(4) == 0 ? 0 : random.nextInt(3_000);
+      long threshold = random.nextBoolean() ? 0 : random.nextInt(3_000);
+      boolean below = random.nextBoolean();
+      AccountStanding state = AccountStanding.values()[random.nextInt(AccountStanding.values().length)];
+      int boxes = random.nextInt(4);
+      owner.useHandle(h -> {
+        h.createUpdate("""
+                INSERT INTO seedbox_billing_accounts (uid, namespace, name, owner, balance_cents, state,
+                    low_balance_threshold_cents, grace_period_days, below_threshold, created_at, updated_at)
+                VALUES (:uid, 'ns', :uid, 'o', :balance, :state, :threshold, 7, :below, now(), now())""")
+            .bind("uid", uid).bind("balance", balance).bind("state", state.wireName()).bind("threshold", threshold)
+            .bind("below", below).execute();
+        for (int i = 0; i < boxes; i++) {
+          Phase phase = Phase.values()[random.nextInt(Phase.values().length)];
+          int charges = random.nextInt(3);
+          boolean held = charges > 0 && random.nextBoolean();
+          Instant paidThrough = charges == 0 ? null : at.plus(Duration.ofDays(random.nextInt(61) - 30));
+          h.createUpdate("""
+                  INSERT INTO seedbox_resources (seedbox_uid, account_uid, namespace, name, plan, price_cents, phase,
+                      paid_through, charge_count, billing_hold, terminate_at, created_at, updated_at)
+                  VALUES (:sb, :uid, 'ns', :sb, 'p', :price, :phase, :paid, :charges, :held,
+                      CASE WHEN :held THEN now() END, now(), now())""")
+              .bind("sb", uid + "-" + i).bind("uid", uid).bind("price", 100 + random.nextInt(2_000))
+              .bind("phase", phase.wireName()).bind("paid", Settlement.utc(paidThrough)).bind("charges", charges)
+              .bind("held", held).execute();
+        }
+      });
+      settleNeededAgrees(owner, uid, at, seed);
+    }
+    for (Phase phase : Phase.values()) {
+      String sb = "billable-" + seed + "-" + phase;
+      boolean column = owner.withHandle(h -> {
+        h.createUpdate("""
+                INSERT INTO seedbox_resources (seedbox_uid, account_uid, namespace, name, plan, price_cents, phase,
+                    created_at, updated_at)
+                SELECT :sb, uid, 'ns', :sb, 'p', 0, :phase, now(), now() FROM seedbox_billing_accounts LIMIT 1""")
+            .bind("sb", sb).bind("phase", phase.wireName()).execute();
+        return h.createQuery("SELECT billable FROM seedbox_resources WHERE seedbox_uid = :sb").bind("sb", sb)
+            .mapTo(Boolean.class).one();
+      });
+      assertThat(column).as("billable(%s), seed %s", phase, seed).isEqualTo(phase.billable());
+    }
+  }
+
+  private static void settleNeededAgrees(org.jdbi.v3.core.Jdbi owner, String uid, Instant at, long seed) {
+    owner.useHandle(h -> {
+      Settlement.AccountRow row = Settlement.lock(h, List.of(uid)).get(uid);
+      Settlement.Outcome outcome = Settlement.decide(row,
+          Settlement.dueOrHeld(h, List.of(uid), at).getOrDefault(uid, List.of()), 0, at);
+      boolean needed = h.createQuery("SELECT seedbox_settle_needed(:uid, :balance, :at)").bind("uid", uid)
+          .bind("balance", row.balanceCents()).bind("at", Settlement.utc(at)).mapTo(Boolean.class).one();
+      if (outcome.changed()) {
+        assertThat(needed).as("settle needed for %s (seed %s): %s", uid, seed, outcome).isTrue();
+      } else if (needed) {
+        assertThat(outcome.heldAfter()).as("needed without a change only for a hold it cannot pay: %s (seed %s)",
+            outcome, seed).isPositive();
+      }
+    });
+  }
+
   // ---- the test
 
   @Test
@@ -159,17 +235,18 @@ class LedgerModelTest {
         Posting p = ledger.creditTopUp(a.uid, key, amount, "model");
         assertThat(p.replayed()).isFalse();
         topUps.put(key, amount);
+        topUpOwners.put(key, a.uid);
         a.balance += amount;
         modelSettle(a, false);
       } else if (op < 27 && !topUps.isEmpty()) {
         String key = List.copyOf(topUps.keySet()).get(random.nextInt(topUps.size()));
         what = "replay " + key;
-        String owner = ledger.entry("topup:" + key).orElseThrow().accountUid();
+        String owner = topUpOwners.get(key);
         assertThat(ledger.creditTopUp(owner, key, topUps.get(key), "model").replayed()).isTrue();
       } else if (op < 30 && !topUps.isEmpty()) {
         String key = List.copyOf(topUps.keySet()).get(random.nextInt(topUps.size()));
         what = "reuse " + key + " with another amount";
-        String owner = ledger.entry("topup:" + key).orElseThrow().accountUid();
+        String owner = topUpOwners.get(key);
         expect(IdempotencyConflictException.class, () -> ledger.creditTopUp(owner, key, topUps.get(key) + 1, "model"));
       } else if (op < 45) {
         String uid = "sb-" + run + "-" + boxCounter++;
@@ -205,7 +282,7 @@ class LedgerModelTest {
         a.balance += b.price;
         modelSettle(a, false);
       } else if (op < 55) {
-        Box b = pick(random, x -> x.account == a && BILLABLE.contains(x.phase));
+        Box b = pick(random, x -> x.account == a && x.phase.billable());
         if (b == null) {
           continue;
         }

@@ -97,4 +97,26 @@ final class LedgerTestSupport {
             "SELECT count(*) FROM seedbox_audit_events WHERE action = :action AND resource = :resource")
         .bind("action", action).bind("resource", resource).mapTo(Long.class).one());
   }
+
+  static void handMadeTopUp(PostgresDatabase db, String accountUid, String key, long cents) {
+    db.handMadeTopUp(accountUid, key, cents);
+  }
+
+  /**
+   * The function is SECURITY DEFINER (the schema owner's), pins search_path with pg_temp last, is not executable
+   * by PUBLIC, and only {@code allowed} of the two service roles may call it.
+   */
+  static void assertOwnerDefinedAndPinned(LedgerTestSupport t, String function, String allowed, String refused) {
+    assertThat(t.count("SELECT count(*) FROM pg_proc WHERE proname = ? AND prosecdef", function))
+        .as("%s runs with the owner's rights", function).isEqualTo(1);
+    assertThat(t.count("SELECT count(*) FROM pg_proc WHERE proname = ? AND proconfig @> ARRAY["
+        + "'search_path=pg_catalog, public, pg_temp']", function)).as("%s pins search_path", function).isEqualTo(1);
+    assertThat(t.count("SELECT count(*) FROM pg_proc p, aclexplode(p.proacl) a WHERE p.proname = ?"
+        + " AND a.grantee = 0 AND a.privilege_type = 'EXECUTE'", function)).as("PUBLIC may call %s", function)
+        .isZero();
+    assertThat(t.count("SELECT count(*) FROM pg_proc p WHERE p.proname = ? AND has_function_privilege(?, p.oid,"
+        + " 'EXECUTE')", function, allowed)).isEqualTo(1);
+    assertThat(t.count("SELECT count(*) FROM pg_proc p WHERE p.proname = ? AND has_function_privilege(?, p.oid,"
+        + " 'EXECUTE')", function, refused)).isZero();
+  }
 }

@@ -146,7 +146,7 @@ class PaidWebhookBatchCreditTest {
     String other = t.openAccount(0, 7);
     Payment good = payment(account, 500);
     Payment taken = payment(account, 1_000);
-    t.ledger().creditTopUp(other, taken.id().toString(), 700, "test");
+    LedgerTestSupport.handMadeTopUp(DB, other, "topup:" + taken.id(), 700);
 
     assertThatThrownBy(() -> batch(List.of(confirmed(good, "evt-1"), confirmed(taken, "evt-2"))))
         .isInstanceOf(IdempotencyConflictException.class)
@@ -256,12 +256,8 @@ class PaidWebhookBatchCreditTest {
   }
 
   @Test
-  void theBatchFunctionRunsWithTheCallersRightsAndOnlyTheRuntimeRoleMayCallIt() {
-    assertThat(count("SELECT count(*) FROM pg_proc WHERE proname = 'seedbox_credit_paid_webhooks' AND prosecdef"))
-        .isZero();
-    assertThat(count("SELECT count(*) FROM pg_proc p, aclexplode(p.proacl) a WHERE p.proname ="
-        + " 'seedbox_credit_paid_webhooks' AND a.grantee = 0 AND a.privilege_type = 'EXECUTE'")).isZero();
-    assertThat(count("SELECT count(*) FROM pg_proc p WHERE p.proname = 'seedbox_credit_paid_webhooks'"
-        + " AND has_function_privilege(?, p.oid, 'EXECUTE')", PostgresDatabase.RUNTIME_ROLE)).isEqualTo(1);
+  void theBatchFunctionIsTheOwnersWithAPinnedSearchPathAndOnlyTheBillingRoleMayCallIt() {
+    LedgerTestSupport.assertOwnerDefinedAndPinned(t, "seedbox_credit_paid_webhooks", PostgresDatabase.BILLING_ROLE,
+        PostgresDatabase.OPERATOR_ROLE);
   }
 }

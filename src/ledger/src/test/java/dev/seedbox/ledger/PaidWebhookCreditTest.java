@@ -116,8 +116,8 @@ class PaidWebhookCreditTest {
     String account = t.openAccount(0, 7);
     String other = t.openAccount(0, 7);
     Payment p = payment(account, 1_000);
-    // another account's entry under this row's key: only a bug or a hand-made entry could do this
-    t.ledger().creditTopUp(other, p.id().toString(), 700, "test");
+    // another account's entry under this row's key: only the schema owner could write it by hand
+    LedgerTestSupport.handMadeTopUp(DB, other, "topup:" + p.id(), 700);
 
     assertThatThrownBy(() -> credit(p.gatewayPaymentId(), "payment.confirmed", "evt-1"))
         .isInstanceOf(IdempotencyConflictException.class)
@@ -226,11 +226,8 @@ class PaidWebhookCreditTest {
   }
 
   @Test
-  void theFunctionRunsWithTheCallersRightsAndOnlyTheRuntimeRoleMayCallIt() {
-    long definer = count("SELECT count(*) FROM pg_proc WHERE proname = 'seedbox_credit_paid_webhook' AND prosecdef");
-    assertThat(definer).isZero();
-    long publicExecute = count("SELECT count(*) FROM pg_proc p, aclexplode(p.proacl) a "
-        + "WHERE p.proname = 'seedbox_credit_paid_webhook' AND a.grantee = 0 AND a.privilege_type = 'EXECUTE'");
-    assertThat(publicExecute).isZero();
+  void theFunctionIsTheOwnersWithAPinnedSearchPathAndOnlyTheBillingRoleMayCallIt() {
+    LedgerTestSupport.assertOwnerDefinedAndPinned(t, "seedbox_credit_paid_webhook", PostgresDatabase.BILLING_ROLE,
+        PostgresDatabase.OPERATOR_ROLE);
   }
 }

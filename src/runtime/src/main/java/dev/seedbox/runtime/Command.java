@@ -7,7 +7,9 @@ public enum Command {
   /** Serve, connected as the runtime database role. */
   RUN,
   /** Apply the Flyway migrations as the schema owner, then exit. */
-  MIGRATE;
+  MIGRATE,
+  /** Walk the audit chain as the runtime role against the last published head, report, exit 0 only if clean. */
+  VERIFY;
 
   public static Command parse(String[] args) {
     if (args.length == 0) {
@@ -19,11 +21,13 @@ public enum Command {
           return RUN;
         case "migrate":
           return MIGRATE;
+        case "verify":
+          return VERIFY;
         default:
           break;
       }
     }
     throw new InvalidConfigurationException(java.util.List.of(
-        "unexpected arguments " + String.join(" ", args) + "; usage: [run | migrate]"));
+        "unexpected arguments " + String.join(" ", args) + "; usage: [run | migrate | verify]"));
   }
 }

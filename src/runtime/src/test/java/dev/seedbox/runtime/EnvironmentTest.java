@@ -82,6 +82,8 @@ class EnvironmentTest {
   void commandIsRunByDefaultAndRejectsAnythingElse() {
     assertThat(Command.parse(new String[0])).isEqualTo(Command.RUN);
     assertThat(Command.parse(new String[] {"migrate"})).isEqualTo(Command.MIGRATE);
-    assertThatThrownBy(() -> Command.parse(new String[] {"serve"})).hasMessageContaining("usage: [run | migrate]");
+    assertThat(Command.parse(new String[] {"verify"})).isEqualTo(Command.VERIFY);
+    assertThatThrownBy(() -> Command.parse(new String[] {"serve"}))
+        .hasMessageContaining("usage: [run | migrate | verify]");
   }
 }

@@ -34,6 +34,15 @@ public enum Phase {
     return wireName;
   }
 
+  /**
+   * Whether a seedbox in this phase is billed period by period: from the first charge until it is terminating or
+   * failed. The database's {@code seedbox_resources.billable} column is the same rule, and a ledger test holds the
+   * two to each other.
+   */
+  public boolean billable() {
+    return this == PROVISIONING || this == ACTIVE || this == SUSPENDED;
+  }
+
   /** Parses a PascalCase phase name; the message names the value it could not read. */
   public static Phase fromWireName(String name) {
     return Arrays.stream(values())

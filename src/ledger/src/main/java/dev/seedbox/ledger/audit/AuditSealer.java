@@ -7,7 +7,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import dev.seedbox.ledger.LockWatch;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -32,70 +39,124 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code hash = SHA-256(prev_hash || canonical event)}, where the canonical event is the length-prefixed UTF-8 of
  * id, occurred_at in epoch microseconds, actor, action, resource and PostgreSQL's canonical jsonb text of detail.
- * The first seal's prev_hash is 32 zero bytes. One sealer runs at a time (transaction-scoped advisory lock).
+ * The first seal's prev_hash is 32 zero bytes.
+ *
+ * <p>Sealing runs inside the database, in the owner-defined {@code seedbox_seal_audit_events} (migration V4): the only
+ * writer of seals, under the sealer's own lock (a row only the billing role can lock, not an advisory key any role
+ * could hold). An event that cannot be sealed is recorded as a fault, logged and counted, and sealing goes on. Every
+ * run publishes the chain's head (seq, hash) outside PostgreSQL: a log line here and the gauges the caller exports.
+ * Verification recomputes every hash here in Java, independently of the database's code, and compares the chain
+ * with the last published head, so a rewrite with owner rights that recomputes every hash is still found.
  */
 public final class AuditSealer {
 
-  /** Advisory lock key of the sealer ("seedbox audit"). */
-  public static final long LOCK_KEY = 0x5eedb0a0_0000_0001L;
   static final byte[] GENESIS = new byte[32];
 
   private static final Logger LOG = LoggerFactory.getLogger(AuditSealer.class);
   private static final int BATCH = 5_000;
 
   private final Jdbi jdbi;
+  private final Clock clock;
+  private final LockWatch lock;
+  private volatile Optional<ChainHead> head = Optional.empty();
+  private final AtomicLong faults = new AtomicLong();
 
-  public AuditSealer(Jdbi jdbi) {
+  public AuditSealer(Jdbi jdbi, Clock clock, Duration lockLimit) {
     this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.lock = new LockWatch("audit-sealer", lockLimit);
+  }
+
+  /** Seals every event whose transaction is over. Returns the number sealed, 0 when another sealer holds the lock. */
+  public int sealPending() {
+    return seal().sealed();
+  }
+
+  /** Seals every event whose transaction is over, in batches, and publishes the head. */
+  public SealRun seal() {
+    int sealed = 0;
+    int faulted = 0;
+    SealRun batch;
+    do {
+      batch = jdbi.inTransaction(h -> h.createQuery("SELECT * FROM seedbox_seal_audit_events(:batch)")
+          .bind("batch", BATCH)
+          .map((rs, ctx) -> {
+            long seq = rs.getLong("head_seq");
+            Optional<ChainHead> at = rs.wasNull() || seq == 0 ? Optional.empty()
+                : Optional.of(new ChainHead(seq, rs.getBytes("head_hash")));
+            return new SealRun(rs.getInt("sealed"), rs.getInt("faulted"), at, rs.getBoolean("lock_busy"));
+          })
+          .one());
+      sealed += batch.sealed();
+      faulted += batch.faulted();
+    } while (batch.sealed() == BATCH);
+    lock.attempted(!batch.lockBusy(), clock.instant());
+    if (faulted > 0) {
+      faults.addAndGet(faulted);
+      LOG.warn("{} audit events could not be sealed and were recorded as faults (seedbox_audit_seal_faults); sealing "
+          + "went on past them", faulted);
+    }
+    if (!batch.lockBusy()) {
+      head = batch.head();
+      LOG.info("audit chain head {} ({} sealed this run)", batch.head().map(ChainHead::toString).orElse("empty"),
+          sealed);
+    }
+    return new SealRun(sealed, faulted, head, batch.lockBusy());
+  }
+
+  /** The head published by the last run that held the lock. */
+  public Optional<ChainHead> head() {
+    return head;
+  }
+
+  /** Events recorded as faults by this process's runs. */
+  public long faultsRecorded() {
+    return faults.get();
+  }
+
+  /** How long the sealer's lock has been found held elsewhere (zero when the last run got it). */
+  public Duration lockBusyFor() {
+    return lock.busyFor(clock.instant());
   }
 
   /**
-   * Seals every event whose transaction is over. Returns the number sealed, 0 when another sealer holds the lock.
+   * The verify command's check: the chain against the last published head, events unsealed longer than
+   * {@code unsealedLimit}, and the events the sealer could not seal.
    */
-  public int sealPending() {
-    int total = 0;
-    int sealed;
-    do {
-      sealed = jdbi.inTransaction(this::sealBatch);
-      total += sealed;
-    } while (sealed == BATCH);
-    return total;
+  public ChainReport report(Optional<ChainHead> published, Duration unsealedLimit) {
+    SealVerification chain = verify(published);
+    Instant before = clock.instant().minus(unsealedLimit);
+    return jdbi.withHandle(h -> new ChainReport(chain, published, unsealedLimit,
+        h.createQuery("""
+                SELECT e.id FROM seedbox_audit_events e
+                 WHERE e.occurred_at < :before
+                   AND NOT EXISTS (SELECT 1 FROM seedbox_audit_seals s WHERE s.event_id = e.id)
+                   AND NOT EXISTS (SELECT 1 FROM seedbox_audit_seal_faults f WHERE f.event_id = e.id)
+                 ORDER BY e.id LIMIT 1000""")
+            .bind("before", OffsetDateTime.ofInstant(before, ZoneOffset.UTC))
+            .mapTo(Long.class).list(),
+        h.createQuery("SELECT 'event ' || event_id || ': ' || reason FROM seedbox_audit_seal_faults ORDER BY event_id")
+            .mapTo(String.class).list()));
   }
 
-  private int sealBatch(Handle h) {
-    boolean locked = h.createQuery("SELECT pg_try_advisory_xact_lock(:key)").bind("key", LOCK_KEY)
-        .mapTo(Boolean.class).one();
-    if (!locked) {
-      return 0;
+  /** Walks the chain and checks it against a published head: shorter than it is truncated, different is rewritten. */
+  public SealVerification verify(Optional<ChainHead> published) {
+    SealVerification walked = verify();
+    if (!(walked instanceof SealVerification.Intact intact) || published.isEmpty()) {
+      return walked;
     }
-    var last = h.createQuery("SELECT seq, hash FROM seedbox_audit_seals ORDER BY seq DESC LIMIT 1")
-        .map((rs, ctx) -> new Object[] {rs.getLong("seq"), rs.getBytes("hash")})
-        .findOne();
-    long seq = last.map(r -> (Long) r[0]).orElse(0L);
-    byte[] prev = last.map(r -> (byte[]) r[1]).orElse(GENESIS);
-    List<AuditEvent> events = h.createQuery("""
-            SELECT e.id, e.occurred_at, e.actor, e.action, e.resource, e.detail::text AS detail
-              FROM seedbox_audit_events e
-             WHERE e.txid < pg_snapshot_xmin(pg_current_snapshot())
-               AND NOT EXISTS (SELECT 1 FROM seedbox_audit_seals s WHERE s.event_id = e.id)
-             ORDER BY e.id
-             LIMIT :batch""")
-        .bind("batch", BATCH)
-        .map((rs, ctx) -> AuditLog.read(rs))
-        .list();
-    if (events.isEmpty()) {
-      return 0;
+    ChainHead expected = published.get();
+    if (intact.sealsChecked() < expected.seq()) {
+      return new SealVerification.Broken(intact.sealsChecked() + 1, 0, "the chain ends at seal "
+          + intact.sealsChecked() + " but seal " + expected.seq() + " was published: the chain was truncated");
     }
-    var insert = h.prepareBatch(
-        "INSERT INTO seedbox_audit_seals (seq, event_id, prev_hash, hash) VALUES (:seq, :event, :prev, :hash)");
-    for (AuditEvent e : events) {
-      byte[] hash = hash(prev, e);
-      insert.bind("seq", ++seq).bind("event", e.id()).bind("prev", prev).bind("hash", hash).add();
-      prev = hash;
+    byte[] at = jdbi.withHandle(h -> h.createQuery("SELECT hash FROM seedbox_audit_seals WHERE seq = :seq")
+        .bind("seq", expected.seq()).mapTo(byte[].class).one());
+    if (!expected.matches(at)) {
+      return new SealVerification.Broken(expected.seq(), 0, "seal " + expected.seq() + " hashes to "
+          + HexFormat.of().formatHex(at) + " but " + expected + " was published: the chain was rewritten");
     }
-    insert.execute();
-    LOG.debug("sealed {} audit events up to seal {}", events.size(), seq);
-    return events.size();
+    return intact;
   }
 
   /** Walks the chain in seal order and names the first seal that does not recompute. */

@@ -34,7 +34,8 @@ class BillingCycleBenchmark {
   void billingCycleOver100kActiveSeedboxes() throws SQLException {
     Instant due = Instant.parse("2026-02-01T00:00:00Z");
     int accounts = SEEDBOXES / PER_ACCOUNT;
-    try (Connection c = DB.runtime().getConnection(); Statement s = c.createStatement()) {
+    // seeded as the owner: the runtime roles open accounts at 0 and write entries only through the functions
+    try (Connection c = DB.owner().getConnection(); Statement s = c.createStatement()) {
       s.execute("""
           INSERT INTO seedbox_billing_accounts (uid, namespace, name, owner, created_at, updated_at)
           SELECT 'acct-' || g, 'bench', 'acct-' || g, 'owner', now(), now() FROM generate_series(1, %d) g"""
