@@ -29,7 +29,7 @@ import java.util.function.Predicate;
  */
 public final class Scenario {
 
-  /** One 30-day billing period per jump (DESIGN §8). */
+  /** One 30-day billing period per jump (architecture §8). */
   public static final Duration PERIOD = Duration.ofDays(30);
   /** Plenty for the sample account: 12 periods without a suspension would mean the policy is not working. */
   public static final int MAX_PERIODS = 12;

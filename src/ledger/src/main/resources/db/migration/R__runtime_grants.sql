@@ -1,4 +1,4 @@
--- What each service's runtime role may do, exactly (DESIGN §8): the operator (${operatorRole}) and the
+-- What each service's runtime role may do, exactly (architecture §8): the operator (${operatorRole}) and the
 -- billing-controller (${billingRole}), each only what it calls. Re-applied whenever this file or a role name
 -- changes; it starts from nothing, so a privilege removed here is removed from the database too.
 -- Neither role owns anything, so neither can ALTER, TRUNCATE or disable triggers; neither may INSERT ledger entries,

@@ -1,4 +1,4 @@
--- The database refuses corruption by the runtime roles (DESIGN §8, §10): one role per service, no temporary tables
+-- The database refuses corruption by the runtime roles (architecture §8, §10): one role per service, no temporary tables
 -- or schema objects of theirs, money rows only through the owner-defined functions below, each checking its entry
 -- kind's rule, seals only through the sealer's function, times and ids from the database. What each role may call is
 -- granted by R__runtime_grants.sql.

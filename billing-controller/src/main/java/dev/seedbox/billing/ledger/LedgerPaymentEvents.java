@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Verified webhooks (and the poll's findings) against the ledger, one transaction per event (DESIGN §9):
+ * Verified webhooks (and the poll's findings) against the ledger, one transaction per event (architecture §3, the payment flow):
  * match the payment by gateway id, else by our id in {@code data.metadata} → dedupe on (gateway payment id, type) →
  * act. A paid event credits the amount on OUR row, keyed by our payment id, so one row is credited at most once
  * whichever of its gateway payments (and event types) report it; the dedupe row, the credit, its audit event and the

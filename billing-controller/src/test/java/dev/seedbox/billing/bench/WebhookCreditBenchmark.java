@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN §13: verified, deduplicated, credited top-ups per second over loopback ≥ 0.7 × the TPS pgbench reaches on the
+ * Architecture §13: verified, deduplicated, credited top-ups per second over loopback ≥ 0.7 × the TPS pgbench reaches on the
  * same PostgreSQL with an equivalent one-row ledger transaction, both measured in the same run. The equivalent
  * transaction is a credit written by hand: the same rows, tables, indexes and triggers, one ledger entry, plain SQL
  * from pgbench's C client instead of our HTTP service. The minimal lock-insert-update transaction of the first

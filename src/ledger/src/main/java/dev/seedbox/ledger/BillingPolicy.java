@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The billing rules over the ledger (DESIGN §8): posts due charges, warns once per crossing of the low-balance
+ * The billing rules over the ledger (architecture §8): posts due charges, warns once per crossing of the low-balance
  * threshold, suspends and holds what cannot be paid, and settles after credits. It writes only PostgreSQL rows and
  * NOTIFYs {@link LedgerNotifications#CHANNEL}; it never calls Kubernetes.
  *
@@ -87,7 +87,7 @@ public final class BillingPolicy {
   }
 
   /**
-   * Runs the cycle unless another process holds the cycle lock (DESIGN §2: one cycle at a time across replicas).
+   * Runs the cycle unless another process holds the cycle lock (architecture §2: one cycle at a time across replicas).
    * The lock is a row of {@code seedbox_locks} held by a transaction kept open on its own connection for the
    * duration; only the billing role can take it, so no other role can stop the cycle by holding it.
    */

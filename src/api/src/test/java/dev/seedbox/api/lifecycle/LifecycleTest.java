@@ -20,7 +20,7 @@ class LifecycleTest {
   private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
 
   /** architecture §5, written out edge by edge and independently of the table in {@link Lifecycle}. */
-  private static final Set<String> DESIGN_EDGES = Set.of(
+  private static final Set<String> DOCUMENTED_EDGES = Set.of(
       "Pending->Provisioning",
       "Provisioning->Active",
       "Active->Suspended",
@@ -38,7 +38,7 @@ class LifecycleTest {
     List<Arguments> pairs = new ArrayList<>();
     for (Phase from : Phase.values()) {
       for (Phase to : Phase.values()) {
-        pairs.add(Arguments.of(from, to, DESIGN_EDGES.contains(from.wireName() + "->" + to.wireName())));
+        pairs.add(Arguments.of(from, to, DOCUMENTED_EDGES.contains(from.wireName() + "->" + to.wireName())));
       }
     }
     return pairs.stream();

@@ -18,7 +18,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The payments, webhook-dedupe and unmatched-event tables the billing-controller works with (DESIGN §9). A paid
+ * The payments, webhook-dedupe and unmatched-event tables the billing-controller works with (architecture §3, the payment flow). A paid
  * webhook is credited by {@link dev.seedbox.ledger.Ledger#creditPaidWebhook}, which writes the dedupe row, the
  * credit (keyed by our payment id) and the status in one call; the methods here serve the other event types and the
  * slow path.

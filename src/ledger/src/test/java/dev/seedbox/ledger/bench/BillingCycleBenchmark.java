@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * DESIGN §13: a billing cycle over 100,000 active seedboxes in ≤ 10 s, and a rerun of the same period in ≤ 3 s.
+ * Architecture §13: a billing cycle over 100,000 active seedboxes in ≤ 10 s, and a rerun of the same period in ≤ 3 s.
  * Not part of {@code mvn verify}; run it with
  * {@code mvn -B -o -pl src/ledger -am verify -Dgroups=bench -Dtest=BillingCycleBenchmark
  * -Dsurefire.failIfNoSpecifiedTests=false} and read the figures in the test output
