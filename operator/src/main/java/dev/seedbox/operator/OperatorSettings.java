@@ -146,6 +146,11 @@ public record OperatorSettings(
         }
 
         @Override
+        public Duration duration(String name, Duration defaultValue) {
+          return env.duration(name, defaultValue);
+        }
+
+        @Override
         public void problem(String message) {
           env.problem(message);
         }

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.provisioning.ProviderFactories;
+import dev.seedbox.provisioning.digitalocean.DigitalOceanProvider;
 import dev.seedbox.provisioning.inmemory.InMemoryProvider;
 import dev.seedbox.runtime.Command;
 import dev.seedbox.runtime.Environment;
 import dev.seedbox.runtime.InvalidConfigurationException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -101,6 +104,23 @@ class OperatorSettingsTest {
 
     assertThat(registry.enabled()).containsExactlyInAnyOrder(ProviderKind.DIGITALOCEAN, ProviderKind.INMEMORY);
     assertThat(registry.get(ProviderKind.DIGITALOCEAN).kind()).isEqualTo(ProviderKind.DIGITALOCEAN);
+  }
+
+  @Test
+  void theShutdownTimeoutAndTheLostAnswerWindowAreReadAndABadOneIsNamed() {
+    Map<String, String> env = minimal();
+    env.put("SEEDBOX_PROVIDERS", "digitalocean");
+    env.put("SEEDBOX_DIGITALOCEAN_TOKEN", "do-token");
+    env.put("SEEDBOX_PROVIDER_SHUTDOWN_TIMEOUT", "PT90S");
+    env.put("SEEDBOX_PROVIDER_LOST_ANSWER_WINDOW", "PT20M");
+    var configured = OperatorSettings.read(Environment.of(env), Command.RUN).providers().configured();
+    assertThat(configured).singleElement().extracting(c -> c.settings())
+        .isEqualTo(new ProviderFactories.CloudApiSettings(URI.create(DigitalOceanProvider.DEFAULT_API_URL), "do-token",
+            Duration.ofSeconds(90), Duration.ofMinutes(20)));
+
+    env.put("SEEDBOX_PROVIDER_SHUTDOWN_TIMEOUT", "a minute");
+    assertThatThrownBy(() -> OperatorSettings.read(Environment.of(env), Command.RUN)).isInstanceOfSatisfying(InvalidConfigurationException.class, e ->
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("SEEDBOX_PROVIDER_SHUTDOWN_TIMEOUT must be a positive")));
   }
 
   @Test

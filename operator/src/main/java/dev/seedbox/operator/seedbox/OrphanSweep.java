@@ -8,9 +8,12 @@ import dev.seedbox.provisioning.ProviderException;
 import dev.seedbox.provisioning.ProviderRegistry;
 import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.ServerInfo;
+import dev.seedbox.provisioning.VolumeInfo;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Terminates servers that carry our tag but whose Seedbox no longer exists (architecture §6), on the leader only. A
+ * Terminates servers that carry our tag but whose Seedbox no longer exists (architecture §6), on the leader only,
+ * with the volumes such Seedboxes left detached, and deletes a live Seedbox's duplicate servers. A
  * server is an orphan when neither the informer cache nor a live read of the API knows a Seedbox with its UID, and it
  * must have looked like one for at least the grace period (servers carry no creation time we can rely on across
  * providers, so the sweep remembers when it first saw each candidate): a create racing the informer never loses its
@@ -66,44 +70,34 @@ public final class OrphanSweep {
     if (!leading.getAsBoolean()) {
       return new Report(0, 0, 0, 0);
     }
-    int listed = 0;
-    int candidates = 0;
-    int terminated = 0;
-    int failures = 0;
+    Tally tally = new Tally();
     Set<String> stillCandidates = new HashSet<>();
-    Set<String> liveUids = null;
+    LiveSeedboxes live = new LiveSeedboxes();
     for (ProvisioningProvider provider : providers.all()) {
       List<ServerInfo> servers;
       try {
         servers = provider.listManaged();
       } catch (ProviderException e) {
         LOG.warn("orphan sweep: could not list servers at {}: {}", provider.kind(), e.getMessage());
-        failures++;
+        tally.failures++;
         continue;
       }
+      Map<String, List<ServerInfo>> byUid = new HashMap<>();
       for (ServerInfo server : servers) {
-        listed++;
+        tally.listed++;
         String uid = server.seedboxUid();
-        if (cachedSeedbox.test(uid)) {
+        if (live.contains(uid)) {
+          byUid.computeIfAbsent(uid, k -> new ArrayList<>()).add(server);
           continue;
         }
-        if (liveUids == null) {
-          liveUids = liveSeedboxUids();
-        }
-        if (liveUids.contains(uid)) {
-          continue;
-        }
-        candidates++;
         String key = server.ref().toString();
-        stillCandidates.add(key);
-        Instant seen = firstSeen.computeIfAbsent(key, k -> clock.instant());
-        if (clock.instant().isBefore(seen.plus(timing.orphanGrace()))) {
+        if (!candidate(key, tally, stillCandidates)) {
           continue;
         }
         try {
           provider.terminate(server.ref());
           firstSeen.remove(key);
-          terminated++;
+          tally.terminated++;
           metrics.orphanTerminated(provider.kind().wireName());
           Optional<SeedboxRecord> row = ledger.seedboxes().seedbox(uid);
           ledger.audit().append(ACTOR, "seedbox.orphan-terminated", "server:" + key, Map.of(
@@ -111,13 +105,112 @@ public final class OrphanSweep {
               "knownToLedger", row.isPresent()));
           LOG.warn("orphan sweep: terminated server {} of Seedbox UID {}, which no longer exists", key, uid);
         } catch (ProviderException e) {
-          failures++;
+          tally.failures++;
           LOG.warn("orphan sweep: could not terminate server {}: {}", key, e.getMessage());
         }
       }
+      byUid.forEach((uid, group) -> {
+        if (group.size() > 1) {
+          deleteDuplicates(provider, uid, group, tally);
+        }
+      });
+      sweepVolumes(provider, live, tally, stillCandidates);
     }
     firstSeen.keySet().retainAll(stillCandidates);
-    return new Report(listed, candidates, terminated, failures);
+    return new Report(tally.listed, tally.candidates, tally.terminated, tally.failures);
+  }
+
+  /** Counts a candidate and says whether it has looked like an orphan for the whole grace period. */
+  private boolean candidate(String key, Tally tally, Set<String> stillCandidates) {
+    tally.candidates++;
+    stillCandidates.add(key);
+    Instant seen = firstSeen.computeIfAbsent(key, k -> clock.instant());
+    return !clock.instant().isBefore(seen.plus(timing.orphanGrace()));
+  }
+
+  /**
+   * Servers beyond the one the ledger names for a live Seedbox (a create posted twice at a cloud) are deleted; while
+   * the ledger names none yet, the create is still under way and nothing is touched.
+   */
+  private void deleteDuplicates(ProvisioningProvider provider, String uid, List<ServerInfo> group, Tally tally) {
+    Optional<String> kept = ledger.seedboxes().seedbox(uid).flatMap(SeedboxRecord::provider);
+    if (kept.isEmpty() || group.stream().noneMatch(s -> s.ref().toString().equals(kept.get()))) {
+      return;
+    }
+    for (ServerInfo server : group) {
+      String ref = server.ref().toString();
+      if (ref.equals(kept.get())) {
+        continue;
+      }
+      try {
+        provider.terminate(server.ref());
+        tally.terminated++;
+        metrics.orphanTerminated(provider.kind().wireName());
+        ledger.audit().append(ACTOR, "seedbox.duplicate-server-deleted", "seedbox:" + uid, Map.of(
+            "kept", kept.get(), "deleted", ref, "provider", provider.kind().wireName()));
+        LOG.warn("orphan sweep: deleted server {}, a duplicate of {} for Seedbox UID {}", ref, kept.get(), uid);
+      } catch (ProviderException e) {
+        tally.failures++;
+        LOG.warn("orphan sweep: could not delete duplicate server {}: {}", ref, e.getMessage());
+      }
+    }
+  }
+
+  /** Volumes attached to no server whose Seedbox is gone: a server deleted or lost without its volume. */
+  private void sweepVolumes(ProvisioningProvider provider, LiveSeedboxes live, Tally tally,
+      Set<String> stillCandidates) {
+    List<VolumeInfo> volumes;
+    try {
+      volumes = provider.listManagedVolumes();
+    } catch (ProviderException e) {
+      LOG.warn("orphan sweep: could not list volumes at {}: {}", provider.kind(), e.getMessage());
+      tally.failures++;
+      return;
+    }
+    for (VolumeInfo volume : volumes) {
+      if (volume.attachedTo() != null || live.contains(volume.seedboxUid())) {
+        continue;
+      }
+      String key = "volume:" + provider.kind().wireName() + ":" + volume.id();
+      if (!candidate(key, tally, stillCandidates)) {
+        continue;
+      }
+      try {
+        provider.terminateBySeedboxUid(volume.seedboxUid());
+        firstSeen.remove(key);
+        tally.terminated++;
+        metrics.orphanTerminated(provider.kind().wireName());
+        ledger.audit().append(ACTOR, "seedbox.orphan-volume-deleted", key, Map.of(
+            "seedboxUid", volume.seedboxUid(), "provider", provider.kind().wireName(), "sizeGb", volume.sizeGb()));
+        LOG.warn("orphan sweep: deleted volume {} of Seedbox UID {}, which no longer exists", key,
+            volume.seedboxUid());
+      } catch (ProviderException e) {
+        tally.failures++;
+        LOG.warn("orphan sweep: could not delete volume {}: {}", key, e.getMessage());
+      }
+    }
+  }
+
+  private static final class Tally {
+    int listed;
+    int candidates;
+    int terminated;
+    int failures;
+  }
+
+  /** Whether a Seedbox UID exists: the informer cache first, then (once per sweep) a live read of the API. */
+  private final class LiveSeedboxes {
+    private Set<String> liveUids;
+
+    boolean contains(String uid) {
+      if (cachedSeedbox.test(uid)) {
+        return true;
+      }
+      if (liveUids == null) {
+        liveUids = liveSeedboxUids();
+      }
+      return liveUids.contains(uid);
+    }
   }
 
   /** The live API's Seedbox UIDs: the cache may lag behind a create; never delete on the cache alone. */

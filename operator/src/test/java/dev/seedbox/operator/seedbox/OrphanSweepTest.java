@@ -53,4 +53,43 @@ class OrphanSweepTest extends SeedboxScenario {
         .containsExactly("seedbox.orphan-terminated");
     assertThat(harness.wiring().registry().scrape()).contains("seedbox_orphans_terminated_total");
   }
+
+  @Test
+  void aVolumeLeftByAGoneSeedboxIsDeletedAfterTheGracePeriod() {
+    String gone = UUID.randomUUID().toString();
+    ServerRef server = provider().create(new CreateRequest(gone, "small", "local", TorrentClient.QBITTORRENT,
+        "#cloud-config\n", 100)).ref();
+    provider().loseServer(server);
+    assertThat(provider().listManagedVolumes()).filteredOn(v -> v.seedboxUid().equals(gone)).singleElement()
+        .satisfies(v -> assertThat(v.attachedTo()).isNull());
+
+    harness.wiring().orphanSweep().sweep();
+    assertThat(provider().listManagedVolumes()).as("younger than the grace period")
+        .anyMatch(v -> v.seedboxUid().equals(gone));
+
+    CLOCK.advance(OperatorFixture.TEST_TIMING.orphanGrace().plusMinutes(1));
+    harness.wiring().orphanSweep().sweep();
+    assertThat(provider().listManagedVolumes()).noneMatch(v -> v.seedboxUid().equals(gone));
+    assertThat(ledger().audit().recent("volume:inmemory:vol-" + server.id(), 10)).extracting(AuditEvent::action)
+        .containsExactly("seedbox.orphan-volume-deleted");
+  }
+
+  @Test
+  void aDuplicateServerOfALiveSeedboxIsDeletedAndTheOneInTheLedgerKept() {
+    String ns = namespace();
+    account(ns, "acme", STARTER, 7);
+    Seedbox live = create(seedbox(ns, "dup", "acme", "local"));
+    awaitPhase(ns, "dup", Phase.ACTIVE, Duration.ofSeconds(15));
+    String uid = live.getMetadata().getUid();
+    String kept = ledger().seedboxes().seedbox(uid).orElseThrow().providerRef();
+    ServerRef duplicate = provider().duplicate(uid);
+
+    harness.wiring().orphanSweep().sweep();
+
+    assertThat(provider().status(duplicate)).isEmpty();
+    assertThat(provider().listManaged()).filteredOn(s -> s.seedboxUid().equals(uid)).singleElement()
+        .satisfies(s -> assertThat(s.ref().toString()).isEqualTo(kept));
+    assertThat(ledger().audit().recent("seedbox:" + uid, 20)).extracting(AuditEvent::action)
+        .contains("seedbox.duplicate-server-deleted");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.seedbox.provisioning;
 
 import java.net.URI;
+import java.time.Duration;
 
 /**
  * Where a provider's settings are read from (the process environment in production). Problems are recorded, not
@@ -13,6 +14,9 @@ public interface ConfigSource {
 
   /** An absolute http(s) URL, {@code defaultValue} when unset. */
   URI url(String name, String defaultValue);
+
+  /** A positive ISO-8601 duration ({@code PT60S}), {@code defaultValue} when unset. */
+  Duration duration(String name, Duration defaultValue);
 
   /** Records a problem found while reading. */
   void problem(String message);

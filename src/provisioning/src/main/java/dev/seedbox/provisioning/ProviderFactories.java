@@ -6,17 +6,24 @@ import dev.seedbox.provisioning.hetzner.HetznerProvider;
 import dev.seedbox.provisioning.http.CloudTuning;
 import dev.seedbox.provisioning.inmemory.InMemoryProvider;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /** The one list of provider factories, one per {@link ProviderKind}. */
 public final class ProviderFactories {
 
-  /** A cloud API's address and token (the token is never shown). */
-  public record CloudApiSettings(URI apiUrl, String token) {
+  /** How long a shutdown may take before power-off, where a power action is still the way to stop a server. */
+  public static final String SHUTDOWN_TIMEOUT = "SEEDBOX_PROVIDER_SHUTDOWN_TIMEOUT";
+  /** After a create whose answer was lost, how long no second create is posted while the server is not found. */
+  public static final String LOST_ANSWER_WINDOW = "SEEDBOX_PROVIDER_LOST_ANSWER_WINDOW";
+
+  /** A cloud API's address, token (never shown) and the two timings an operator may tune. */
+  public record CloudApiSettings(URI apiUrl, String token, Duration shutdownTimeout, Duration lostAnswerWindow) {
     @Override
     public String toString() {
-      return "CloudApiSettings[apiUrl=" + apiUrl + "]";
+      return "CloudApiSettings[apiUrl=" + apiUrl + ", shutdownTimeout=" + shutdownTimeout + ", lostAnswerWindow="
+          + lostAnswerWindow + "]";
     }
   }
 
@@ -34,12 +41,18 @@ public final class ProviderFactories {
       if (token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
         source.problem(tokenVariable + ": contains whitespace or control characters (value not shown)");
       }
-      return new CloudApiSettings(source.url(urlVariable, defaultUrl), token);
+      CloudTuning defaults = CloudTuning.defaults();
+      return new CloudApiSettings(source.url(urlVariable, defaultUrl), token,
+          source.duration(SHUTDOWN_TIMEOUT, defaults.shutdownTimeout()),
+          source.duration(LOST_ANSWER_WINDOW, defaults.lostAnswerWindow()));
     }
 
     @Override
     public ProvisioningProvider create(CloudApiSettings settings) {
-      return constructor.create(settings.apiUrl(), settings.token(), CloudTuning.defaults());
+      CloudTuning d = CloudTuning.defaults();
+      return constructor.create(settings.apiUrl(), settings.token(), new CloudTuning(d.requestTimeout(), d.retry(),
+          settings.shutdownTimeout(), d.actionTimeout(), d.actionPollInterval(), d.lostAnswerSearches(),
+          settings.lostAnswerWindow(), d.sleeper(), d.clock()));
     }
   }
 

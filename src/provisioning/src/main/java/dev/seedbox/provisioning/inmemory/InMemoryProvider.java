@@ -168,6 +168,16 @@ public final class InMemoryProvider implements ProvisioningProvider {
     return removed != null;
   }
 
+  /**
+   * Makes a second server carrying {@code seedboxUid}, as a create whose answer was lost and that was posted again
+   * would have left at a cloud (a fault for tests: this provider's own creates never make one).
+   */
+  public ServerRef duplicate(String seedboxUid) {
+    long id = nextId.getAndIncrement();
+    servers.put(id, new Server(id, seedboxUid, "small", "local", options.clock().instant(), false, null));
+    return new ServerRef(ProviderKind.INMEMORY, id);
+  }
+
   /** How many servers creates have made, adoptions not counted. */
   public long serversCreated() {
     return serversCreated.get();
