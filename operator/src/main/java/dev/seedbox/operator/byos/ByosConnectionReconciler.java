@@ -96,6 +96,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
   private final KubernetesClient client;
   private final Clock clock;
   private final Timings timings;
+  private final KeyRevocations revocations;
   private final StatusRecorder<ByosConnection, ByosConnectionStatus> statusRecorder =
       new StatusRecorder<>(ByosConnectionStatus::new);
 
@@ -110,6 +111,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
     this.client = client;
     this.clock = clock;
     this.timings = timings;
+    this.revocations = new KeyRevocations(keys, audit, events, ACTOR);
   }
 
   @Override
@@ -187,7 +189,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
 
     VerificationResult result;
     try {
-      result = keys.verifyAndRevokePrevious(target, issued.secretRef(), pinned, previous);
+      result = keys.verify(target, issued.secretRef(), pinned);
     } catch (KeyMissingException e) {
       fail(resource, status, REASON_KEY_MISSING, "the key at " + issued.secretRef().value()
           + " is gone from its store; bump spec.rotation to issue a new one");
@@ -231,13 +233,16 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
       return timings.recheck();
     }
     if (previous != null) {
-      // the new key connected and verifyAndRevokePrevious revoked the old one: the row follows the new key
+      // the new key connected: the old one goes (unless it is not ours to revoke) and the row follows the new key
+      boolean revoked = revocations.revoke(resource, previous);
       connections.upsert(ByosConnectionRecord.of(uid, row.namespace(), row.name(), row.host(), row.port(),
           row.user(), issued.publicKeyLine(), issued.fingerprint(), issued.secretRef().value()), ACTOR);
-      audit.append(ACTOR, "byos.key-revoked", resource(uid), Map.of("secretRef", previous.value(),
-          "why", "rotated: the key of rotation " + issued.rotation() + " verified"));
+      if (revoked) {
+        audit.append(ACTOR, "byos.key-revoked", resource(uid), Map.of("secretRef", previous.value(),
+            "why", "rotated: the key of rotation " + issued.rotation() + " verified"));
+      }
       events.normal(resource, REASON_KEY_ROTATED, "key " + issued.fingerprint() + " verified; previous key "
-          + previous.value() + " revoked");
+          + previous.value() + (revoked ? " revoked" : " left alone: not this connection's key"));
     }
     boolean newlyConnected = status.getPhase() != ByosPhase.CONNECTED;
     status.setPhase(ByosPhase.CONNECTED);
@@ -288,7 +293,9 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
       return;
     }
     SecretRef superseded = SecretRef.parse(shownRef);
-    keys.revoke(superseded);
+    if (!revocations.revoke(resource, superseded)) {
+      return;
+    }
     audit.append(ACTOR, "byos.key-revoked", resource(resource.getMetadata().getUid()), Map.of(
         "secretRef", shownRef, "why", "superseded by rotation " + issued.rotation() + " before it verified"));
   }
@@ -343,9 +350,12 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
       refs.add(resource.getStatus().getSecretRef());
     }
     connections.find(uid).ifPresent(r -> refs.add(r.secretRef()));
+    Set<String> refused = new LinkedHashSet<>();
     try {
       for (String ref : refs) {
-        keys.revoke(SecretRef.parse(ref));
+        if (!revocations.revoke(resource, SecretRef.parse(ref))) {
+          refused.add(ref);
+        }
       }
     } catch (StoreUnavailableException e) {
       String message = "cannot revoke " + refs + ": " + e.getMessage() + "; deletion waits until the store is "
@@ -354,8 +364,10 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
       events.warning(resource, REASON_REVOCATION_FAILED, message);
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(timings.recheck().toMillis());
     }
+    refs.removeAll(refused);
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("secretRefs", refs);
+    detail.put("refusedSecretRefs", refused);
     detail.put("namespace", resource.getMetadata().getNamespace());
     detail.put("name", resource.getMetadata().getName());
     audit.append(ACTOR, "byos.revoked", resource(uid), detail);
