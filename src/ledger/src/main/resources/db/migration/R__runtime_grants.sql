@@ -34,3 +34,6 @@ GRANT UPDATE (namespace, name, host, port, ssh_user, public_key, fingerprint, se
 GRANT EXECUTE ON FUNCTION seedbox_credit_paid_webhook(uuid, text, text, text, text, timestamptz, text) TO ${runtimeRole};
 GRANT EXECUTE ON FUNCTION seedbox_credit_paid_webhooks(text[], text[], text[], text, timestamptz, text)
   TO ${runtimeRole};
+
+-- the only way to change a pinned host key, host or port (V6); audited in the same transaction
+GRANT EXECUTE ON FUNCTION seedbox_repin_host_key(text, text, integer, text, text, timestamptz) TO ${runtimeRole};
