@@ -61,6 +61,8 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
   public static final String REASON_CONNECTED = "Connected";
   public static final String REASON_AWAITING = "AwaitingAuthorization";
   public static final String REASON_HOST_KEY_MISMATCH = "HostKeyMismatch";
+  public static final String REASON_HOST_CHANGE_REFUSED = "HostChangeRefused";
+  public static final String REASON_HOST_KEY_REPINNED = "HostKeyRepinned";
   public static final String REASON_ADDRESS_REFUSED = "AddressRefused";
   public static final String REASON_UNREACHABLE = "Unreachable";
   public static final String REASON_VAULT_NOT_CONFIGURED = "VaultNotConfigured";
@@ -165,6 +167,9 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
           + " in " + issued.secretRef().value() + "; run the onboarding command on the server");
     }
 
+    if (!honourHostKeyRequest(resource, status, target)) {
+      return timings.recheck();
+    }
     ByosConnectionRecord row = recordConnection(resource, target, issued);
     revokeSupersededPendingKey(resource, status.getSecretRef(), issued, row);
 
@@ -177,7 +182,8 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
         "key " + issued.fingerprint() + " (rotation " + rotation + ") is in " + issued.secretRef().value(),
         resource.getMetadata().getGeneration(), clock.instant());
 
-    String specPin = spec.getHostKeyFingerprint();
+    String specPin = spec.getAcceptHostKeyFingerprint() != null ? spec.getAcceptHostKeyFingerprint()
+        : spec.getHostKeyFingerprint();
     if (specPin != null && row.pinnedHostKey() != null && !specPin.equals(row.pinnedHostKey())) {
       mismatch(resource, status, row.pinnedHostKey(), specPin, "spec.hostKeyFingerprint " + specPin
           + " differs from the host key pinned on first connection, expected " + row.pinnedHostKey());
@@ -259,6 +265,31 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
           + (pin instanceof HostKeyPin.Pinned ? " (pinned)" : ""));
     }
     return timings.recheck();
+  }
+
+  /**
+   * Applies a re-pin the spec asks for, or refuses a move of a pinned connection (condition, Event, audit). Returns
+   * false when the connection must not be verified now.
+   */
+  private boolean honourHostKeyRequest(ByosConnection resource, ByosConnectionStatus status, SshTarget target) {
+    String uid = resource.getMetadata().getUid();
+    ByosConnectionRecord row = connections.find(uid).orElse(null);
+    EndpointChange change = EndpointChange.of(row, target, resource.getSpec().getAcceptHostKeyFingerprint());
+    if (change instanceof EndpointChange.Refused refused) {
+      if (fail(resource, status, REASON_HOST_CHANGE_REFUSED, refused.message())) {
+        audit.append(ACTOR, "byos.host-change-refused", resource(uid), Map.of("pinnedHostKey", row.pinnedHostKey(),
+            "host", row.host(), "port", row.port(), "requestedHost", target.host(), "requestedPort", target.port()));
+      }
+      return false;
+    }
+    if (change instanceof EndpointChange.Repin repin) {
+      connections.repin(uid, target.host(), target.port(), repin.hostKey(), ACTOR);
+      String message = "host key " + repin.hostKey() + " accepted for " + target.host() + ":" + target.port()
+          + " in place of " + row.pinnedHostKey() + " (spec.acceptHostKeyFingerprint)";
+      LOG.info("ByosConnection {}: {}", who(resource), message);
+      events.normal(resource, REASON_HOST_KEY_REPINNED, message);
+    }
+    return true;
   }
 
   /** Writes the row on first sight; afterwards keeps its key (a rotation moves it once verified) and follows spec. */
