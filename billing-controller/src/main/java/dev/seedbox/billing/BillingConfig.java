@@ -1,5 +1,6 @@
 package dev.seedbox.billing;
 
+import dev.seedbox.billing.cycle.PendingPaymentPoll;
 import dev.seedbox.runtime.Command;
 import dev.seedbox.runtime.DatabaseSettings;
 import dev.seedbox.runtime.Environment;
@@ -15,12 +16,18 @@ import java.time.Duration;
 public record BillingConfig(
     Command command, DatabaseSettings database, int httpPort, String apiToken, URI gatewayUrl, String gatewayApiKey,
     String businessId, String webhookSecret, String webhookSecretPrevious, int webhookMaxBytes, int webhookWriters,
-    Duration gatewayTimeout, Duration billingInterval, Duration paymentPollAfter) {
+    Duration gatewayTimeout, Duration billingInterval, PendingPaymentPoll.Settings poll, Duration drainBudget,
+    int underpaymentTolerancePercent) {
 
   /** A bearer token shorter than this is guessable; Secrets are generated, so the floor costs nobody anything. */
   public static final int MIN_API_TOKEN_LENGTH = 16;
-  /** How long a stopping server waits for requests in flight; under Kubernetes' default 30 s grace period. */
-  public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(25);
+  /** How long stopping may take in all; under Kubernetes' default 30 s grace period (the chart sets both). */
+  public static final Duration DEFAULT_DRAIN_BUDGET = Duration.ofSeconds(25);
+  /** CoinPayPortal allows about 100 requests a minute; the poll stays below it and leaves room for top-ups. */
+  public static final int MAX_POLL_RATE = 90;
+
+  private static final PendingPaymentPoll.Settings DEFAULT_POLL = new PendingPaymentPoll.Settings(
+      Duration.ofMinutes(15), Duration.ofMinutes(1), 25, 30, Duration.ofHours(1), Duration.ofDays(2));
 
   public static BillingConfig read(Environment env, Command command) {
     DatabaseSettings database = DatabaseSettings.read(env, command);
@@ -28,7 +35,7 @@ public record BillingConfig(
     if (command == Command.MIGRATE) {
       // migrate only talks to PostgreSQL: a migration Job must not need the gateway's secrets.
       return new BillingConfig(command, database, httpPort, "", URI.create("https://coinpayportal.com"), "", "", "",
-          "", 65536, 2, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(15));
+          "", 65536, 2, Duration.ofSeconds(10), Duration.ofMinutes(5), DEFAULT_POLL, DEFAULT_DRAIN_BUDGET, 1);
     }
     String apiToken = env.required("SEEDBOX_API_TOKEN", "bearer token for /v1 (Secret seedbox-api-token, key token)");
     if (!apiToken.isEmpty() && apiToken.length() < MIN_API_TOKEN_LENGTH) {
@@ -48,9 +55,22 @@ public record BillingConfig(
     }
     Duration timeout = env.duration("SEEDBOX_GATEWAY_TIMEOUT", Duration.ofSeconds(10));
     Duration interval = env.duration("SEEDBOX_BILLING_INTERVAL", Duration.ofMinutes(5));
-    Duration pollAfter = env.duration("SEEDBOX_PAYMENT_POLL_AFTER", Duration.ofMinutes(15));
+    PendingPaymentPoll.Settings poll = new PendingPaymentPoll.Settings(
+        env.duration("SEEDBOX_PAYMENT_POLL_AFTER", DEFAULT_POLL.pollAfter()),
+        env.duration("SEEDBOX_PAYMENT_POLL_INTERVAL", DEFAULT_POLL.interval()),
+        env.integer("SEEDBOX_PAYMENT_POLL_BATCH", DEFAULT_POLL.batch(), 1, 1000),
+        env.integer("SEEDBOX_PAYMENT_POLL_RATE", DEFAULT_POLL.requestsPerMinute(), 1, MAX_POLL_RATE),
+        env.duration("SEEDBOX_PAYMENT_POLL_GIVE_UP_MARGIN", DEFAULT_POLL.giveUpMargin()),
+        env.duration("SEEDBOX_PAYMENT_POLL_MAX_AGE", DEFAULT_POLL.maxAge()));
+    Duration drain = env.duration("SEEDBOX_DRAIN_BUDGET", DEFAULT_DRAIN_BUDGET);
+    if (drain.compareTo(timeout) <= 0) {
+      // a request waiting on the gateway must be able to finish within the drain
+      env.problem("SEEDBOX_DRAIN_BUDGET must be longer than SEEDBOX_GATEWAY_TIMEOUT (" + timeout + "), found "
+          + drain);
+    }
+    int tolerance = env.integer("SEEDBOX_UNDERPAYMENT_TOLERANCE_PERCENT", 1, 0, 50);
     return new BillingConfig(command, database, httpPort, apiToken, gatewayUrl, apiKey, businessId, secret, previous,
-        maxBytes, writers, timeout, interval, pollAfter);
+        maxBytes, writers, timeout, interval, poll, drain, tolerance);
   }
 
   /** Secrets never reach a log line. */
@@ -61,6 +81,7 @@ public record BillingConfig(
         + ", webhookSecretPrevious=" + (webhookSecretPrevious.isEmpty() ? "unset" : "set")
         + ", webhookMaxBytes=" + webhookMaxBytes + ", webhookWriters=" + webhookWriters
         + ", gatewayTimeout=" + gatewayTimeout
-        + ", billingInterval=" + billingInterval + ", paymentPollAfter=" + paymentPollAfter + "]";
+        + ", billingInterval=" + billingInterval + ", poll=" + poll + ", drainBudget=" + drainBudget
+        + ", underpaymentTolerancePercent=" + underpaymentTolerancePercent + "]";
   }
 }

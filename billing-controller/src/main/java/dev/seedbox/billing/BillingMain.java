@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,9 +45,10 @@ public final class BillingMain {
     BillingApplication app = BillingApplication.start(config, metrics, openLedger(config.database(), clock, metrics),
         clock);
     CountDownLatch stopped = new CountDownLatch(1);
+    Duration drain = config.drainBudget();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("stopping: finishing requests in flight (up to {})", BillingConfig.SHUTDOWN_GRACE);
-      app.stop(BillingConfig.SHUTDOWN_GRACE);
+      LOG.info("stopping: finishing requests in flight (all within {})", drain);
+      app.stop(drain);
       stopped.countDown();
     }, "billing-shutdown"));
     stopped.await();

@@ -1,5 +1,8 @@
 package dev.seedbox.billing;
 
+import static dev.seedbox.billing.JsonAnswers.error;
+import static dev.seedbox.billing.JsonAnswers.json;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.seedbox.billing.account.AccountQueries;
@@ -9,24 +12,22 @@ import dev.seedbox.billing.gateway.GatewayPayment;
 import dev.seedbox.billing.gateway.GatewayRejectedException;
 import dev.seedbox.billing.gateway.GatewayTimeoutException;
 import dev.seedbox.billing.gateway.GatewayUnavailableException;
+import dev.seedbox.billing.gateway.PaymentGateway;
 import dev.seedbox.billing.topup.AccountRef;
 import dev.seedbox.billing.topup.IdempotencyConflictException;
 import dev.seedbox.billing.topup.TopUp;
 import dev.seedbox.billing.topup.TopUps;
 import dev.seedbox.billing.topup.UnknownAccountException;
 import dev.seedbox.billing.topup.UsdAmount;
-import dev.seedbox.billing.webhook.MalformedWebhookException;
-import dev.seedbox.billing.webhook.PaymentEventOutcome;
-import dev.seedbox.billing.webhook.Verification;
-import dev.seedbox.billing.webhook.WebhookEvent;
 import dev.seedbox.billing.webhook.WebhookIntake;
-import dev.seedbox.billing.webhook.WebhookVerifier;
 import dev.seedbox.runtime.HealthEndpoints;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Context;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -37,10 +38,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -58,19 +58,16 @@ public final class BillingServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(BillingServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String JSON_TYPE = "application/json";
   private static final int API_BODY_LIMIT = 16 * 1024;
   private static final int RECENT_ENTRIES = 20;
   private static final Pattern REQUEST_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-  static final String WEBHOOK_METRIC = "seedbox.billing.webhooks";
 
   /** What the server itself needs beyond its collaborators. */
-  public record Settings(int port, String apiToken, int webhookMaxBytes, String businessId) {}
+  public record Settings(int port, String apiToken, int webhookMaxBytes) {}
 
   private final Vertx vertx;
   private final Settings settings;
-  private final WebhookVerifier verifier;
-  private final WebhookIntake intake;
+  private final WebhookRoute webhooks;
   private final TopUps topUps;
   private final AccountQueries accounts;
   private final MeterRegistry metrics;
@@ -80,12 +77,11 @@ public final class BillingServer {
   private volatile boolean draining;
   private HttpServer server;
 
-  public BillingServer(Vertx vertx, Settings settings, WebhookVerifier verifier, WebhookIntake intake,
+  public BillingServer(Vertx vertx, Settings settings, List<PaymentGateway> gateways, WebhookIntake intake,
       TopUps topUps, AccountQueries accounts, MeterRegistry metrics, HealthEndpoints health) {
     this.vertx = vertx;
     this.settings = settings;
-    this.verifier = verifier;
-    this.intake = intake;
+    this.webhooks = new WebhookRoute(vertx, gateways, intake, metrics);
     this.topUps = topUps;
     this.accounts = accounts;
     this.metrics = metrics;
@@ -97,7 +93,8 @@ public final class BillingServer {
   public int start() {
     Router router = router();
     try {
-      server = vertx.createHttpServer().requestHandler(router).listen(settings.port())
+      server = vertx.createHttpServer().requestHandler(router).invalidRequestHandler(BillingServer::invalidRequest)
+          .listen(settings.port())
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("could not listen on port " + settings.port(), e);
@@ -148,17 +145,21 @@ public final class BillingServer {
     router.route().order(-1).handler(this::track);
     health.mount(router);
 
-    router.post("/webhooks/coinpayportal")
+    router.post("/webhooks/:gateway")
         .handler(BodyHandler.create(false).setBodyLimit(settings.webhookMaxBytes()))
-        .handler(this::webhook)
+        .handler(this::requireLength)
+        .handler(webhooks::handle)
         .failureHandler(this::webhookFailure);
 
     router.route("/v1/*").handler(this::authenticate);
     router.post("/v1/accounts/:namespace/:name/topups")
         .handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT))
+        .handler(this::requireLength)
         .handler(this::topUp);
     router.get("/v1/accounts/:namespace/:name").handler(this::account);
     router.route("/v1/*").failureHandler(this::apiFailure);
+    router.errorHandler(404, ctx -> error(ctx, 404, "no such resource"));
+    router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed here"));
     return router;
   }
 
@@ -175,60 +176,23 @@ public final class BillingServer {
     ctx.next();
   }
 
-  // ---- webhook ----
-
-  private void webhook(RoutingContext ctx) {
-    Buffer body = ctx.body().buffer();
-    byte[] raw = body == null ? new byte[0] : body.getBytes();
-    Verification verification = verifier.verify(ctx.request().getHeader(WebhookVerifier.HEADER), raw);
-    if (verification instanceof Verification.Rejected rejected) {
-      rejected(rejected.reason().tag());
-      error(ctx, 401, "signature rejected: " + rejected.reason().tag());
+  /**
+   * A body must come with its length: without Content-Length or chunked encoding HTTP/1.x gives it none (an
+   * HTTP/1.0 sender then means "until I close"), and checking a signature over nothing would only mislead.
+   */
+  private void requireLength(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    if (request.getHeader("Content-Length") == null && request.getHeader("Transfer-Encoding") == null) {
+      ctx.response().putHeader("connection", "close");
+      error(ctx, 411, "a request body needs a Content-Length");
       return;
     }
-    WebhookEvent event;
-    try {
-      event = WebhookEvent.parse(raw);
-    } catch (MalformedWebhookException e) {
-      rejected("malformed_body");
-      error(ctx, 400, e.getMessage());
-      return;
-    }
-    if (!settings.businessId().equals(event.businessId())) {
-      rejected("foreign_business");
-      error(ctx, 400, "business_id does not match ours");
-      return;
-    }
-    Context context = vertx.getOrCreateContext();
-    intake.submit(event).whenComplete((outcome, failure) -> context.runOnContext(v -> {
-      if (failure == null) {
-        metrics.counter(WEBHOOK_METRIC, "result", "accepted", "outcome", outcome.tag()).increment();
-        // DEBUG: one INFO line per webhook was a measurable share of the credit path; metrics count outcomes
-        LOG.debug("webhook {} {} for gateway payment {}: {}", event.id(), event.type(), event.gatewayPaymentId(),
-            outcome.tag());
-        json(ctx, 200, new JsonObject().put("outcome", outcome.tag()));
-      } else if (unwrap(failure) instanceof RejectedExecutionException busy) {
-        metrics.counter(WEBHOOK_METRIC, "result", "failed", "outcome", "busy").increment();
-        LOG.warn("webhook {} {} for gateway payment {} refused: {}; the gateway will resend", event.id(),
-            event.type(), event.gatewayPaymentId(), busy.getMessage());
-        ctx.response().putHeader("Retry-After", "5");
-        error(ctx, 503, "busy; retry later");
-      } else {
-        metrics.counter(WEBHOOK_METRIC, "result", "failed", "outcome", "error").increment();
-        LOG.error("webhook {} {} for gateway payment {} failed; the gateway will resend", event.id(), event.type(),
-            event.gatewayPaymentId(), unwrap(failure));
-        error(ctx, 500, "not processed; retry later");
-      }
-    }));
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    ctx.next();
   }
 
   private void webhookFailure(RoutingContext ctx) {
     if (ctx.statusCode() == 413) {
-      rejected("too_large");
+      webhooks.rejected(ctx.pathParam("gateway"), "too_large");
       error(ctx, 413, "webhook body larger than " + settings.webhookMaxBytes() + " bytes");
       return;
     }
@@ -236,9 +200,15 @@ public final class BillingServer {
     error(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500, "not processed");
   }
 
-  private void rejected(String reason) {
-    metrics.counter(WEBHOOK_METRIC, "result", "rejected", "outcome", reason).increment();
-    LOG.warn("webhook rejected: {}", reason);
+  /** Requests the HTTP decoder refused before any route saw them (an over-long header or request line). */
+  private static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpHeaderException ? 431
+        : cause instanceof TooLongHttpLineException ? 414 : 400;
+    String message = status == 431 ? "request header fields too large"
+        : status == 414 ? "request line too long" : "malformed HTTP request";
+    request.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .putHeader("connection", "close").end(new JsonObject().put("error", message).encode());
   }
 
   // ---- /v1 ----
@@ -399,17 +369,6 @@ public final class BillingServer {
 
   private static void invalid(RoutingContext ctx, InvalidFieldException e) {
     json(ctx, 400, new JsonObject().put("error", e.getMessage()).put("field", e.field()));
-  }
-
-  private static void error(RoutingContext ctx, int status, String message) {
-    json(ctx, status, new JsonObject().put("error", message));
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    if (ctx.response().ended() || ctx.response().closed()) {
-      return;
-    }
-    ctx.response().setStatusCode(status).putHeader("content-type", JSON_TYPE).end(body.encode());
   }
 
   private static byte[] sha256(String value) {

@@ -1,9 +1,11 @@
 package dev.seedbox.billing;
 
 import dev.seedbox.billing.account.AccountQueries;
+import dev.seedbox.billing.cycle.PendingPayments;
 import dev.seedbox.billing.ledger.LedgerAccountQueries;
 import dev.seedbox.billing.ledger.LedgerPaymentEvents;
 import dev.seedbox.billing.ledger.LedgerPaymentStore;
+import dev.seedbox.billing.ledger.LedgerPendingPayments;
 import dev.seedbox.billing.topup.PaymentStore;
 import dev.seedbox.ledger.LedgerModule;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +23,7 @@ public final class LedgerBackend implements AutoCloseable {
   private final LedgerPaymentEvents events;
   private final LedgerPaymentStore payments;
   private final LedgerAccountQueries accounts;
+  private final LedgerPendingPayments pending;
   private final AutoCloseable pool;
 
   private LedgerBackend(LedgerModule module, MeterRegistry metrics, AutoCloseable pool) {
@@ -28,6 +31,7 @@ public final class LedgerBackend implements AutoCloseable {
     this.events = new LedgerPaymentEvents(module.jdbi(), module.ledger(), module.payments(), module.audit(), metrics);
     this.payments = new LedgerPaymentStore(module.jdbi(), module.ledger(), module.payments(), events);
     this.accounts = new LedgerAccountQueries(module.ledger());
+    this.pending = new LedgerPendingPayments(module.jdbi(), module.payments(), module.audit());
     this.pool = pool;
   }
 
@@ -53,6 +57,10 @@ public final class LedgerBackend implements AutoCloseable {
 
   public AccountQueries accounts() {
     return accounts;
+  }
+
+  public PendingPayments pendingPayments() {
+    return pending;
   }
 
   /** For {@code /readyz}: the database answers. */

@@ -15,6 +15,17 @@ class BillingConfigTest {
   private static final Map<String, String> DB = Map.of(
       "SEEDBOX_DB_URL", "jdbc:postgresql://db:5432/seedbox", "SEEDBOX_DB_USER", "app", "SEEDBOX_DB_PASSWORD", "pw");
 
+  /** The database settings, every required secret, and {@code more}. */
+  private static Map<String, String> withSecrets(Map<String, String> more) {
+    Map<String, String> env = new java.util.HashMap<>(DB);
+    env.put("SEEDBOX_API_TOKEN", "a-long-enough-api-token");
+    env.put("SEEDBOX_COINPAYPORTAL_API_KEY", "cp_live_secret");
+    env.put("SEEDBOX_COINPAYPORTAL_BUSINESS_ID", "biz_1");
+    env.put("SEEDBOX_COINPAYPORTAL_WEBHOOK_SECRET", "whsec_secret");
+    env.putAll(more);
+    return env;
+  }
+
   @Test
   void reportsEveryMissingSecretAtOnceWithoutEchoingValues() {
     Environment env = Environment.of(new java.util.HashMap<>(DB) {{
@@ -37,12 +48,7 @@ class BillingConfigTest {
 
   @Test
   void readsDefaultsAndKeepsSecretsOutOfToString() {
-    Environment env = Environment.of(new java.util.HashMap<>(DB) {{
-        put("SEEDBOX_API_TOKEN", "a-long-enough-api-token");
-        put("SEEDBOX_COINPAYPORTAL_API_KEY", "cp_live_secret");
-        put("SEEDBOX_COINPAYPORTAL_BUSINESS_ID", "biz_1");
-        put("SEEDBOX_COINPAYPORTAL_WEBHOOK_SECRET", "whsec_secret");
-      }});
+    Environment env = Environment.of(withSecrets(Map.of()));
     BillingConfig config = BillingConfig.read(env, Command.RUN);
     env.check();
 
@@ -60,5 +66,27 @@ class BillingConfigTest {
         "SEEDBOX_DB_OWNER_USER", "owner", "SEEDBOX_DB_OWNER_PASSWORD", "pw"));
     BillingConfig.read(env, Command.MIGRATE);
     env.check();
+  }
+
+  @Test
+  void theDrainBudgetMustOutlastAGatewayCall() {
+    Environment env = Environment.of(withSecrets(Map.of("SEEDBOX_DRAIN_BUDGET", "PT5S",
+        "SEEDBOX_PAYMENT_POLL_RATE", "120")));
+    BillingConfig.read(env, Command.RUN);
+
+    assertThatThrownBy(env::check).isInstanceOfSatisfying(InvalidConfigurationException.class, e -> {
+      assertThat(e.problems()).anyMatch(p -> p.startsWith("SEEDBOX_DRAIN_BUDGET must be longer than"));
+      assertThat(e.problems()).anyMatch(p -> p.startsWith("SEEDBOX_PAYMENT_POLL_RATE must be a whole number from 1 to 90"));
+    });
+  }
+
+  @Test
+  void theDrainBudgetDefaultsBelowKubernetesDefaultGrace() {
+    Environment env = Environment.of(withSecrets(Map.of()));
+    BillingConfig config = BillingConfig.read(env, Command.RUN);
+    env.check();
+
+    assertThat(config.drainBudget()).isLessThan(Duration.ofSeconds(30)).isGreaterThan(config.gatewayTimeout());
+    assertThat(config.poll().requestsPerMinute()).isLessThan(100);
   }
 }

@@ -4,64 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.billing.cycle.BillingWorker;
-import dev.seedbox.billing.cycle.PendingPaymentPoll;
-import dev.seedbox.billing.gateway.CoinPayPortalClient;
 import dev.seedbox.billing.webhook.WebhookEvent;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.ledger.SeedboxOrder;
 import dev.seedbox.ledger.testing.MutableClock;
-import dev.seedbox.ledger.testing.PostgresDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The billing worker on a hand-moved clock: cycles under the advisory lock, the poll that repairs missed webhooks. */
+/** The billing worker on a hand-moved clock: cycles under the advisory lock, one replica at a time. */
 class BillingWorkerTest {
 
-  @RegisterExtension
-  static final PostgresDatabase DB = new PostgresDatabase(8);
-
   private static final MutableClock CLOCK = MutableClock.at("2025-06-01T12:00:00Z");
-  private static RunningBillingController billing;
 
-  @BeforeAll
-  static void start() {
-    billing = new RunningBillingController(DB, CLOCK, Map.of("SEEDBOX_PAYMENT_POLL_AFTER", "PT15M"));
-  }
-
-  @AfterAll
-  static void stop() {
-    billing.close();
-  }
-
-  @Test
-  void aWebhookThatNeverArrivesIsRepairedByThePollAndTheLateOneCreditsNothingMore() {
-    RunningBillingController.openAccount(billing.ledger(), "uid-polly", "polly");
-    String paid = billing.openedTopUp("polly", "polly-1", "20.00");
-    String unpaid = billing.openedTopUp("polly", "polly-2", "30.00");
-    billing.gateway.setStatus(paid, "confirmed");
-
-    assertThat(billing.app.worker().runOnce().creditedByPoll()).as("not pending long enough yet").isZero();
-    CLOCK.advance(Duration.ofMinutes(16));
-    BillingWorker.Run run = billing.app.worker().runOnce();
-
-    assertThat(run.creditedByPoll()).isOne();
-    assertThat(billing.balance("uid-polly")).isEqualTo(2000);
-    assertThat(billing.app.worker().runOnce().creditedByPoll()).isZero();
-    String late = billing.gateway.webhook(WebhookEvent.CONFIRMED, paid).sendTo(billing.webhookUrl()).body();
-    assertThat(late).contains("already_processed");
-    assertThat(billing.balance("uid-polly")).isEqualTo(2000);
-    assertThat(billing.count("SELECT count(*) FROM seedbox_payments WHERE gateway_payment_id = ? "
-        + "AND status = 'pending'", unpaid)).isOne();
-  }
+  @RegisterExtension
+  static final RunningBillingController billing = new RunningBillingController(8).clock(CLOCK);
 
   @Test
   void twoWorkersNeverRunACycleAtOnceAndTheChargeIsPostedOnce() throws Exception {
@@ -72,7 +34,7 @@ class BillingWorkerTest {
         1500, Phase.ACTIVE), "test-operator");
     CLOCK.advance(Duration.ofDays(31));
     BillingWorker other = secondReplica();
-    try (Connection holder = DB.superuser().getConnection(); Statement sql = holder.createStatement()) {
+    try (Connection holder = billing.db.superuser().getConnection(); Statement sql = holder.createStatement()) {
       // hold the account row so the first cycle stops inside its transaction, holding the cycle lock
       holder.setAutoCommit(false);
       sql.execute("SELECT 1 FROM seedbox_billing_accounts WHERE uid = 'uid-cyc' FOR UPDATE");
@@ -113,12 +75,8 @@ class BillingWorkerTest {
   }
 
   private BillingWorker secondReplica() {
-    LedgerModule module = LedgerModule.create(DB.runtime(), CLOCK);
-    CoinPayPortalClient gateway = new CoinPayPortalClient(billing.gateway.baseUrl(),
-        RunningBillingController.API_KEY, RunningBillingController.BUSINESS_ID, Duration.ofSeconds(2));
-    return new BillingWorker(module.billing(), module.sealer(), new PendingPaymentPoll(module.payments(), gateway,
-        billing.app.ledger().paymentEvents(), CLOCK, Duration.ofMinutes(15), RunningBillingController.BUSINESS_ID),
-        new SimpleMeterRegistry());
+    LedgerModule module = LedgerModule.create(billing.db.runtime(), CLOCK);
+    return new BillingWorker(module.billing(), module.sealer(), new SimpleMeterRegistry());
   }
 
   private static void awaitCycleLockHeld() throws InterruptedException {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seedbox.billing.webhook.WebhookEvent;
-import dev.seedbox.ledger.testing.PostgresDatabase;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -21,15 +20,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GracefulShutdownTest {
 
   @RegisterExtension
-  static final PostgresDatabase DB = new PostgresDatabase(4);
+  static final RunningBillingController billing = new RunningBillingController(4);
 
   @Test
   void aCreditInFlightFinishesWhileNewRequestsAreRefused() throws Exception {
-    RunningBillingController billing = new RunningBillingController(DB);
     String paid = billing.openedTopUp("alice", "inflight", "10.00");
     // Own threads: the common pool has a single thread on two cores and would queue the stop behind the request.
     ExecutorService threads = Executors.newFixedThreadPool(2);
-    try (Connection holder = DB.superuser().getConnection(); Statement sql = holder.createStatement()) {
+    try (Connection holder = billing.db.superuser().getConnection(); Statement sql = holder.createStatement()) {
       // hold the account row: the credit waits on it inside its transaction, a request truly in flight
       holder.setAutoCommit(false);
       sql.execute("SELECT 1 FROM seedbox_billing_accounts WHERE uid = '" + ACCOUNT_UID + "' FOR UPDATE");

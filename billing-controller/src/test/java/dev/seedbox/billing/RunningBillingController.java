@@ -1,15 +1,15 @@
 package dev.seedbox.billing;
 
-import dev.seedbox.billing.gateway.FakeCoinPayPortal;
 import dev.seedbox.billing.topup.AccountRef;
+import dev.seedbox.devsupport.SandboxCoinPayPortal;
 import dev.seedbox.ledger.AccountSpec;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.ledger.testing.PostgresDatabase;
 import dev.seedbox.runtime.Command;
 import dev.seedbox.runtime.Environment;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.vertx.core.json.JsonObject;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -24,12 +24,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The real billing-controller wiring on a loopback port: the ledger on the test class's embedded PostgreSQL (as the
- * runtime role), and the CoinPayPortal fake as its gateway. Account {@code customers/alice} is open.
+ * The real billing-controller wiring on a loopback port for a test class: a fresh embedded PostgreSQL database (the
+ * service connects as the runtime role), and the sandbox CoinPayPortal as its gateway. Account
+ * {@code customers/alice} is open.
+ *
+ * <pre>
+ * &#64;RegisterExtension
+ * static final RunningBillingController billing = new RunningBillingController(8).clock(CLOCK).env("SEEDBOX_X", "1");
+ * </pre>
+ * Outside JUnit (a benchmark), call {@link #start()} and {@link #close()} yourself.
  */
-public final class RunningBillingController implements AutoCloseable {
+public final class RunningBillingController implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
   public static final String API_TOKEN = "test-api-token-0123456789";
   public static final String API_KEY = "cp_live_test_key";
@@ -42,13 +52,42 @@ public final class RunningBillingController implements AutoCloseable {
   public static final List<String> TABLES = List.of("seedbox_payments", "seedbox_webhook_events",
       "seedbox_unmatched_webhook_events", "seedbox_ledger_entries", "seedbox_audit_events");
 
-  public final FakeCoinPayPortal gateway = new FakeCoinPayPortal(API_KEY, BUSINESS_ID, SECRET);
+  public final SandboxCoinPayPortal gateway = new SandboxCoinPayPortal(API_KEY, BUSINESS_ID, SECRET);
   public final PostgresDatabase db;
-  public final BillingApplication app;
+  public BillingApplication app;
   private final HttpClient http = HttpClient.newHttpClient();
+  private final Map<String, String> overrides = new HashMap<>();
+  private Clock clock = Clock.systemUTC();
 
-  public RunningBillingController(PostgresDatabase db, Clock clock, Map<String, String> overrides) {
-    this.db = db;
+  /** @param poolSize the runtime role's pool in the test database */
+  public RunningBillingController(int poolSize) {
+    this.db = new PostgresDatabase(poolSize);
+  }
+
+  public RunningBillingController clock(Clock testClock) {
+    this.clock = testClock;
+    return this;
+  }
+
+  /** A configuration variable on top of the test defaults. */
+  public RunningBillingController env(String name, String value) {
+    overrides.put(name, value);
+    return this;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  /** Creates the database and starts the service. */
+  public RunningBillingController start() {
+    db.create();
     gateway.clock(clock);
     Map<String, String> env = new HashMap<>();
     env.put("SEEDBOX_DB_URL", db.jdbcUrl(PostgresDatabase.RUNTIME_ROLE));
@@ -65,6 +104,7 @@ public final class RunningBillingController implements AutoCloseable {
     env.put("SEEDBOX_GATEWAY_TIMEOUT", "PT0.5S");
     // tests run the worker by hand unless they ask for a schedule
     env.put("SEEDBOX_BILLING_INTERVAL", "PT1H");
+    env.put("SEEDBOX_PAYMENT_POLL_INTERVAL", "PT1H");
     env.putAll(overrides);
     Environment environment = Environment.of(env);
     BillingConfig config = BillingConfig.read(environment, Command.RUN);
@@ -74,10 +114,7 @@ public final class RunningBillingController implements AutoCloseable {
     LedgerBackend ledger = LedgerBackend.open(db.runtime(), null, clock, metrics);
     openAccount(ledger.module(), ACCOUNT_UID, ACCOUNT.name());
     app = BillingApplication.start(config, metrics, ledger, clock);
-  }
-
-  public RunningBillingController(PostgresDatabase db) {
-    this(db, Clock.systemUTC(), Map.of());
+    return this;
   }
 
   /** Opens (idempotently) an account as the operator's BillingAccount reconciler would. */
@@ -168,10 +205,17 @@ public final class RunningBillingController implements AutoCloseable {
     return send(HttpRequest.newBuilder(url("/metrics"))).body();
   }
 
+  /** Stops the service (again is harmless), the gateway and the database. */
   @Override
   public void close() {
-    app.stop(Duration.ofSeconds(5));
-    gateway.close();
+    try {
+      if (app != null) {
+        app.stop(Duration.ofSeconds(5));
+      }
+      gateway.close();
+    } finally {
+      db.close();
+    }
   }
 
   private static int freePort() {

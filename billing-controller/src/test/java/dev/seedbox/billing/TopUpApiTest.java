@@ -3,21 +3,27 @@ package dev.seedbox.billing;
 import static dev.seedbox.billing.RunningBillingController.ACCOUNT_UID;
 import static dev.seedbox.billing.RunningBillingController.API_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.billing.ledger.LedgerPaymentStore;
 import dev.seedbox.billing.webhook.WebhookEvent;
 import dev.seedbox.ledger.SeedboxOrder;
-import dev.seedbox.ledger.testing.PostgresDatabase;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,19 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TopUpApiTest {
 
   @RegisterExtension
-  static final PostgresDatabase DB = new PostgresDatabase(8);
-
-  private static RunningBillingController billing;
-
-  @BeforeAll
-  static void start() {
-    billing = new RunningBillingController(DB);
-  }
-
-  @AfterAll
-  static void stop() {
-    billing.close();
-  }
+  static final RunningBillingController billing = new RunningBillingController(8);
 
   @AfterEach
   void heal() {
@@ -263,5 +257,49 @@ class TopUpApiTest {
     HttpResponse<String> missing = billing.send(HttpRequest.newBuilder(billing.url("/v1/accounts/customers/nobody"))
         .header("Authorization", "Bearer " + API_TOKEN));
     assertThat(missing.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void sixteenConcurrentTopUpsWithOneKeyOpenOneGatewayPaymentAndAllGetTheSameAnswer() throws Exception {
+    billing.gateway.honourIdempotencyKey(false).delay(Duration.ofMillis(300));
+    int creates = billing.gateway.createCalls();
+    String body = "{\"amountUsd\":\"16.00\",\"blockchain\":\"BTC\"}";
+    ExecutorService clients = Executors.newFixedThreadPool(16);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        answers.add(clients.submit(() -> {
+          go.await();
+          return topUpWithKey("sixteen", body);
+        }));
+      }
+      go.countDown();
+      Set<String> gatewayIds = new HashSet<>();
+      for (Future<HttpResponse<String>> answer : answers) {
+        HttpResponse<String> response = answer.get(30, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        gatewayIds.add(new JsonObject(response.body()).getString("gatewayPaymentId"));
+      }
+      assertThat(gatewayIds).hasSize(1);
+      assertThat(billing.gateway.createCalls() - creates).isOne();
+      assertThat(rows("sixteen")).isOne();
+      assertThat(row("sixteen")).containsEntry("gateway_payment_id", gatewayIds.iterator().next());
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+
+  @Test
+  void aPaymentRecordsTheGatewayItWasOpenedAtAndTheServiceCannotMoveIt() {
+    String gatewayId = billing.openedTopUp("alice", "which-gateway", "8.00");
+
+    String gateway = billing.superuser().withHandle(h -> h.createQuery(
+            "SELECT gateway FROM seedbox_payments WHERE gateway_payment_id = :gw")
+        .bind("gw", gatewayId).mapTo(String.class).one());
+    assertThat(gateway).isEqualTo("coinpayportal");
+    assertThatThrownBy(() -> billing.db.runtimeJdbi().useHandle(h -> h.execute(
+        "UPDATE seedbox_payments SET gateway = 'other' WHERE gateway_payment_id = ?", gatewayId)))
+        .hasMessageContaining("permission denied");
   }
 }

@@ -3,7 +3,6 @@ package dev.seedbox.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seedbox.billing.webhook.WebhookEvent;
-import dev.seedbox.ledger.testing.PostgresDatabase;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,23 +18,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** What verified webhooks do to money: real HTTP, the gateway fake's signed webhooks, the ledger in PostgreSQL. */
 class WebhookCreditTest {
 
-  @RegisterExtension
-  static final PostgresDatabase DB = new PostgresDatabase(16);
   private static final AtomicInteger ACCOUNTS = new AtomicInteger();
 
-  private static RunningBillingController billing;
+  @RegisterExtension
+  static final RunningBillingController billing = new RunningBillingController(16);
   private String account;
   private String accountUid;
-
-  @BeforeAll
-  static void start() {
-    billing = new RunningBillingController(DB);
-  }
-
-  @AfterAll
-  static void stop() {
-    billing.close();
-  }
 
   @BeforeEach
   void freshAccount() {
@@ -161,10 +147,12 @@ class WebhookCreditTest {
   @Test
   void anUnknownPaymentMovesNoMoneyAndIsCreditedOnceWhenARowGainsItsId() {
     long unmatchedBefore = billing.count("SELECT count(*) FROM seedbox_unmatched_webhook_events");
-    // a gateway payment the fake knows nothing of: no metadata comes back
+    // a gateway payment the fake knows nothing of: no metadata comes back; it reports the amount our row will hold
     String stranger = "pay_unknown_" + account;
-    HttpResponse<String> first = send(WebhookEvent.CONFIRMED, stranger);
-    HttpResponse<String> again = send(WebhookEvent.CONFIRMED, stranger);
+    HttpResponse<String> first = billing.gateway.webhook(WebhookEvent.CONFIRMED, stranger).amountUsd("15.00")
+        .sendTo(billing.webhookUrl());
+    HttpResponse<String> again = billing.gateway.webhook(WebhookEvent.CONFIRMED, stranger).amountUsd("15.00")
+        .sendTo(billing.webhookUrl());
 
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(first.body()).contains("\"outcome\":\"unmatched\"");
@@ -176,7 +164,8 @@ class WebhookCreditTest {
     // our row learns that gateway id (e.g. an operator records it): the kept events are matched in that transaction
     var pending = billing.app.ledger().payments().createPending(
         new dev.seedbox.billing.topup.AccountRef("customers", account),
-        new dev.seedbox.billing.topup.UsdAmount(1500), dev.seedbox.billing.gateway.Blockchain.BTC, "k-stranger");
+        new dev.seedbox.billing.topup.UsdAmount(1500), dev.seedbox.billing.gateway.Blockchain.BTC, "k-stranger",
+        "coinpayportal");
     billing.app.ledger().payments().attachGateway(pending.id(), stranger);
 
     assertThat(billing.balance(accountUid)).isEqualTo(1500);
@@ -184,5 +173,94 @@ class WebhookCreditTest {
     assertThat(billing.count("SELECT count(*) FROM seedbox_unmatched_webhook_events WHERE payment_id = ? "
         + "AND resolved_at IS NULL", stranger)).isZero();
     assertThat(send(WebhookEvent.CONFIRMED, stranger).body()).contains("already_processed");
+  }
+
+  @Test
+  void anAbsurdReportedAmountNeverBlocksTheCredit() {
+    for (String absurd : List.of("1e2147483647", "-1e-2147483648", "9".repeat(1000), "NaN", "")) {
+      String paid = billing.openedTopUp(account, account + "-absurd-" + absurd.length() + absurd.hashCode(), "7.00");
+      HttpResponse<String> response = billing.gateway.webhook(WebhookEvent.CONFIRMED, paid).amountUsd(absurd)
+          .sendTo(billing.webhookUrl());
+      assertThat(response.statusCode()).as(absurd).isEqualTo(200);
+      assertThat(response.body()).as(absurd).contains("\"outcome\":\"credited\"");
+    }
+    assertThat(billing.balance(accountUid)).isEqualTo(5 * 700);
+  }
+
+  @Test
+  void anAbsurdReportedAmountAsAJsonNumberNeverBlocksTheCreditEither() {
+    String paid = billing.openedTopUp(account, account + "-number", "7.00");
+    String body = billing.gateway.webhook(WebhookEvent.CONFIRMED, paid).rawBody()
+        .replace("\"amount_usd\":\"7.00\"", "\"amount_usd\":1e2147483647");
+    assertThat(body).contains("1e2147483647");
+
+    HttpResponse<String> response = billing.gateway.webhook(WebhookEvent.CONFIRMED, paid).body(body)
+        .sendTo(billing.webhookUrl());
+    assertThat(response.body()).contains("\"outcome\":\"credited\"");
+    assertThat(billing.balance(accountUid)).isEqualTo(700);
+  }
+
+  @Test
+  void aPaidEventReportingLessThanOurAmountBeyondTheToleranceIsHeldForReviewNotCredited() {
+    String paid = billing.openedTopUp(account, account + "-short", "100.00");
+
+    HttpResponse<String> held = billing.gateway.webhook(WebhookEvent.CONFIRMED, paid).amountUsd("60.00")
+        .sendTo(billing.webhookUrl());
+
+    assertThat(held.statusCode()).isEqualTo(200);
+    assertThat(held.body()).contains("\"outcome\":\"held_for_review\"");
+    assertThat(billing.balance(accountUid)).isZero();
+    assertThat(paymentStatus(paid)).isEqualTo("confirmed");
+    assertThat(billing.count("SELECT count(*) FROM seedbox_audit_events WHERE action = 'payment.held-for-review' "
+        + "AND detail->>'gatewayPaymentId' = ? AND detail->>'reportedAmountUsd' = '60.00'", paid)).isOne();
+    assertThat(billing.metrics()).containsPattern("seedbox_billing_payments_held_total [1-9]");
+    // neither a resend nor the other paid event type credits it later, whatever it reports
+    assertThat(send(WebhookEvent.CONFIRMED, paid).body()).contains("already_processed");
+    assertThat(send(WebhookEvent.FORWARDED, paid).body()).contains("already_processed");
+    assertThat(billing.balance(accountUid)).isZero();
+  }
+
+  @Test
+  void aShortfallWithinTheToleranceIsCreditedInFullWithTheDifferenceAudited() {
+    String paid = billing.openedTopUp(account, account + "-within", "100.00");
+
+    assertThat(billing.gateway.webhook(WebhookEvent.CONFIRMED, paid).amountUsd("99.50").sendTo(billing.webhookUrl())
+        .body()).contains("\"outcome\":\"credited\"");
+    assertThat(billing.balance(accountUid)).isEqualTo(10_000);
+    assertThat(billing.count("SELECT count(*) FROM seedbox_audit_events WHERE action = 'payment.amount-differs' "
+        + "AND detail->>'gatewayPaymentId' = ?", paid)).isOne();
+  }
+
+  @Test
+  void aResentDeliveryIsAnsweredFromItsDeliveryIdAndAReplayUnderAnotherIdShadowsNothing() {
+    String first = billing.openedTopUp(account, account + "-d1", "3.00");
+    String second = billing.openedTopUp(account, account + "-d2", "4.00");
+    var delivery = billing.gateway.webhook(WebhookEvent.CONFIRMED, first);
+    assertThat(delivery.sendTo(billing.webhookUrl()).body()).contains("\"outcome\":\"credited\"");
+    double repeatsBefore = repeats();
+
+    assertThat(delivery.sendTo(billing.webhookUrl()).body()).contains("already_processed");
+    assertThat(repeats()).isEqualTo(repeatsBefore + 1);
+
+    // the first body replayed under the id the second delivery will carry: the second still credits
+    var secondDelivery = billing.gateway.webhook(WebhookEvent.CONFIRMED, second);
+    billing.gateway.webhook(WebhookEvent.CONFIRMED, first).body(delivery.rawBody())
+        .delivery(WebhookEvent.CONFIRMED, secondDelivery.deliveryId()).sendTo(billing.webhookUrl());
+    assertThat(secondDelivery.sendTo(billing.webhookUrl()).body()).contains("\"outcome\":\"credited\"");
+    assertThat(billing.balance(accountUid)).isEqualTo(700);
+  }
+
+  @Test
+  void anEventHeaderThatDisagreesWithTheSignedBodyIsCountedAndTheBodyDecides() {
+    String paid = billing.openedTopUp(account, account + "-hdr", "2.00");
+
+    assertThat(billing.gateway.webhook(WebhookEvent.CONFIRMED, paid).delivery(WebhookEvent.EXPIRED, "dlv-hdr")
+        .sendTo(billing.webhookUrl()).body()).contains("\"outcome\":\"credited\"");
+    assertThat(billing.metrics()).containsPattern("seedbox_billing_webhooks_header_mismatch_total\\{[^}]*\\} [1-9]");
+  }
+
+  private double repeats() {
+    return billing.app.metrics().find("seedbox.billing.webhooks").tag("outcome", "repeated_delivery").counters()
+        .stream().mapToDouble(c -> c.count()).sum();
   }
 }

@@ -6,17 +6,14 @@ import static dev.seedbox.billing.RunningBillingController.PREVIOUS_SECRET;
 import static dev.seedbox.billing.RunningBillingController.SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.seedbox.billing.gateway.FakeCoinPayPortal;
 import dev.seedbox.billing.webhook.WebhookEvent;
 import dev.seedbox.billing.webhook.WebhookVerifier;
-import dev.seedbox.ledger.testing.PostgresDatabase;
+import dev.seedbox.devsupport.SandboxCoinPayPortal;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,22 +25,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WebhookEndpointTest {
 
   @RegisterExtension
-  static final PostgresDatabase DB = new PostgresDatabase(8);
-
-  private static RunningBillingController billing;
+  static final RunningBillingController billing = new RunningBillingController(8);
   private static int topUps;
   private Map<String, Long> before;
   private String pending;
-
-  @BeforeAll
-  static void start() {
-    billing = new RunningBillingController(DB);
-  }
-
-  @AfterAll
-  static void stop() {
-    billing.close();
-  }
 
   @BeforeEach
   void openAPendingTopUp() {
@@ -51,7 +36,7 @@ class WebhookEndpointTest {
     before = billing.rowCounts();
   }
 
-  private FakeCoinPayPortal.Webhook confirmed(String paymentId) {
+  private SandboxCoinPayPortal.Webhook confirmed(String paymentId) {
     return billing.gateway.webhook(WebhookEvent.CONFIRMED, paymentId);
   }
 
@@ -79,7 +64,7 @@ class WebhookEndpointTest {
 
   @Test
   void aForgedBodyIsRejectedWithNothingWritten() {
-    FakeCoinPayPortal.Webhook webhook = confirmed(pending);
+    SandboxCoinPayPortal.Webhook webhook = confirmed(pending);
     String header = webhook.signatureHeader();
     HttpResponse<String> response = webhook.body(webhook.rawBody().replace("\"10.00\"", "\"99.00\""))
         .signature(header).sendTo(billing.webhookUrl());

@@ -4,7 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.seedbox.api.plan.PlanCatalog;
 import dev.seedbox.billing.BillingApplication;
 import dev.seedbox.billing.BillingConfig;
-import dev.seedbox.billing.gateway.FakeCoinPayPortal;
+import dev.seedbox.devsupport.EmbeddedKubernetes;
+import dev.seedbox.devsupport.SandboxCoinPayPortal;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.operator.OperatorSettings;
 import dev.seedbox.operator.OperatorWiring;
@@ -48,7 +49,7 @@ public final class DevStack implements AutoCloseable {
   private EmbeddedKubernetes kubernetes;
   private HikariDataSource runtime;
   private LedgerModule ledger;
-  private FakeCoinPayPortal gateway;
+  private SandboxCoinPayPortal gateway;
   private BillingApplication billing;
   private OperatorWiring operator;
   private String apiToken;
@@ -97,7 +98,7 @@ public final class DevStack implements AutoCloseable {
 
     DevStackWiring.SandboxCredentials credentials = new DevStackWiring.SandboxCredentials(
         "cp_sandbox_" + secret(12), "biz_devstack", "whsec_" + secret(24));
-    gateway = new FakeCoinPayPortal(credentials.apiKey(), credentials.businessId(), credentials.webhookSecret())
+    gateway = new SandboxCoinPayPortal(credentials.apiKey(), credentials.businessId(), credentials.webhookSecret())
         .clock(clock);
     running.push(gateway);
 
@@ -140,7 +141,7 @@ public final class DevStack implements AutoCloseable {
     return ledger;
   }
 
-  public FakeCoinPayPortal gateway() {
+  public SandboxCoinPayPortal gateway() {
     return gateway;
   }
 

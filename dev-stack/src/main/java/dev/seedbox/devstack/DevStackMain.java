@@ -1,5 +1,6 @@
 package dev.seedbox.devstack;
 
+import dev.seedbox.devsupport.EmbeddedKubernetes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

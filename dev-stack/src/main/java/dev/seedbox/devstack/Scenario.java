@@ -3,6 +3,7 @@ package dev.seedbox.devstack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.seedbox.api.v1alpha1.BillingAccount;
+import dev.seedbox.devsupport.EmbeddedKubernetes;
 import dev.seedbox.ledger.CycleReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,13 @@
 package dev.seedbox.operator;
 
 import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.keys.store.VaultConfig;
+import dev.seedbox.keys.verify.AddressPolicy;
+import dev.seedbox.keys.verify.Cidr;
+import dev.seedbox.provisioning.ConfigSource;
+import dev.seedbox.provisioning.ProviderFactories;
+import dev.seedbox.provisioning.ProviderFactory;
+import dev.seedbox.provisioning.ProviderRegistry;
 import dev.seedbox.runtime.Command;
 import dev.seedbox.runtime.DatabaseSettings;
 import dev.seedbox.runtime.Environment;
@@ -13,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Everything the operator reads from its environment (docs/configuration.md is the contract for the names), checked
@@ -49,8 +57,6 @@ public record OperatorSettings(
   public static final int DEFAULT_RECONCILE_THREADS = 256;
 
   private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern CIDR = Pattern.compile(
-      "(\\d{1,3}(\\.\\d{1,3}){3}/(\\d|[12]\\d|3[0-2]))|([0-9a-fA-F:]+:[0-9a-fA-F:]*/(\\d{1,2}|1[01]\\d|12[0-8]))");
 
   public OperatorSettings {
     watchNamespaces = Set.copyOf(watchNamespaces);
@@ -83,8 +89,14 @@ public record OperatorSettings(
 
     List<String> allowed = env.list("SEEDBOX_SSH_ALLOWED_ADDRESSES", List.of());
     for (String cidr : allowed) {
-      if (!CIDR.matcher(cidr).matches()) {
-        env.problem("SEEDBOX_SSH_ALLOWED_ADDRESSES must list CIDRs such as 127.0.0.1/32, found '" + cidr + "'");
+      if (!cidr.contains("/")) {
+        env.problem(AddressPolicy.ALLOWED_ADDRESSES + " must list CIDRs such as 127.0.0.1/32, found '" + cidr + "'");
+        continue;
+      }
+      try {
+        Cidr.parse(cidr);
+      } catch (IllegalArgumentException e) {
+        env.problem(AddressPolicy.ALLOWED_ADDRESSES + ": " + e.getMessage());
       }
     }
     env.check();
@@ -99,13 +111,15 @@ public record OperatorSettings(
         sshAllowedAddresses);
   }
 
-  /** Which providers are enabled and how to reach them. Tokens never appear in {@link #toString()}. */
-  public record ProviderSettings(
-      List<ProviderKind> enabled, String digitalOceanToken, URI digitalOceanApiUrl, String hetznerToken,
-      URI hetznerApiUrl) {
+  /**
+   * Which providers are enabled, each with its settings read by its {@link ProviderFactory} (tokens never appear in
+   * {@link #toString()}).
+   */
+  public record ProviderSettings(List<ProviderKind> enabled, List<ProviderFactory.Configured<?>> configured) {
 
     public ProviderSettings {
       enabled = List.copyOf(enabled);
+      configured = List.copyOf(configured);
     }
 
     static ProviderSettings read(Environment env) {
@@ -120,23 +134,32 @@ public record OperatorSettings(
       if (enabled.isEmpty()) {
         env.problem("SEEDBOX_PROVIDERS must enable at least one provider");
       }
-      String doToken = "";
-      String hetznerToken = "";
-      if (enabled.contains(ProviderKind.DIGITALOCEAN)) {
-        doToken = env.required("SEEDBOX_DIGITALOCEAN_TOKEN", "DigitalOcean API token (digitalocean is enabled)");
-      }
-      if (enabled.contains(ProviderKind.HETZNER)) {
-        hetznerToken = env.required("SEEDBOX_HETZNER_TOKEN", "Hetzner Cloud API token (hetzner is enabled)");
-      }
-      URI doUrl = env.url("SEEDBOX_DIGITALOCEAN_API_URL", "https://api.digitalocean.com");
-      URI hetznerUrl = env.url("SEEDBOX_HETZNER_API_URL", "https://api.hetzner.cloud/v1");
-      return new ProviderSettings(enabled, doToken, doUrl, hetznerToken, hetznerUrl);
+      ConfigSource source = new ConfigSource() {
+        @Override
+        public String required(String name, String meaning) {
+          return env.required(name, meaning);
+        }
+
+        @Override
+        public URI url(String name, String defaultValue) {
+          return env.url(name, defaultValue);
+        }
+
+        @Override
+        public void problem(String message) {
+          env.problem(message);
+        }
+      };
+      List<ProviderFactory.Configured<?>> configured = enabled.stream().distinct()
+          .map(kind -> ProviderFactories.forKind(kind).orElseThrow(() -> new IllegalStateException(
+              "no provider factory for " + kind)).configure(source))
+          .collect(Collectors.toList());
+      return new ProviderSettings(enabled, configured);
     }
 
-    @Override
-    public String toString() {
-      return "ProviderSettings[enabled=" + enabled + ", digitalOceanApiUrl=" + digitalOceanApiUrl
-          + ", hetznerApiUrl=" + hetznerApiUrl + "]";
+    /** Builds the enabled providers from the settings read. */
+    public ProviderRegistry registry() {
+      return new ProviderRegistry(configured.stream().map(ProviderFactory.Configured::create).toList());
     }
   }
 
@@ -151,6 +174,9 @@ public record OperatorSettings(
       }
       URI address = env.url("SEEDBOX_VAULT_ADDR", "http://vault.invalid");
       String token = env.required("SEEDBOX_VAULT_TOKEN", "Vault token (SEEDBOX_VAULT_ADDR is set)");
+      // the token's absence is reported above already; the rest are the rules VaultConfig enforces
+      VaultConfig.problems(address, token.isEmpty() ? "unset" : token, mount, prefix, VaultConfig.DEFAULT_TIMEOUT)
+          .forEach(env::problem);
       return new VaultSettings(true, address, token, mount, prefix);
     }
 

@@ -2,7 +2,6 @@ package dev.seedbox.operator;
 
 import dev.seedbox.api.lifecycle.Lifecycle;
 import dev.seedbox.api.plan.PlanCatalog;
-import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.operator.http.OperatorHttpServer;
 import dev.seedbox.operator.ledgerevents.LedgerChangeEventSource;
@@ -14,11 +13,7 @@ import dev.seedbox.operator.seedbox.OrphanSweep;
 import dev.seedbox.operator.seedbox.SeedboxReconciler;
 import dev.seedbox.operator.seedbox.SeedboxTiming;
 import dev.seedbox.provisioning.ProviderRegistry;
-import dev.seedbox.provisioning.ProvisioningProvider;
-import dev.seedbox.provisioning.digitalocean.DigitalOceanProvider;
-import dev.seedbox.provisioning.hetzner.HetznerProvider;
-import dev.seedbox.provisioning.http.CloudTuning;
-import dev.seedbox.provisioning.inmemory.InMemoryProvider;
+import dev.seedbox.provisioning.client.TorrentClientProfiles;
 import dev.seedbox.runtime.HealthEndpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -34,7 +29,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -99,17 +93,7 @@ public final class OperatorWiring implements AutoCloseable {
 
     /** The enabled providers, built from the settings OperatorSettings already validated. */
     static ProviderRegistry providers(OperatorSettings settings) {
-      OperatorSettings.ProviderSettings p = settings.providers();
-      List<ProvisioningProvider> providers = new ArrayList<>();
-      for (ProviderKind kind : p.enabled().stream().distinct().toList()) {
-        providers.add(switch (kind) {
-          case DIGITALOCEAN -> new DigitalOceanProvider(p.digitalOceanApiUrl(), p.digitalOceanToken(),
-              CloudTuning.defaults());
-          case HETZNER -> new HetznerProvider(p.hetznerApiUrl(), p.hetznerToken(), CloudTuning.defaults());
-          case INMEMORY -> new InMemoryProvider(InMemoryProvider.Options.defaults());
-        });
-      }
-      return new ProviderRegistry(providers);
+      return settings.providers().registry();
     }
   }
 
@@ -128,7 +112,8 @@ public final class OperatorWiring implements AutoCloseable {
     EventRecorder events = new EventRecorder(client, clock);
     PauseGate pauseGate = new PauseGate(events, clock);
     this.seedboxes = new SeedboxReconciler(new SeedboxReconciler.Dependencies(pauseGate, metrics, events, ledger,
-        backends.providers(), plans, lifecycle, clock, ledgerListener, backends.timing(), client));
+        backends.providers(), TorrentClientProfiles.shipped(), plans, lifecycle, clock, ledgerListener,
+        backends.timing(), client));
     register(seedboxes);
     this.accounts = AccountsWiring.create(ledger, settings, client, clock, events, pauseGate, metrics,
         backends.accountTimings(), context -> List.of(LedgerChangeEventSource.forBillingAccounts(ledgerListener,

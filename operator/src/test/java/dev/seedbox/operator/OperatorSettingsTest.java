@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.provisioning.inmemory.InMemoryProvider;
 import dev.seedbox.runtime.Command;
 import dev.seedbox.runtime.Environment;
 import dev.seedbox.runtime.InvalidConfigurationException;
@@ -100,5 +101,83 @@ class OperatorSettingsTest {
 
     assertThat(registry.enabled()).containsExactlyInAnyOrder(ProviderKind.DIGITALOCEAN, ProviderKind.INMEMORY);
     assertThat(registry.get(ProviderKind.DIGITALOCEAN).kind()).isEqualTo(ProviderKind.DIGITALOCEAN);
+  }
+
+  @Test
+  void buildsTheProvidersNamedInSeedboxProviders() {
+    Map<String, String> env = minimal();
+    env.put("SEEDBOX_PROVIDERS", "digitalocean, inmemory");
+    env.put("SEEDBOX_DIGITALOCEAN_TOKEN", "dop_v1_secret");
+    env.put("SEEDBOX_DIGITALOCEAN_API_URL", "http://127.0.0.1:9999");
+
+    var registry = OperatorSettings.read(Environment.of(env), Command.RUN).providers().registry();
+
+    assertThat(registry.enabled()).containsExactlyInAnyOrder(ProviderKind.DIGITALOCEAN, ProviderKind.INMEMORY);
+    assertThat(registry.get(ProviderKind.INMEMORY)).isInstanceOf(InMemoryProvider.class);
+    assertThat(registry.find(ProviderKind.HETZNER)).isEmpty();
+    assertThatThrownBy(() -> registry.get(ProviderKind.HETZNER)).hasMessageContaining("hetzner is not enabled");
+  }
+
+  @Test
+  void defaultsToBothCloudsAndReportsEveryProviderProblemWithoutSecretValues() {
+    Map<String, String> env = minimal();
+    env.remove("SEEDBOX_PROVIDERS");
+    env.put("SEEDBOX_HETZNER_API_URL", "ftp://x");
+    env.put("SEEDBOX_DIGITALOCEAN_TOKEN", "has space");
+    assertThatThrownBy(() -> OperatorSettings.read(Environment.of(env), Command.RUN))
+        .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> {
+          assertThat(e.problems()).hasSize(3);
+          assertThat(e.problems()).anyMatch(p -> p.startsWith("SEEDBOX_DIGITALOCEAN_TOKEN: contains whitespace"));
+          assertThat(e.problems()).anyMatch(p -> p.startsWith("SEEDBOX_HETZNER_TOKEN is required"));
+          assertThat(e.problems())
+              .anyMatch(p -> p.startsWith("SEEDBOX_HETZNER_API_URL must be an absolute http(s) URL"));
+          assertThat(e.getMessage()).doesNotContain("has space");
+        });
+  }
+
+  @Test
+  void rejectsUnknownProviderNames() {
+    Map<String, String> env = minimal();
+    env.put("SEEDBOX_PROVIDERS", "aws");
+    assertThatThrownBy(() -> OperatorSettings.read(Environment.of(env), Command.RUN))
+        .hasMessageContaining("SEEDBOX_PROVIDERS must list providers from").hasMessageContaining("found 'aws'");
+  }
+
+  @Test
+  void vaultComesFromTheDocumentedVariables() {
+    assertThat(OperatorSettings.read(Environment.of(minimal()), Command.RUN).vault().enabled()).isFalse();
+    Map<String, String> env = minimal();
+    env.put("SEEDBOX_VAULT_ADDR", "https://vault.internal:8200");
+    env.put("SEEDBOX_VAULT_TOKEN", "hvs.secret-token");
+    env.put("SEEDBOX_VAULT_MOUNT", "kv");
+    env.put("SEEDBOX_VAULT_PATH_PREFIX", "seedbox/prod");
+
+    OperatorSettings.VaultSettings vault = OperatorSettings.read(Environment.of(env), Command.RUN).vault();
+
+    assertThat(vault.address()).isEqualTo(java.net.URI.create("https://vault.internal:8200"));
+    assertThat(vault.mount()).isEqualTo("kv");
+    assertThat(vault.pathPrefix()).isEqualTo("seedbox/prod");
+    assertThat(vault.toString()).doesNotContain("hvs.secret-token");
+    env.remove("SEEDBOX_VAULT_MOUNT");
+    env.remove("SEEDBOX_VAULT_PATH_PREFIX");
+    OperatorSettings.VaultSettings defaults = OperatorSettings.read(Environment.of(env), Command.RUN).vault();
+    assertThat(defaults.mount()).isEqualTo("secret");
+    assertThat(defaults.pathPrefix()).isEqualTo("seedbox/byos");
+  }
+
+  @Test
+  void badVaultSettingsAndAllowListEntriesAreNamedAtStartUp() {
+    Map<String, String> env = minimal();
+    env.put("SEEDBOX_VAULT_ADDR", "https://vault.internal:8200");
+    env.put("SEEDBOX_VAULT_MOUNT", "a/b");
+    env.put("SEEDBOX_VAULT_PATH_PREFIX", "x/../y");
+    env.put("SEEDBOX_SSH_ALLOWED_ADDRESSES", "10.0.0.0/33,localhost,10.0.0.0/8");
+    assertThatThrownBy(() -> OperatorSettings.read(Environment.of(env), Command.RUN))
+        .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+            "SEEDBOX_VAULT_TOKEN is required: Vault token (SEEDBOX_VAULT_ADDR is set)",
+            "SEEDBOX_VAULT_MOUNT: expected one path segment of [A-Za-z0-9_.-], found 'a/b'",
+            "SEEDBOX_VAULT_PATH_PREFIX: expected segments of [A-Za-z0-9_.-] separated by '/', found 'x/../y'",
+            "SEEDBOX_SSH_ALLOWED_ADDRESSES: expected a prefix length 0..32 for 10.0.0.0, found 33",
+            "SEEDBOX_SSH_ALLOWED_ADDRESSES must list CIDRs such as 127.0.0.1/32, found 'localhost'"));
   }
 }

@@ -8,9 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -18,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every {@code SEEDBOX_BILLING_INTERVAL}: the billing cycle under PostgreSQL's advisory lock (one replica at a time),
- * then the audit sealer, then the poll of pending payments. One thread with a fixed delay between the end of a run
+ * then the audit sealer (the poll of pending payments has its own thread, {@link PendingPaymentPoll}). One thread with a fixed delay between the end of a run
  * and the start of the next, so runs never overlap, however long one takes; {@link #runOnce} shares a lock with it,
  * so a run asked for by hand cannot overlap a scheduled one either.
  */
@@ -27,12 +24,11 @@ public final class BillingWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BillingWorker.class);
 
   /** What one run did; {@code cycle} is empty when another replica held the cycle lock. */
-  public record Run(Optional<CycleReport> cycle, int sealed, int creditedByPoll) {}
+  public record Run(Optional<CycleReport> cycle, int sealed) {}
 
   private final BillingPolicy policy;
   private final AuditSealer sealer;
-  private final PendingPaymentPoll poll;
-  private final ScheduledExecutorService scheduler;
+  private final FixedDelaySchedule schedule;
   private final ReentrantLock running = new ReentrantLock();
   private final AtomicInteger runs = new AtomicInteger();
   private final Timer cycleDuration;
@@ -40,15 +36,10 @@ public final class BillingWorker implements AutoCloseable {
   private final Counter chargedCents;
   private final Counter cyclesSkipped;
 
-  public BillingWorker(BillingPolicy policy, AuditSealer sealer, PendingPaymentPoll poll, MeterRegistry metrics) {
+  public BillingWorker(BillingPolicy policy, AuditSealer sealer, MeterRegistry metrics) {
     this.policy = policy;
     this.sealer = sealer;
-    this.poll = poll;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "billing-worker");
-      t.setDaemon(true);
-      return t;
-    });
+    this.schedule = new FixedDelaySchedule("billing-worker", this::runOnce);
     this.cycleDuration = Timer.builder("seedbox.billing.cycle.duration")
         .description("time one billing cycle took on this replica").register(metrics);
     this.chargesPosted = Counter.builder("seedbox.billing.cycle.charges").description("charges posted by cycles")
@@ -61,8 +52,7 @@ public final class BillingWorker implements AutoCloseable {
 
   /** Schedules runs every {@code interval}, the first one after one interval. */
   public BillingWorker start(Duration interval) {
-    long millis = Math.max(1, interval.toMillis());
-    scheduler.scheduleWithFixedDelay(this::runQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    schedule.start(interval);
     LOG.info("billing worker runs every {}", interval);
     return this;
   }
@@ -92,14 +82,8 @@ public final class BillingWorker implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.error("audit sealing failed; the next run retries", e);
       }
-      int credited = 0;
-      try {
-        credited = poll.repair();
-      } catch (RuntimeException e) {
-        LOG.error("payment poll failed; the next run retries", e);
-      }
       runs.incrementAndGet();
-      return new Run(cycle, sealed, credited);
+      return new Run(cycle, sealed);
     } finally {
       running.unlock();
     }
@@ -110,25 +94,16 @@ public final class BillingWorker implements AutoCloseable {
     return runs.get();
   }
 
-  private void runQuietly() {
-    try {
-      runOnce();
-    } catch (RuntimeException e) {
-      // an exception escaping a scheduled task would cancel every later run
-      LOG.error("billing worker run failed", e);
-    }
+  /**
+   * Stops scheduling and waits up to {@code deadline} for a run in progress to finish; a cycle cut short by the exit
+   * rolls back and the next replica's run posts it.
+   */
+  public void close(Duration deadline) {
+    schedule.stop(deadline, false);
   }
 
-  /** Stops scheduling and waits for a run in progress to finish. */
   @Override
   public void close() {
-    scheduler.shutdown();
-    try {
-      if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
-        LOG.warn("billing worker still running after 30 s; leaving it to the JVM");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    close(Duration.ofSeconds(10));
   }
 }

@@ -15,7 +15,6 @@ import dev.seedbox.ledger.payments.Payments;
 import dev.seedbox.ledger.payments.UnmatchedWebhookEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -58,6 +57,8 @@ public final class LedgerPaymentEvents implements PaymentEvents {
   private final Counter unmatched;
   private final Counter credits;
   private final Counter creditedCents;
+  private final Counter held;
+  private volatile int tolerancePercent = 1;
 
   public LedgerPaymentEvents(Jdbi jdbi, Ledger ledger, Payments payments, AuditLog audit, MeterRegistry metrics) {
     this.jdbi = jdbi;
@@ -70,11 +71,28 @@ public final class LedgerPaymentEvents implements PaymentEvents {
     this.credits = Counter.builder("seedbox.billing.credits").description("top-ups credited").register(metrics);
     this.creditedCents = Counter.builder("seedbox.billing.credited.cents").description("cents credited by top-ups")
         .register(metrics);
+    this.held = Counter.builder("seedbox.billing.payments.held")
+        .description("paid events reporting less than our amount beyond the tolerance, held for an operator")
+        .register(metrics);
+  }
+
+  /**
+   * A paid event whose body reports less than our amount by more than {@code percent} % is held for review instead
+   * of credited. Set once, at wiring.
+   */
+  public void holdUnderpaymentsBeyond(int percent) {
+    this.tolerancePercent = percent;
   }
 
   @Override
   public PaymentEventOutcome handle(WebhookEvent event) {
-    PaymentEventOutcome outcome = inTransaction(h -> handle(h, event));
+    PaymentEventOutcome outcome;
+    try {
+      outcome = inTransaction(h -> handle(h, event));
+    } catch (Underpaid underpaid) {
+      // the credit rolled back with it; the hold is its own transaction
+      outcome = inTransaction(h -> hold(h, event, payments.byId(h, underpaid.paymentId).orElseThrow()));
+    }
     count(outcome);
     return outcome;
   }
@@ -112,6 +130,8 @@ public final class LedgerPaymentEvents implements PaymentEvents {
       creditedCents.increment(credited.amountCents());
     } else if (outcome instanceof PaymentEventOutcome.Unmatched) {
       unmatched.increment();
+    } else if (outcome instanceof PaymentEventOutcome.HeldForReview) {
+      held.increment();
     }
   }
 
@@ -188,6 +208,10 @@ public final class LedgerPaymentEvents implements PaymentEvents {
 
   private PaymentEventOutcome act(Handle h, Payment payment, WebhookEvent event) {
     String gatewayId = event.gatewayPaymentId();
+    if (event.meansPaid() && ReportedAmount.of(event.reportedAmountUsd()).shortOf(payment.amountCents(),
+        tolerancePercent)) {
+      return hold(h, event, payment);
+    }
     if (event.meansPaid()) {
       PaymentCredit credit = ledger.creditPaidWebhook(h, payment.id(), gatewayId, event.type(), event.id(), ACTOR);
       if (credit instanceof PaymentCredit.UnknownPayment) {
@@ -212,12 +236,16 @@ public final class LedgerPaymentEvents implements PaymentEvents {
     if (!(credit instanceof PaymentCredit.Credited credited)) {
       return new PaymentEventOutcome.Recorded(gatewayId, event.type());
     }
-    if (!reportsOurAmount(event, credited.amountCents())) {
+    ReportedAmount reported = ReportedAmount.of(event.reportedAmountUsd());
+    if (reported.shortOf(credited.amountCents(), tolerancePercent)) {
+      throw new Underpaid(credited.paymentId());
+    }
+    if (!reported.matches(credited.amountCents())) {
       audit.append(h, ACTOR, "payment.amount-differs", "payment/" + credited.paymentId(), Map.of(
-          "gatewayPaymentId", gatewayId, "reportedAmountUsd", event.reportedAmountUsd(),
+          "gatewayPaymentId", gatewayId, "reportedAmountUsd", reported.shown(),
           "creditedCents", credited.amountCents()));
       LOG.warn("webhook {} for {} reports {} USD; credited our row's {} cents", event.id(), gatewayId,
-          event.reportedAmountUsd(), credited.amountCents());
+          reported.shown(), credited.amountCents());
     }
     // per-webhook detail at DEBUG: the audit event and the credit metrics carry it; INFO on this path cost throughput
     LOG.debug("payment {} ({}) credited {} cents to account {}", credited.paymentId(), gatewayId,
@@ -225,12 +253,68 @@ public final class LedgerPaymentEvents implements PaymentEvents {
     return new PaymentEventOutcome.Credited(credited.paymentId().toString(), credited.amountCents());
   }
 
-  private static boolean reportsOurAmount(WebhookEvent event, long ourAmountCents) {
-    try {
-      return new BigDecimal(event.reportedAmountUsd()).movePointRight(2).compareTo(
-          BigDecimal.valueOf(ourAmountCents)) == 0;
-    } catch (NumberFormatException e) {
-      return event.reportedAmountUsd().isEmpty();
+  /**
+   * {@link #handle} for an event of a batch that failed as a whole. The batch may have committed and only its
+   * acknowledgement been lost; then the event looks already processed, yet its own credit is what processed it, so
+   * it is answered and counted as credited. The event id changes on every resend, and the dedupe row and the credit
+   * share their transaction's timestamp, so nothing else can match.
+   */
+  PaymentEventOutcome handleAfterFailedBatch(WebhookEvent event) {
+    PaymentEventOutcome outcome = handle(event);
+    if (!(outcome instanceof PaymentEventOutcome.AlreadyProcessed) || !event.meansPaid()) {
+      return outcome;
+    }
+    Optional<PaymentEventOutcome> credited = jdbi.withHandle(h -> h.createQuery("""
+            SELECT p.id, e.amount_cents FROM seedbox_webhook_events w
+              JOIN seedbox_payments p ON p.gateway_payment_id = w.payment_id OR p.id = CAST(:ours AS uuid)
+              JOIN seedbox_ledger_entries e ON e.idempotency_key = 'topup:' || p.id::text
+                                           AND e.occurred_at = w.received_at
+             WHERE w.payment_id = :gw AND w.type = :type AND w.event_id = :event
+             LIMIT 1""")
+        .bind("ours", ourPaymentId(event).orElse(null)).bind("gw", event.gatewayPaymentId())
+        .bind("type", event.type()).bind("event", event.id())
+        .map((rs, ctx) -> (PaymentEventOutcome) new PaymentEventOutcome.Credited(rs.getString("id"),
+            rs.getLong("amount_cents")))
+        .findOne());
+    credited.ifPresent(this::count);
+    return credited.orElse(outcome);
+  }
+
+  /**
+   * Holds a paid event that reports too little: no credit, the payment marked confirmed (the gateway says it is
+   * paid), both paid event types recorded so neither credits it later, an audit event for the operator who settles
+   * it by an adjustment.
+   */
+  private PaymentEventOutcome hold(Handle h, WebhookEvent event, Payment payment) {
+    String gatewayId = event.gatewayPaymentId();
+    if (payment.gatewayPaymentId() == null) {
+      attachGateway(h, payment.id(), gatewayId);
+    }
+    if (!payments.recordWebhookEvent(h, gatewayId, event.type(), event.id())) {
+      return new PaymentEventOutcome.AlreadyProcessed(gatewayId);
+    }
+    String other = WebhookEvent.CONFIRMED.equals(event.type()) ? WebhookEvent.FORWARDED : WebhookEvent.CONFIRMED;
+    payments.recordWebhookEvent(h, gatewayId, other, "held:" + event.id());
+    payments.markStatus(h, payment.id(), PaymentStatus.CONFIRMED);
+    String reported = ReportedAmount.of(event.reportedAmountUsd()).shown();
+    audit.append(h, ACTOR, "payment.held-for-review", "payment/" + payment.id(), Map.of(
+        "gatewayPaymentId", gatewayId, "type", event.type(), "eventId", event.id(), "reportedAmountUsd", reported,
+        "expectedCents", payment.amountCents(), "tolerancePercent", tolerancePercent));
+    LOG.warn("webhook {} for {} reports {} USD against our {} cents, short by more than {} %; held for review, not"
+        + " credited", event.id(), gatewayId, reported, payment.amountCents(), tolerancePercent);
+    return new PaymentEventOutcome.HeldForReview(payment.id().toString(), gatewayId);
+  }
+
+  /**
+   * Thrown inside the one-call credit's transaction to roll it back when the event reports too little: that call
+   * learns our amount only as it credits (other paths check first).
+   */
+  private static final class Underpaid extends RuntimeException {
+    private final UUID paymentId;
+
+    Underpaid(UUID paymentId) {
+      super("payment " + paymentId + " reported short of our amount", null, false, false);
+      this.paymentId = paymentId;
     }
   }
 

@@ -42,12 +42,13 @@ public final class LedgerPaymentStore implements PaymentStore {
   }
 
   @Override
-  public StoredPayment createPending(AccountRef account, UsdAmount amount, Blockchain blockchain, String requestKey) {
+  public StoredPayment createPending(AccountRef account, UsdAmount amount, Blockchain blockchain, String requestKey,
+      String gateway) {
     return events.inTransaction(h -> {
       AccountSnapshot snapshot = ledger.accountByName(h, account.namespace(), account.name())
           .orElseThrow(() -> new UnknownAccountException(account));
       Payment row = payments.createIfAbsent(h, paymentIdFor(requestKey), snapshot.uid(), amount.cents(),
-          blockchain.name());
+          blockchain.name(), gateway);
       return stored(h, row);
     });
   }

@@ -185,7 +185,14 @@ public final class WebhookGroupCommit implements WebhookIntake, AutoCloseable {
       fallbacks.increment();
       LOG.warn("a batch of {} paid webhooks failed as a whole ({}); running them one by one", together.size(),
           e.toString());
-      return new ArrayList<>(together);
+      for (Pending p : together) {
+        try {
+          p.answer().complete(events.handleAfterFailedBatch(p.event()));
+        } catch (RuntimeException one) {
+          p.answer().completeExceptionally(one);
+        }
+      }
+      return new ArrayList<>();
     }
     batchSizes.record(done.size());
     List<Pending> left = new ArrayList<>();

@@ -7,12 +7,13 @@ import java.util.Optional;
 public interface PaymentStore {
 
   /**
-   * Creates our pending payment row, or returns the existing one for the same {@code requestKey}. The caller compares
-   * the payload of a returned row with its request.
+   * Creates our pending payment row, to be opened at {@code gateway}, or returns the existing one for the same
+   * {@code requestKey}. The caller compares the payload of a returned row with its request.
    *
    * @throws UnknownAccountException no such account
    */
-  StoredPayment createPending(AccountRef account, UsdAmount amount, Blockchain blockchain, String requestKey);
+  StoredPayment createPending(AccountRef account, UsdAmount amount, Blockchain blockchain, String requestKey,
+      String gateway);
 
   /**
    * Records the gateway's payment id on our row. Idempotent for the same gateway payment id; a row that already holds

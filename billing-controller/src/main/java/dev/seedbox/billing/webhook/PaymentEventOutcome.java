@@ -19,6 +19,9 @@ public sealed interface PaymentEventOutcome {
   /** No payment row matches yet; the event is kept for matching later and counted for an operator. */
   record Unmatched(String gatewayPaymentId) implements PaymentEventOutcome {}
 
+  /** Paid, but the gateway reports less than our amount beyond the tolerance: nothing credited, an operator decides. */
+  record HeldForReview(String ourPaymentId, String gatewayPaymentId) implements PaymentEventOutcome {}
+
   /** Stored without a money change (expired, created, failed, or paid events for an already credited payment). */
   record Recorded(String gatewayPaymentId, String type) implements PaymentEventOutcome {}
 }

@@ -1,15 +1,17 @@
 package dev.seedbox.billing.webhook;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,10 +38,15 @@ public record WebhookEvent(
   public static final String FORWARDED = "payment.forwarded";
   public static final String EXPIRED = "payment.expired";
 
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(Integer.MAX_VALUE).maxNumberLength(Integer.MAX_VALUE).build())
       .build();
+  private static final Set<String> ENVELOPE = Set.of("id", "type", "created_at", "business_id");
+  private static final Set<String> DATA = Set.of("payment_id", "status", "amount_usd");
+
+  /** A field's value as read: its text (a number's own digits) and whether it was a JSON string. */
+  private record Scalar(String text, boolean string) {}
 
   public WebhookEvent {
     metadata = Map.copyOf(metadata);
@@ -61,56 +68,121 @@ public record WebhookEvent(
     return rawBody.clone();
   }
 
-  /** Parses the envelope of an already verified body; throws naming the first field that is wrong. */
+  /**
+   * Parses the envelope of an already verified body; throws naming the first field that is wrong. Streams through
+   * the body and skips what it does not read without building it, so no depth of nesting, no length of number and
+   * no repeated key outside the envelope can make a correctly signed notice unreadable; a repeated envelope key is
+   * refused, since it would be ambiguous.
+   */
   public static WebhookEvent parse(byte[] rawBody) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(rawBody);
+    try (JsonParser json = JSON.createParser(rawBody)) {
+      if (json.nextToken() != JsonToken.START_OBJECT) {
+        throw new MalformedWebhookException("body must be a JSON object");
+      }
+      Map<String, Scalar> root = new HashMap<>();
+      Map<String, Scalar> data = null;
+      Map<String, String> metadata = new LinkedHashMap<>();
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String field = json.currentName();
+        JsonToken value = json.nextToken();
+        if ("data".equals(field)) {
+          if (data != null || value != JsonToken.START_OBJECT) {
+            throw new MalformedWebhookException("data must be an object");
+          }
+          data = readData(json, metadata);
+        } else if (ENVELOPE.contains(field)) {
+          keep(root, field, field, json);
+        } else {
+          json.skipChildren();
+        }
+      }
+      if (json.nextToken() != null) {
+        throw new MalformedWebhookException("body is not a single JSON document");
+      }
+      String id = text(root, "id", "id");
+      String type = text(root, "type", "type");
+      if (data == null) {
+        throw new MalformedWebhookException("data must be an object");
+      }
+      String paymentId = text(data, "payment_id", "data.payment_id");
+      String status = text(data, "status", "data.status");
+      String createdAtText = text(root, "created_at", "created_at");
+      Instant createdAt;
+      try {
+        createdAt = OffsetDateTime.parse(createdAtText).toInstant();
+      } catch (DateTimeParseException e) {
+        throw new MalformedWebhookException("created_at must be an ISO-8601 timestamp, found '" + clip(createdAtText)
+            + "'");
+      }
+      String businessId = text(root, "business_id", "business_id");
+      Scalar amount = data.get("amount_usd");
+      String reported = amount == null ? "" : amount.text();
+      return new WebhookEvent(id, type, paymentId, status, createdAt, businessId, metadata, reported, rawBody);
     } catch (IOException e) {
       throw new MalformedWebhookException("body is not a single JSON document");
     }
-    if (root == null || !root.isObject()) {
-      throw new MalformedWebhookException("body must be a JSON object");
-    }
-    String id = text(root, "id", "id");
-    String type = text(root, "type", "type");
-    JsonNode data = root.get("data");
-    if (data == null || !data.isObject()) {
-      throw new MalformedWebhookException("data must be an object");
-    }
-    String paymentId = text(data, "payment_id", "data.payment_id");
-    String status = text(data, "status", "data.status");
-    String createdAtText = text(root, "created_at", "created_at");
-    Instant createdAt;
-    try {
-      createdAt = OffsetDateTime.parse(createdAtText).toInstant();
-    } catch (DateTimeParseException e) {
-      throw new MalformedWebhookException("created_at must be an ISO-8601 timestamp, found '" + clip(createdAtText) + "'");
-    }
-    String businessId = text(root, "business_id", "business_id");
-    Map<String, String> metadata = new LinkedHashMap<>();
-    JsonNode meta = data.get("metadata");
-    if (meta != null && !meta.isNull()) {
-      if (!meta.isObject()) {
-        throw new MalformedWebhookException("data.metadata must be an object when present");
-      }
-      meta.fields().forEachRemaining(field -> {
-        if (field.getValue().isValueNode() && !field.getValue().isNull()) {
-          metadata.put(field.getKey(), field.getValue().asText());
-        }
-      });
-    }
-    JsonNode amount = data.get("amount_usd");
-    String reported = amount != null && amount.isValueNode() && !amount.isNull() ? amount.asText() : "";
-    return new WebhookEvent(id, type, paymentId, status, createdAt, businessId, metadata, reported, rawBody);
   }
 
-  private static String text(JsonNode node, String field, String path) {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isTextual() || value.asText().isBlank()) {
+  private static Map<String, Scalar> readData(JsonParser json, Map<String, String> metadata) throws IOException {
+    Map<String, Scalar> data = new HashMap<>();
+    boolean metadataSeen = false;
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String field = json.currentName();
+      JsonToken value = json.nextToken();
+      if ("metadata".equals(field)) {
+        if (metadataSeen) {
+          throw new MalformedWebhookException("data.metadata appears twice");
+        }
+        metadataSeen = true;
+        if (value == JsonToken.START_OBJECT) {
+          readMetadata(json, metadata);
+        } else {
+          // only used to match a payment whose id we never recorded: anything but an object just matches nothing
+          json.skipChildren();
+        }
+      } else if (DATA.contains(field)) {
+        keep(data, field, "data." + field, json);
+      } else {
+        json.skipChildren();
+      }
+    }
+    return data;
+  }
+
+  /** Scalar values by key; a key that appears twice is ambiguous and kept for neither value. */
+  private static void readMetadata(JsonParser json, Map<String, String> metadata) throws IOException {
+    Set<String> repeated = new HashSet<>();
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String field = json.currentName();
+      JsonToken value = json.nextToken();
+      if (value.isScalarValue() && value != JsonToken.VALUE_NULL) {
+        if (metadata.put(field, json.getText()) != null) {
+          repeated.add(field);
+        }
+      } else {
+        json.skipChildren();
+      }
+    }
+    metadata.keySet().removeAll(repeated);
+  }
+
+  /** Keeps a scalar as its text (a number's own digits, never parsed); null, objects and arrays keep nothing. */
+  private static void keep(Map<String, Scalar> into, String field, String path, JsonParser json) throws IOException {
+    JsonToken value = json.currentToken();
+    Scalar scalar = value.isScalarValue() && value != JsonToken.VALUE_NULL
+        ? new Scalar(json.getText(), value == JsonToken.VALUE_STRING) : new Scalar("", false);
+    json.skipChildren();
+    if (into.put(field, scalar) != null) {
+      throw new MalformedWebhookException(path + " appears twice");
+    }
+  }
+
+  private static String text(Map<String, Scalar> node, String field, String path) {
+    Scalar value = node.get(field);
+    if (value == null || !value.string() || value.text().isBlank()) {
       throw new MalformedWebhookException(path + " must be a non-empty string");
     }
-    return value.asText();
+    return value.text();
   }
 
   private static String clip(String value) {

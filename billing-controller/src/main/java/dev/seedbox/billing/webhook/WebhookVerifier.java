@@ -138,8 +138,9 @@ public final class WebhookVerifier {
       return new ParsedHeader(timestamp, signatures);
     }
 
+    /** The scheme's hex is lowercase; an uppercase digest is not what the gateway sends. */
     private static boolean isHex(int c) {
-      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
     }
   }
 }

@@ -15,11 +15,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -53,10 +51,9 @@ class WebhookCreditBenchmark {
 
   @Test
   void webhookCreditsKeepUpWithPgbenchOnAOneRowLedgerTransaction() throws Exception {
-    PostgresDatabase db = new PostgresDatabase(CLIENTS + 4);
-    db.create();
-    try (RunningBillingController billing = new RunningBillingController(db, Clock.systemUTC(),
-        Map.of("SEEDBOX_DB_POOL_SIZE", Integer.toString(CLIENTS + 4), "SEEDBOX_WEBHOOK_WRITERS", WRITERS))) {
+    try (RunningBillingController billing = new RunningBillingController(CLIENTS + 4)
+        .env("SEEDBOX_DB_POOL_SIZE", Integer.toString(CLIENTS + 4)).env("SEEDBOX_WEBHOOK_WRITERS", WRITERS).start()) {
+      PostgresDatabase db = billing.db;
       seed(billing);
       List<byte[]> bodies = new ArrayList<>(PAYMENTS);
       List<String> signatures = new ArrayList<>(PAYMENTS);
@@ -128,8 +125,6 @@ class WebhookCreditBenchmark {
       System.out.printf("BENCH diagnostic: pgbench calling seedbox_credit_paid_webhook directly: %.0f tps"
           + " (ratio %.2f to the equivalent transaction)%n", functionTps, functionTps / equivalentTps);
       System.out.printf("BENCH load average at the end: %s%n", loadAverage());
-    } finally {
-      db.close();
     }
   }
 

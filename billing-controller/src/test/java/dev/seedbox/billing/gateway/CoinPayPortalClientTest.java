@@ -3,6 +3,7 @@ package dev.seedbox.billing.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.seedbox.devsupport.SandboxCoinPayPortal;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class CoinPayPortalClientTest {
 
-  private final FakeCoinPayPortal fake = new FakeCoinPayPortal("cp_live_key", "biz_1", "whsec");
+  private final SandboxCoinPayPortal fake = new SandboxCoinPayPortal("cp_live_key", "biz_1", "whsec");
   private final CoinPayPortalClient client =
       new CoinPayPortalClient(fake.baseUrl(), "cp_live_key", "biz_1", Duration.ofMillis(500));
 
@@ -39,7 +40,7 @@ class CoinPayPortalClientTest {
     assertThat(body).contains("\"amount_usd\":25.00").contains("\"business_id\":\"biz_1\"")
         .contains("\"blockchain\":\"USDC_POL\"").contains("\"payment_id\":\"ours-1\"")
         .contains("\"account_uid\":\"uid-1\"");
-    FakeCoinPayPortal.Payment stored = fake.payment(payment.id()).orElseThrow();
+    SandboxCoinPayPortal.Payment stored = fake.payment(payment.id()).orElseThrow();
     assertThat(stored.amountUsd()).isEqualByComparingTo("25.00");
     assertThat(stored.idempotencyKey()).isEqualTo("ours-1");
   }

@@ -7,7 +7,7 @@ import dev.seedbox.billing.RunningBillingController;
 import dev.seedbox.billing.webhook.PaymentEventOutcome;
 import dev.seedbox.billing.webhook.WebhookEvent;
 import dev.seedbox.ledger.IdempotencyConflictException;
-import dev.seedbox.ledger.testing.PostgresDatabase;
+import dev.seedbox.ledger.PaidWebhook;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,8 +20,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,23 +31,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class WebhookGroupCommitTest {
 
-  @RegisterExtension
-  static final PostgresDatabase DB = new PostgresDatabase(16);
   private static final AtomicInteger ACCOUNTS = new AtomicInteger();
 
-  private static RunningBillingController billing;
+  @RegisterExtension
+  static final RunningBillingController billing = new RunningBillingController(16);
   private SimpleMeterRegistry metrics;
   private String busyAccount;
-
-  @BeforeAll
-  static void start() {
-    billing = new RunningBillingController(DB);
-  }
-
-  @AfterAll
-  static void stop() {
-    billing.close();
-  }
 
   @BeforeEach
   void setUp() {
@@ -201,5 +188,33 @@ class WebhookGroupCommitTest {
         .failsWithin(Duration.ofSeconds(1)).withThrowableOfType(ExecutionException.class)
         .withCauseInstanceOf(RejectedExecutionException.class);
     assertThat(billing.balance("uid-" + a)).isEqualTo(100);
+  }
+
+  @Test
+  void aBatchThatCommittedButLostItsAcknowledgementIsAnsweredAndCountedAsCredited() {
+    String account = account();
+    String first = billing.openedTopUp(account, account + "-a", "4.00");
+    String second = billing.openedTopUp(account, account + "-b", "6.00");
+    List<WebhookEvent> batch = List.of(event(WebhookEvent.CONFIRMED, first), event(WebhookEvent.CONFIRMED, second));
+    LedgerPaymentEvents events = billing.app.ledger().paymentEvents();
+    double creditsBefore = credits();
+    // the batch's one ledger call commits, and the writer sees an exception instead of the commit's answer...
+    billing.ledger().jdbi().useTransaction(h -> billing.ledger().ledger().creditPaidWebhooks(h, batch.stream()
+        .map(e -> new PaidWebhook(e.gatewayPaymentId(), e.type(), e.id())).toList(), LedgerPaymentEvents.ACTOR));
+
+    // ...so it runs the batch's events one by one
+    List<PaymentEventOutcome> outcomes = batch.stream().map(events::handleAfterFailedBatch).toList();
+
+    assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOf(PaymentEventOutcome.Credited.class));
+    assertThat(credits() - creditsBefore).isEqualTo(2);
+    assertThat(billing.balance("uid-" + account)).isEqualTo(1000);
+    // a resend of one of them carries a new event id: a repeat, counted as none
+    assertThat(events.handleAfterFailedBatch(event(WebhookEvent.CONFIRMED, first)))
+        .isInstanceOf(PaymentEventOutcome.AlreadyProcessed.class);
+    assertThat(credits() - creditsBefore).isEqualTo(2);
+  }
+
+  private static double credits() {
+    return billing.app.metrics().get("seedbox.billing.credits").counter().count();
   }
 }

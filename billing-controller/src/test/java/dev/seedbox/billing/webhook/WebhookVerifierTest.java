@@ -111,9 +111,16 @@ class WebhookVerifierTest {
   }
 
   @Test
-  void toleratesSpacesAndUppercaseHexAsTheSenderMayWriteThem() {
+  void toleratesSpacesAfterTheCommas() {
     String header = WebhookVerifier.sign("whsec_current", T, BODY);
-    String spaced = header.replace(",", ", ").toUpperCase(java.util.Locale.ROOT).replace("T=", "t=").replace("V1=", "v1=");
-    assertThat(verifier.verify(spaced, BODY)).isInstanceOf(Verification.Verified.class);
+    assertThat(verifier.verify(header.replace(",", ", "), BODY)).isInstanceOf(Verification.Verified.class);
+  }
+
+  @Test
+  void refusesUppercaseHexBecauseTheSchemeIsLowercase() {
+    String header = WebhookVerifier.sign("whsec_current", T, BODY);
+    String upper = header.toUpperCase(java.util.Locale.ROOT).replace("T=", "t=").replace("V1=", "v1=");
+    assertThat(upper).isNotEqualTo(header);
+    assertThat(verifier.verify(upper, BODY)).isEqualTo(new Verification.Rejected(Reason.MALFORMED_SIGNATURE));
   }
 }

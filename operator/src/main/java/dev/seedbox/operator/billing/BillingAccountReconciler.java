@@ -15,10 +15,9 @@ import dev.seedbox.ledger.audit.AuditLog;
 import dev.seedbox.operator.metrics.OperatorMetrics;
 import dev.seedbox.operator.reconcile.EventRecorder;
 import dev.seedbox.operator.reconcile.PauseGate;
-import dev.seedbox.operator.reconcile.StatusPatch;
+import dev.seedbox.operator.reconcile.ReconcilePipeline;
 import dev.seedbox.operator.reconcile.StatusRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -29,7 +28,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,8 +69,7 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount>, Cle
   private final Clock clock;
   private final Duration deletionRecheck;
   private final LedgerChangeHook ledgerChanges;
-  private final StatusRecorder<BillingAccount, BillingAccountStatus> statusRecorder =
-      new StatusRecorder<>(BillingAccountStatus::new);
+  private final ReconcilePipeline<BillingAccount, BillingAccountStatus> pipeline;
 
   public BillingAccountReconciler(PauseGate pauseGate, OperatorMetrics metrics, EventRecorder events, Ledger ledger,
       SeedboxRecords seedboxes, AuditLog audit, KubernetesClient client, Clock clock, Duration deletionRecheck,
@@ -87,6 +84,9 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount>, Cle
     this.clock = clock;
     this.deletionRecheck = deletionRecheck;
     this.ledgerChanges = ledgerChanges;
+    this.pipeline = new ReconcilePipeline<>("BillingAccount", metrics, pauseGate,
+        new StatusRecorder<>(client, BillingAccountStatus::new), ba -> Boolean.TRUE.equals(ba.getSpec().getPaused()),
+        false);
   }
 
   /** The hook for the ledger's LISTEN/NOTIFY event source ({@link LedgerChangeHook}). */
@@ -97,16 +97,11 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount>, Cle
 
   @Override
   public UpdateControl<BillingAccount> reconcile(BillingAccount resource, Context<BillingAccount> context) {
-    return metrics.timeReconcile("BillingAccount", () -> reconcileOnce(resource));
+    return pipeline.reconcile(resource, this::step);
   }
 
-  private UpdateControl<BillingAccount> reconcileOnce(BillingAccount resource) {
-    StatusRecorder.Snapshot<BillingAccount, BillingAccountStatus> snapshot = statusRecorder.snapshot(resource);
-    BillingAccountStatus status = snapshot.status();
-    boolean paused = Boolean.TRUE.equals(resource.getSpec().getPaused());
-    if (pauseGate.apply(resource, status, paused) == PauseGate.Verdict.PAUSED) {
-      return record(resource, snapshot);
-    }
+  /** Opens the ledger account (idempotent) and projects it, or says why it cannot. */
+  private ReconcilePipeline.Outcome step(BillingAccount resource, BillingAccountStatus status) {
     Long generation = resource.getMetadata().getGeneration();
     String currency = currencyOf(resource.getSpec());
     if (!SUPPORTED_CURRENCY.equals(currency)) {
@@ -117,49 +112,20 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount>, Cle
         LOG.warn("BillingAccount {}: {}", who(resource), message);
         events.warning(resource, REASON_UNSUPPORTED_CURRENCY, message);
       }
-      status.setObservedGeneration(generation);
-      return record(resource, snapshot);
+      return ReconcilePipeline.Outcome.idle();
     }
     AccountSnapshot account = ledger.openAccount(accountSpec(resource), ACTOR);
     project(resource, status, account);
-    status.setObservedGeneration(generation);
-    return record(resource, snapshot);
-  }
-
-  private UpdateControl<BillingAccount> record(BillingAccount resource,
-      StatusRecorder.Snapshot<BillingAccount, BillingAccountStatus> snapshot) {
-    if (snapshot.changed()) {
-      StatusPatch.write(client, resource);
-    }
-    return UpdateControl.noUpdate();
+    return ReconcilePipeline.Outcome.idle();
   }
 
   /** Copies the ledger's figures into the status and reports a change of standing with an Event. */
   private void project(BillingAccount resource, BillingAccountStatus status, AccountSnapshot account) {
     AccountState before = status.getState();
-    AccountState now = AccountState.valueOf(account.state().name());
-    status.setBalanceCents(account.balanceCents());
-    status.setState(now);
-    status.setMonthlyBurnCents(account.monthlyBurnCents());
-    status.setRunwayDays(account.runwayDays());
-    status.setLastTopUpCents(account.lastTopUpCents());
-    status.setLastTopUpAt(account.lastTopUpAt() == null ? null
-        : account.lastTopUpAt().truncatedTo(ChronoUnit.SECONDS).toString());
-    String figures = "balance " + account.balanceCents() + " cents, monthly burn " + account.monthlyBurnCents()
-        + " cents" + (account.runwayDays() == null ? "" : ", runway " + account.runwayDays() + " days");
-    Long generation = resource.getMetadata().getGeneration();
-    switch (now) {
-      case ACTIVE -> status.setCondition(BillingAccountStatus.READY, ConditionStatus.TRUE, REASON_ACTIVE,
-          "account in good standing: " + figures, generation, clock.instant());
-      case LOW_BALANCE -> status.setCondition(BillingAccountStatus.READY, ConditionStatus.TRUE,
-          BillingAccountStatus.LOW_BALANCE, "balance below the threshold of " + account.lowBalanceThresholdCents()
-              + " cents: " + figures + "; top up before the credit runs out", generation, clock.instant());
-      case SUSPENDED -> status.setCondition(BillingAccountStatus.READY, ConditionStatus.FALSE,
-          BillingAccountStatus.SUSPENDED, "credit ran out: " + figures + "; the account's seedboxes are suspended "
-              + "and terminated after " + account.gracePeriodDays() + " days unless it is topped up", generation,
-          clock.instant());
-      default -> throw new IllegalStateException("unknown account state " + now);
-    }
+    BillingAccountStatusAggregator.aggregate(status, account, resource.getMetadata().getGeneration(),
+        clock.instant());
+    AccountState now = status.getState();
+    String figures = BillingAccountStatusAggregator.figures(account);
     if (before == now || (before == null && now == AccountState.ACTIVE)) {
       return;
     }
@@ -176,27 +142,26 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount>, Cle
 
   @Override
   public DeleteControl cleanup(BillingAccount resource, Context<BillingAccount> context) {
-    return metrics.timeReconcile("BillingAccount", () -> cleanupOnce(resource));
+    return pipeline.cleanup(resource, this::cleanupStep, deletionRecheck);
   }
 
-  private DeleteControl cleanupOnce(BillingAccount resource) {
+  private ReconcilePipeline.Outcome cleanupStep(BillingAccount resource, BillingAccountStatus status) {
     String uid = resource.getMetadata().getUid();
     var account = ledger.account(uid);
     if (account.isEmpty()) {
       // never opened (unsupported currency, or deleted before the first reconcile): nothing holds it
-      return DeleteControl.defaultDelete();
+      return ReconcilePipeline.Outcome.removeFinalizerNow();
     }
-    StatusRecorder.Snapshot<BillingAccount, BillingAccountStatus> snapshot = statusRecorder.snapshot(resource);
-    BillingAccountStatus status = snapshot.status();
     project(resource, status, account.get());
     List<String> referencing = referencingSeedboxes(resource);
     long balance = account.get().balanceCents();
     if (!referencing.isEmpty()) {
-      return block(resource, snapshot, REASON_SEEDBOXES_REMAIN, referencing.size() + " seedbox(es) still reference "
-          + "this account: " + String.join(", ", referencing) + "; delete them first", Map.of("seedboxes", referencing));
+      return block(resource, status, REASON_SEEDBOXES_REMAIN, referencing.size() + " seedbox(es) still reference "
+          + "this account: " + String.join(", ", referencing) + "; delete them first",
+          Map.of("seedboxes", referencing));
     }
     if (balance > 0) {
-      return block(resource, snapshot, REASON_CREDIT_REMAINS, balance + " cents of credit remain; record a refund or "
+      return block(resource, status, REASON_CREDIT_REMAINS, balance + " cents of credit remain; record a refund or "
           + "forfeit as a ledger adjustment (Ledger.adjust) that brings the balance to 0",
           Map.of("balanceCents", balance));
     }
@@ -207,13 +172,11 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount>, Cle
     audit.append(ACTOR, "account.closed", "billingaccount:" + uid, detail);
     LOG.info("BillingAccount {}: no seedboxes and no credit left, finalizer removed", who(resource));
     events.normal(resource, "AccountClosed", "no seedboxes reference the account and its balance is 0: deleted");
-    return DeleteControl.defaultDelete();
+    return ReconcilePipeline.Outcome.removeFinalizerNow();
   }
 
-  private DeleteControl block(BillingAccount resource,
-      StatusRecorder.Snapshot<BillingAccount, BillingAccountStatus> snapshot, String reason, String message,
-      Map<String, Object> why) {
-    BillingAccountStatus status = snapshot.status();
+  private ReconcilePipeline.Outcome block(BillingAccount resource, BillingAccountStatus status, String reason,
+      String message, Map<String, Object> why) {
     boolean newReason = status.findCondition(DELETION_BLOCKED)
         .map(c -> !reason.equals(c.getReason())).orElse(true);
     status.setCondition(DELETION_BLOCKED, ConditionStatus.TRUE, reason, message,
@@ -225,15 +188,7 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount>, Cle
       LOG.info("BillingAccount {}: deletion held ({}): {}", who(resource), reason, message);
       events.warning(resource, DELETION_BLOCKED, message);
     }
-    if (snapshot.changed()) {
-      try {
-        StatusPatch.write(client, resource);
-      } catch (KubernetesClientException e) {
-        LOG.warn("BillingAccount {}: could not record the deletion hold in the status: {}", who(resource),
-            e.getMessage());
-      }
-    }
-    return DeleteControl.noFinalizerRemoval().rescheduleAfter(deletionRecheck.toMillis());
+    return ReconcilePipeline.Outcome.after(deletionRecheck);
   }
 
   /** Seedboxes naming the account in the cluster, and those the ledger still bills for it. */

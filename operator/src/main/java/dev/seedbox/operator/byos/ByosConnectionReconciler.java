@@ -1,6 +1,5 @@
 package dev.seedbox.operator.byos;
 
-import dev.seedbox.api.status.ConditionStatus;
 import dev.seedbox.api.v1alpha1.ByosConnection;
 import dev.seedbox.api.v1alpha1.ByosConnectionSpec;
 import dev.seedbox.api.v1alpha1.ByosConnectionStatus;
@@ -21,7 +20,7 @@ import dev.seedbox.ledger.byos.HostKeyPin;
 import dev.seedbox.operator.metrics.OperatorMetrics;
 import dev.seedbox.operator.reconcile.EventRecorder;
 import dev.seedbox.operator.reconcile.PauseGate;
-import dev.seedbox.operator.reconcile.StatusPatch;
+import dev.seedbox.operator.reconcile.ReconcilePipeline;
 import dev.seedbox.operator.reconcile.StatusRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -32,7 +31,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -99,8 +97,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
   private final Clock clock;
   private final Timings timings;
   private final KeyRevocations revocations;
-  private final StatusRecorder<ByosConnection, ByosConnectionStatus> statusRecorder =
-      new StatusRecorder<>(ByosConnectionStatus::new);
+  private final ReconcilePipeline<ByosConnection, ByosConnectionStatus> pipeline;
 
   public ByosConnectionReconciler(PauseGate pauseGate, OperatorMetrics metrics, EventRecorder events, ByosKeys keys,
       ByosConnections connections, AuditLog audit, KubernetesClient client, Clock clock, Timings timings) {
@@ -114,32 +111,17 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
     this.clock = clock;
     this.timings = timings;
     this.revocations = new KeyRevocations(keys, audit, events, ACTOR);
+    this.pipeline = new ReconcilePipeline<>("ByosConnection", metrics, pauseGate,
+        new StatusRecorder<>(client, ByosConnectionStatus::new), c -> Boolean.TRUE.equals(c.getSpec().getPaused()),
+        false);
   }
 
   @Override
   public UpdateControl<ByosConnection> reconcile(ByosConnection resource, Context<ByosConnection> context) {
-    return metrics.timeReconcile("ByosConnection", () -> reconcileOnce(resource));
-  }
-
-  private UpdateControl<ByosConnection> reconcileOnce(ByosConnection resource) {
-    StatusRecorder.Snapshot<ByosConnection, ByosConnectionStatus> snapshot = statusRecorder.snapshot(resource);
-    ByosConnectionStatus status = snapshot.status();
-    boolean paused = Boolean.TRUE.equals(resource.getSpec().getPaused());
-    if (pauseGate.apply(resource, status, paused) == PauseGate.Verdict.PAUSED) {
-      record(resource, snapshot);
-      return UpdateControl.noUpdate();
-    }
-    status.setObservedGeneration(resource.getMetadata().getGeneration());
-    Duration next = step(resource, status);
-    record(resource, snapshot);
-    return UpdateControl.<ByosConnection>noUpdate().rescheduleAfter(next);
-  }
-
-  private void record(ByosConnection resource,
-      StatusRecorder.Snapshot<ByosConnection, ByosConnectionStatus> snapshot) {
-    if (snapshot.changed()) {
-      StatusPatch.write(client, resource);
-    }
+    return pipeline.reconcile(resource, (connection, status) -> {
+      status.setObservedGeneration(connection.getMetadata().getGeneration());
+      return ReconcilePipeline.Outcome.after(step(connection, status));
+    });
   }
 
   /** One pass: issue, record, verify. Returns when to look again. */
@@ -178,9 +160,8 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
     status.setOnboardingCommand(issued.onboardingCommand());
     status.setSecretRef(issued.secretRef().value());
     status.setObservedRotation(rotation);
-    status.setCondition(ByosConnectionStatus.KEY_ISSUED, ConditionStatus.TRUE, REASON_KEY_ISSUED,
-        "key " + issued.fingerprint() + " (rotation " + rotation + ") is in " + issued.secretRef().value(),
-        resource.getMetadata().getGeneration(), clock.instant());
+    ByosConnectionStatusAggregator.keyIssued(status, "key " + issued.fingerprint() + " (rotation " + rotation
+        + ") is in " + issued.secretRef().value(), resource.getMetadata().getGeneration(), clock.instant());
 
     String specPin = spec.getAcceptHostKeyFingerprint() != null ? spec.getAcceptHostKeyFingerprint()
         : spec.getHostKeyFingerprint();
@@ -221,7 +202,9 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
       mismatch(resource, status, m.expected(), m.found(), m.message());
       return timings.recheck();
     }
-    VerificationResult.AddressRefused refused = (VerificationResult.AddressRefused) result;
+    if (!(result instanceof VerificationResult.AddressRefused refused)) {
+      throw new IllegalStateException("unhandled verification result " + result);
+    }
     if (fail(resource, status, REASON_ADDRESS_REFUSED, refused.message())) {
       audit.append(ACTOR, "byos.address-refused", resource(uid), Map.of("host", target.host(),
           "reason", refused.reason()));
@@ -251,10 +234,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
           + previous.value() + (revoked ? " revoked" : " left alone: not this connection's key"));
     }
     boolean newlyConnected = status.getPhase() != ByosPhase.CONNECTED;
-    status.setPhase(ByosPhase.CONNECTED);
-    status.setObservedHostKeyFingerprint(connected.hostKeyFingerprint());
-    status.setLastVerifiedAt(clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-    status.setCondition(ByosConnectionStatus.READY, ConditionStatus.TRUE, REASON_CONNECTED, connected.message(),
+    ByosConnectionStatusAggregator.connected(status, connected.hostKeyFingerprint(), connected.message(),
         resource.getMetadata().getGeneration(), clock.instant());
     if (newlyConnected) {
       audit.append(ACTOR, "byos.connected", resource(uid), Map.of("fingerprint", issued.fingerprint(),
@@ -351,12 +331,8 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
   /** Sets the phase and Ready=False with the reason; true when the phase or the reason is new. */
   private boolean notReady(ByosConnection resource, ByosConnectionStatus status, ByosPhase phase, String reason,
       String message) {
-    boolean changed = status.getPhase() != phase
-        || !status.findCondition(ByosConnectionStatus.READY).map(c -> reason.equals(c.getReason())).orElse(false);
-    status.setPhase(phase);
-    status.setCondition(ByosConnectionStatus.READY, ConditionStatus.FALSE, reason, message,
+    return ByosConnectionStatusAggregator.notReady(status, phase, reason, message,
         resource.getMetadata().getGeneration(), clock.instant());
-    return changed;
   }
 
   private void mismatch(ByosConnection resource, ByosConnectionStatus status, String expected, String found,
@@ -370,11 +346,11 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
 
   @Override
   public DeleteControl cleanup(ByosConnection resource, Context<ByosConnection> context) {
-    return metrics.timeReconcile("ByosConnection", () -> cleanupOnce(resource));
+    return pipeline.cleanup(resource, (connection, status) -> cleanupOnce(connection), timings.recheck());
   }
 
   /** Revokes every key the connection holds (the shown one and the row's), audited; the row stays as history. */
-  private DeleteControl cleanupOnce(ByosConnection resource) {
+  private ReconcilePipeline.Outcome cleanupOnce(ByosConnection resource) {
     String uid = resource.getMetadata().getUid();
     Set<String> refs = new LinkedHashSet<>();
     if (resource.getStatus() != null && resource.getStatus().getSecretRef() != null) {
@@ -393,7 +369,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
           + "reachable";
       LOG.warn("ByosConnection {}: {}", who(resource), message);
       events.warning(resource, REASON_REVOCATION_FAILED, message);
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(timings.recheck().toMillis());
+      return ReconcilePipeline.Outcome.after(timings.recheck());
     }
     refs.removeAll(refused);
     Map<String, Object> detail = new LinkedHashMap<>();
@@ -404,7 +380,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
     audit.append(ACTOR, "byos.revoked", resource(uid), detail);
     LOG.info("ByosConnection {}: deleted, keys {} revoked", who(resource), refs);
     events.normal(resource, REASON_KEYS_REVOKED, "connection deleted: keys " + refs + " revoked");
-    return DeleteControl.defaultDelete();
+    return ReconcilePipeline.Outcome.removeFinalizerNow();
   }
 
   private static String resource(String uid) {

@@ -18,7 +18,9 @@ public final class OperatorMetrics {
   public enum Outcome {
     SUCCESS("success"),
     RETRYABLE_ERROR("retryable_error"),
-    PERMANENT_ERROR("permanent_error");
+    PERMANENT_ERROR("permanent_error"),
+    /** The provider refused our token (401/403): the operator's configuration. */
+    UNAUTHORIZED("unauthorized");
 
     private final String tag;
 

@@ -5,8 +5,13 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes Kubernetes Events (core v1) about our resources, so {@code kubectl describe} tells the story. An Event is
  * a courtesy: failing to write one is logged and never fails a reconcile. Messages must not carry secrets.
+ *
+ * <p>Like kubectl's recorder, an Event that repeats one already written (same object, type, reason and message)
+ * bumps that Event's {@code count} and {@code lastTimestamp} instead of adding another; the recorder remembers the
+ * most recent {@value #REMEMBERED} distinct Events.
  */
 public final class EventRecorder {
 
@@ -36,9 +45,24 @@ public final class EventRecorder {
   public static final String COMPONENT = "seedbox-operator";
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   private static final int MAX_MESSAGE = 1024;
+  static final int REMEMBERED = 4096;
 
   private final KubernetesClient client;
   private final Clock clock;
+  private final Map<Key, Written> written = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Key, Written> eldest) {
+      return size() > REMEMBERED;
+    }
+  });
+
+  /** What makes two Events the same one. */
+  private record Key(String namespace, String uid, String name, String type, String reason, String message) {
+  }
+
+  /** An Event written before: its name, and how often it happened so far. */
+  private record Written(String name, int count) {
+  }
 
   public EventRecorder(KubernetesClient client, Clock clock) {
     this.client = client;
@@ -58,7 +82,41 @@ public final class EventRecorder {
     String name = involved.getMetadata().getName();
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
-    Event event = new EventBuilder()
+    Key key = new Key(namespace, involved.getMetadata().getUid(), name, type.wireName(), reason, text);
+    try {
+      Written before = written.get(key);
+      if (before != null && bump(namespace, before, now)) {
+        written.put(key, new Written(before.name(), before.count() + 1));
+        return;
+      }
+      Event event = newEvent(involved, type, reason, text, now);
+      client.v1().events().inNamespace(namespace).resource(event).create();
+      written.put(key, new Written(event.getMetadata().getName(), 1));
+    } catch (KubernetesClientException e) {
+      LOG.warn("{}/{} {}: could not record event {}: {}", namespace, name, involved.getKind(), reason,
+          e.getMessage());
+    }
+  }
+
+  /** Counts one more occurrence on the Event written before; false when that Event is gone (expired, deleted). */
+  private boolean bump(String namespace, Written before, String now) {
+    String patch = "{\"count\":" + (before.count() + 1) + ",\"lastTimestamp\":\"" + now + "\"}";
+    try {
+      client.v1().events().inNamespace(namespace).withName(before.name())
+          .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static Event newEvent(HasMetadata involved, Type type, String reason, String text, String now) {
+    String namespace = involved.getMetadata().getNamespace();
+    String name = involved.getMetadata().getName();
+    return new EventBuilder()
         .withNewMetadata()
           .withNamespace(namespace)
           .withName(eventName(name))
@@ -80,12 +138,6 @@ public final class EventRecorder {
         .withNewSource().withComponent(COMPONENT).endSource()
         .withReportingComponent(COMPONENT)
         .build();
-    try {
-      client.v1().events().inNamespace(namespace).resource(event).create();
-    } catch (KubernetesClientException e) {
-      LOG.warn("{}/{} {}: could not record event {}: {}", namespace, name, involved.getKind(), reason,
-          e.getMessage());
-    }
   }
 
   /** Like kubectl's events: the object's name and a unique suffix, kept under the 253-character limit. */

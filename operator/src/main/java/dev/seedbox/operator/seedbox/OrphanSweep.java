@@ -23,11 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Terminates servers that carry our tag but whose Seedbox no longer exists (DESIGN §6), on the leader only. A server
- * is an orphan when neither the informer cache nor a live read of the API knows a Seedbox with its UID, and it
+ * Terminates servers that carry our tag but whose Seedbox no longer exists (architecture §6), on the leader only. A
+ * server is an orphan when neither the informer cache nor a live read of the API knows a Seedbox with its UID, and it
  * must have looked like one for at least the grace period (servers carry no creation time we can rely on across
- * providers, so the sweep remembers when it first saw each candidate): a create racing the informer never loses
- * its server.
+ * providers, so the sweep remembers when it first saw each candidate): a create racing the informer never loses its
+ * server.
  */
 public final class OrphanSweep {
 

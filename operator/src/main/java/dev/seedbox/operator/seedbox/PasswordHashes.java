@@ -1,5 +1,7 @@
 package dev.seedbox.operator.seedbox;
 
+import dev.seedbox.provisioning.client.QbittorrentProfile;
+import dev.seedbox.provisioning.client.TorrentClientProfile;
 import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
 import java.util.Map;
 import java.util.Objects;
@@ -14,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Web UI password hashes, computed off the reconcile pool. A qBittorrent hash costs ~70 ms of CPU on purpose
+ * Web UI password hashes (the form the client stores, {@link TorrentClientProfile#storedPassword}), computed off
+ * the reconcile pool. A qBittorrent hash costs ~70 ms of CPU on purpose
  * (PBKDF2, 100,000 iterations). Computed on a reconcile thread, a burst of orders would hold hundreds of reconcile
  * threads in hashing (or waiting to hash), and servers already up, deletions and suspensions of other Seedboxes would
  * wait for a thread. Here one thread per core hashes, a pass that finds its hash not ready yet returns at once, and
@@ -37,10 +40,17 @@ final class PasswordHashes {
   private record Job(String password, CompletableFuture<String> hash, boolean fresh) {}
 
   private final ExecutorService hashing;
+  private final TorrentClientProfile client;
   private final Map<String, Job> byUid = new ConcurrentHashMap<>();
   private volatile Consumer<String> onReady = uid -> {};
 
   PasswordHashes(int threads) {
+    this(threads, new QbittorrentProfile());
+  }
+
+  /** @param client whose stored form of a password is computed (the client the servers run) */
+  PasswordHashes(int threads, TorrentClientProfile client) {
+    this.client = Objects.requireNonNull(client, "client");
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
@@ -92,7 +102,7 @@ final class PasswordHashes {
   }
 
   private Job start(String uid, String password, boolean fresh) {
-    CompletableFuture<String> hash = CompletableFuture.supplyAsync(() -> QbittorrentPassword.hash(password), hashing);
+    CompletableFuture<String> hash = CompletableFuture.supplyAsync(() -> client.storedPassword(password), hashing);
     hash.whenComplete((h, failure) -> onReady.accept(uid));
     return new Job(password, hash, fresh);
   }

@@ -5,6 +5,7 @@ import dev.seedbox.operator.metrics.OperatorMetrics.Outcome;
 import dev.seedbox.operator.seedbox.SeedboxObservation.ProviderFailure;
 import dev.seedbox.provisioning.PermanentProviderException;
 import dev.seedbox.provisioning.ProviderException;
+import dev.seedbox.provisioning.ProviderUnauthorizedException;
 import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.RetryableProviderException;
 import java.time.Duration;
@@ -30,6 +31,9 @@ final class ProviderCalls {
     } catch (PermanentProviderException e) {
       outcome = Outcome.PERMANENT_ERROR;
       throw e;
+    } catch (ProviderUnauthorizedException e) {
+      outcome = Outcome.UNAUTHORIZED;
+      throw e;
     } finally {
       metrics.providerCall(provider.kind().wireName(), operation, outcome, Duration.ofNanos(System.nanoTime() - start));
     }
@@ -42,10 +46,16 @@ final class ProviderCalls {
     });
   }
 
-  /** The failure as the decider sees it; permanent failures keep the provider's own message. */
+  /**
+   * The failure as the decider sees it; permanent failures keep the provider's own message. A refused token is the
+   * operator's configuration, never the customer's: it is retried with back-off and never fails or refunds an order.
+   */
   static ProviderFailure failure(ProviderException e) {
     if (e instanceof RetryableProviderException retryable) {
       return new ProviderFailure(true, retryable.retryAfter().orElse(null), e.getMessage());
+    }
+    if (e instanceof ProviderUnauthorizedException) {
+      return new ProviderFailure(true, null, e.getMessage(), SeedboxDecider.Reasons.PROVIDER_UNAUTHORIZED);
     }
     return new ProviderFailure(false, null, e.getMessage());
   }

@@ -23,12 +23,15 @@ import dev.seedbox.operator.seedbox.SeedboxDecision.Wait;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Order;
 import dev.seedbox.operator.seedbox.SeedboxObservation.ProviderFailure;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Server;
+import dev.seedbox.api.v1alpha1.TorrentClient;
 import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The Seedbox lifecycle's decide step (DESIGN §5): from the current phase and what was observed, the one next step.
- * No I/O, no clock (the observation carries {@code now}). The transition table itself belongs to the
- * {@code Lifecycle} guard; decisions only name their target phase.
+ * The Seedbox lifecycle's decide step (architecture §5): from the current phase and what was observed, the one next
+ * step. No I/O, no clock (the observation carries {@code now}). The transition table itself belongs to the {@code
+ * Lifecycle} guard; decisions only name their target phase.
  */
 public final class SeedboxDecider {
 
@@ -50,8 +53,10 @@ public final class SeedboxDecider {
     public static final String GRACE_PERIOD_EXPIRED = "GracePeriodExpired";
     public static final String DELETED = "Deleted";
     public static final String PROVIDER_ERROR = "ProviderError";
+    public static final String PROVIDER_UNAUTHORIZED = "ProviderUnauthorized";
     public static final String SERVER_VANISHED = "ServerVanished";
     public static final String SERVER_STOPPED = "ServerStopped";
+    public static final String CLIENT_NOT_AVAILABLE = "ClientNotAvailable";
 
     private Reasons() {
     }
@@ -63,6 +68,9 @@ public final class SeedboxDecider {
   public static final Duration SERVER_POLL = Duration.ofSeconds(10);
   /** Back-off for a retryable provider failure that came without a wait of its own. */
   public static final Duration DEFAULT_RETRY = Duration.ofSeconds(30);
+
+  /** The phases a seedbox is billed in (and has, or is getting, a server). */
+  public static final Set<Phase> BILLABLE = Set.of(Phase.PROVISIONING, Phase.ACTIVE, Phase.SUSPENDED);
 
   private SeedboxDecider() {
   }
@@ -86,7 +94,7 @@ public final class SeedboxDecider {
     if (failure.retryable()) {
       Duration wait = failure.retryAfter() == null || failure.retryAfter().isNegative()
           || failure.retryAfter().isZero() ? DEFAULT_RETRY : failure.retryAfter();
-      return new RetryLater(wait, failure.message());
+      return new RetryLater(wait, failure.message(), failure.reason());
     }
     if (phase == Phase.PROVISIONING) {
       return new FailProvisioning(Reasons.PROVIDER_ERROR, failure.message());
@@ -119,6 +127,15 @@ public final class SeedboxDecider {
     if (order.provider() != null && order.plan().offer(order.provider(), order.region()).isEmpty()) {
       return new RejectSpec(Reasons.PLAN_NOT_OFFERED, "plan '" + order.planId() + "' is not offered by "
           + order.provider() + " in region '" + order.region() + "'");
+    }
+    if (order.provider() != null && !order.enabledProviders().contains(order.provider())) {
+      return new RejectSpec(Reasons.PROVIDER_NOT_ENABLED, "provider " + order.provider()
+          + " is not enabled in this operator; enabled: " + sorted(order.enabledProviders()));
+    }
+    TorrentClient client = order.client() == null ? TorrentClient.QBITTORRENT : order.client();
+    if (!order.installableClients().contains(client)) {
+      return new RejectSpec(Reasons.CLIENT_NOT_AVAILABLE, "only " + sorted(order.installableClients())
+          + " can be installed so far, found " + client);
     }
     if (!o.account().exists()) {
       return new RejectSpec(Reasons.BILLING_ACCOUNT_NOT_FOUND, "the BillingAccount named in spec.accountRef does "
@@ -239,6 +256,18 @@ public final class SeedboxDecider {
       return new Suspend(Reasons.OPERATOR_HOLD, why);
     }
     return null;
+  }
+
+  /**
+   * Whether the row's operator hold differs from {@code spec.suspend}: billing reads the hold from the row (an
+   * operator hold is still billed), so it is recorded there while the seedbox is billable.
+   */
+  public static boolean operatorHoldToRecord(SeedboxObservation o) {
+    return o.row().exists() && BILLABLE.contains(o.phase()) && o.row().operatorHold() != o.order().suspendRequested();
+  }
+
+  private static String sorted(Set<? extends Enum<?>> values) {
+    return values.stream().sorted().map(Object::toString).collect(Collectors.joining(", "));
   }
 
   private static boolean terminateAtPassed(SeedboxObservation o) {

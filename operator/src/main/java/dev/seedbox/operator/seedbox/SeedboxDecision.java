@@ -10,6 +10,52 @@ import java.util.Optional;
  */
 public sealed interface SeedboxDecision {
 
+  /**
+   * Hands this decision to the handler's method for its type. Every decision type has one method in
+   * {@link Handler}, so a new decision does not compile until every handler handles it (the exhaustive switch over
+   * a sealed type that Java 17 has only as a preview).
+   */
+  <R> R handledBy(Handler<R> handler);
+
+  /** One method per decision type. */
+  interface Handler<R> {
+    R waitFor(Wait wait);
+
+    R rejectSpec(RejectSpec reject);
+
+    R startProvisioning(StartProvisioning start);
+
+    R createServer(CreateServer create);
+
+    R awaitServer(AwaitServer await);
+
+    R markActive(MarkActive active);
+
+    R suspend(Suspend suspend);
+
+    R resume(Resume resume);
+
+    R terminate(Terminate terminate);
+
+    R failProvisioning(FailProvisioning fail);
+
+    R cancelPending(CancelPending cancel);
+
+    R releaseServer(ReleaseServer release);
+
+    R finishTermination(FinishTermination finish);
+
+    R removeFinalizer(RemoveFinalizer remove);
+
+    R rotateCredentials(RotateCredentials rotate);
+
+    R retryLater(RetryLater retry);
+
+    R report(Report report);
+
+    R inSync(InSync inSync);
+  }
+
   /** The phase this step moves the seedbox to, if it moves it. */
   default Optional<Phase> target() {
     return Optional.empty();
@@ -17,14 +63,27 @@ public sealed interface SeedboxDecision {
 
   /** Nothing to do; check again after {@code recheck}. Pending waits (payment, suspended account) land here. */
   record Wait(String reason, String message, Duration recheck) implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.waitFor(this);
+    }
   }
 
   /** The spec cannot be served as written: a condition says why; nothing is provisioned or charged. */
   record RejectSpec(String reason, String message) implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.rejectSpec(this);
+    }
   }
 
   /** Charge the first period (charge n = 0) and write the resources row in one transaction; go Provisioning. */
   record StartProvisioning(long firstPeriodCents) implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.startProvisioning(this);
+    }
+
     @Override
     public Optional<Phase> target() {
       return Optional.of(Phase.PROVISIONING);
@@ -33,14 +92,27 @@ public sealed interface SeedboxDecision {
 
   /** provider.create with the seedbox UID (idempotent: adopts a server carrying the UID); record the ref at once. */
   record CreateServer() implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.createServer(this);
+    }
   }
 
   /** The server is being built; look again soon. */
   record AwaitServer(Duration recheck) implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.awaitServer(this);
+    }
   }
 
   /** The server runs: record the endpoint and the credentials Secret, go Active. */
   record MarkActive(String address, String webUiUrl) implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.markActive(this);
+    }
+
     @Override
     public Optional<Phase> target() {
       return Optional.of(Phase.ACTIVE);
@@ -50,6 +122,11 @@ public sealed interface SeedboxDecision {
   /** Billing hold or operator hold: power off, go Suspended. */
   record Suspend(String reason, String message) implements SeedboxDecision {
     @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.suspend(this);
+    }
+
+    @Override
     public Optional<Phase> target() {
       return Optional.of(Phase.SUSPENDED);
     }
@@ -57,6 +134,11 @@ public sealed interface SeedboxDecision {
 
   /** Both holds cleared: power on, go Active. */
   record Resume() implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.resume(this);
+    }
+
     @Override
     public Optional<Phase> target() {
       return Optional.of(Phase.ACTIVE);
@@ -66,6 +148,11 @@ public sealed interface SeedboxDecision {
   /** Go Terminating (deletion, or terminate-at passed). */
   record Terminate(String reason, String message) implements SeedboxDecision {
     @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.terminate(this);
+    }
+
+    @Override
     public Optional<Phase> target() {
       return Optional.of(Phase.TERMINATING);
     }
@@ -73,6 +160,11 @@ public sealed interface SeedboxDecision {
 
   /** Provisioning cannot finish: go Failed, refunding the first period by a compensating entry. */
   record FailProvisioning(String reason, String message) implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.failProvisioning(this);
+    }
+
     @Override
     public Optional<Phase> target() {
       return Optional.of(Phase.FAILED);
@@ -82,6 +174,11 @@ public sealed interface SeedboxDecision {
   /** Deleted before anything was created or charged: straight to Terminated. */
   record CancelPending() implements SeedboxDecision {
     @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.cancelPending(this);
+    }
+
+    @Override
     public Optional<Phase> target() {
       return Optional.of(Phase.TERMINATED);
     }
@@ -89,10 +186,19 @@ public sealed interface SeedboxDecision {
 
   /** provider.terminate (idempotent); the next pass sees the server gone. */
   record ReleaseServer() implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.releaseServer(this);
+    }
   }
 
   /** The server is gone: go Terminated. */
   record FinishTermination() implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.finishTermination(this);
+    }
+
     @Override
     public Optional<Phase> target() {
       return Optional.of(Phase.TERMINATED);
@@ -101,21 +207,46 @@ public sealed interface SeedboxDecision {
 
   /** Terminated and being deleted: remove our finalizer. */
   record RemoveFinalizer() implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.removeFinalizer(this);
+    }
   }
 
   /** Set new web UI credentials once for this {@code spec.credentialsRotation} value. */
   record RotateCredentials(long rotation) implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.rotateCredentials(this);
+    }
   }
 
   /** A retryable provider failure: try again after {@code after} (the provider's, when it gave one). */
-  record RetryLater(Duration after, String message) implements SeedboxDecision {
+  record RetryLater(Duration after, String message, String reason) implements SeedboxDecision {
+
+    RetryLater(Duration after, String message) {
+      this(after, message, SeedboxDecider.Reasons.PROVIDER_ERROR);
+    }
+
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.retryLater(this);
+    }
   }
 
   /** Something to tell the user without acting on it (a vanished server is reported, never silently recreated). */
   record Report(String reason, String message, Duration recheck) implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.report(this);
+    }
   }
 
   /** Observed state matches the desired state. */
   record InSync() implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.inSync(this);
+    }
   }
 }

@@ -4,9 +4,12 @@ import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.api.plan.Plan;
 import dev.seedbox.api.v1alpha1.AccountState;
 import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.api.v1alpha1.TorrentClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything {@link SeedboxDecider#decide} looks at, gathered by the observe step (the CR, the plan catalog, the
@@ -43,10 +46,26 @@ public record SeedboxObservation(
    * @param provider null when unset (BYOS)
    * @param byosConnectionRef null when unset
    * @param suspendReason null when unset
+   * @param client null when unset (the default client)
+   * @param enabledProviders the providers this operator is configured for
+   * @param installableClients the clients this operator has a profile for
    */
   public record Order(
       String planId, Plan plan, ProviderKind provider, String region, String byosConnectionRef, Byos byos,
-      boolean suspendRequested, String suspendReason) {
+      boolean suspendRequested, String suspendReason, TorrentClient client, Set<ProviderKind> enabledProviders,
+      Set<TorrentClient> installableClients) {
+
+    public Order {
+      enabledProviders = Set.copyOf(enabledProviders);
+      installableClients = Set.copyOf(installableClients);
+    }
+
+    /** An order for the default client, with every provider enabled and every client installable. */
+    public Order(String planId, Plan plan, ProviderKind provider, String region, String byosConnectionRef, Byos byos,
+        boolean suspendRequested, String suspendReason) {
+      this(planId, plan, provider, region, byosConnectionRef, byos, suspendRequested, suspendReason, null,
+          EnumSet.allOf(ProviderKind.class), EnumSet.allOf(TorrentClient.class));
+    }
   }
 
   /** The referenced ByosConnection, as far as the decision cares. */
@@ -89,8 +108,15 @@ public record SeedboxObservation(
    *
    * @param terminateAt null when none is set
    * @param providerRef null until the provider has answered a create
+   * @param operatorHold the operator hold (spec.suspend) as last recorded on the row, where billing reads it
    */
-  public record Row(boolean exists, boolean billingHold, Instant terminateAt, String providerRef) {
+  public record Row(boolean exists, boolean billingHold, Instant terminateAt, String providerRef,
+      boolean operatorHold) {
+
+    public Row(boolean exists, boolean billingHold, Instant terminateAt, String providerRef) {
+      this(exists, billingHold, terminateAt, providerRef, false);
+    }
+
     public static Row none() {
       return new Row(false, false, null, null);
     }
@@ -126,8 +152,14 @@ public record SeedboxObservation(
    * A failed provider call. Retryable failures (429, 5xx, timeouts) carry the provider's wait when it gave one.
    *
    * @param retryAfter null when the provider gave no wait
+   * @param reason the condition reason: {@code ProviderError}, or {@code ProviderUnauthorized} when the provider
+   *     refused our token (the operator's configuration, never the customer's)
    */
-  public record ProviderFailure(boolean retryable, Duration retryAfter, String message) {
+  public record ProviderFailure(boolean retryable, Duration retryAfter, String message, String reason) {
+
+    public ProviderFailure(boolean retryable, Duration retryAfter, String message) {
+      this(retryable, retryAfter, message, SeedboxDecider.Reasons.PROVIDER_ERROR);
+    }
   }
 
   /** {@code spec.credentialsRotation} against {@code status.observedCredentialsRotation}. */

@@ -35,6 +35,12 @@ public record SeedboxTiming(Duration serverPoll, Duration waitRecheck, Duration 
     return wanted.compareTo(serverPoll) > 0 ? serverPoll : wanted;
   }
 
+  /** A retryable failure that came without a wait of its own waits {@link #retryBackoff}. */
+  SeedboxObservation.ProviderFailure withBackoff(SeedboxObservation.ProviderFailure failure) {
+    return failure.retryable() && failure.retryAfter() == null
+        ? new SeedboxObservation.ProviderFailure(true, retryBackoff, failure.message(), failure.reason()) : failure;
+  }
+
   Duration capWait(Duration wanted) {
     return wanted.compareTo(waitRecheck) > 0 ? waitRecheck : wanted;
   }

@@ -1,17 +1,14 @@
 package dev.seedbox.operator.bench;
 
 import dev.seedbox.api.plan.PlanCatalog;
-import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.ledger.testing.PostgresDatabase;
 import dev.seedbox.operator.AccountsWiring;
 import dev.seedbox.operator.OperatorSettings;
 import dev.seedbox.operator.OperatorWiring;
-import dev.seedbox.operator.harness.OperatorFixture;
+import dev.seedbox.operator.harness.TestSettings;
 import dev.seedbox.operator.seedbox.SeedboxTiming;
 import dev.seedbox.provisioning.ProviderRegistry;
 import dev.seedbox.provisioning.ProvisioningProvider;
-import dev.seedbox.runtime.Command;
-import dev.seedbox.runtime.DatabaseSettings;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -30,7 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -78,12 +74,8 @@ final class BenchRig implements AutoCloseable {
 
   /** The production settings except HTTP on a free port and a JVM that survives losing the Lease. */
   static OperatorSettings settings(int reconcileThreads) {
-    DatabaseSettings unused = new DatabaseSettings("jdbc:postgresql://localhost/unused", "", "", "", "",
-        DatabaseSettings.DEFAULT_RUNTIME_ROLE, 1);
-    return new OperatorSettings(Command.RUN, unused, 0, null, Set.of(), true, OperatorFixture.LEASE_NAMESPACE, false,
-        reconcileThreads, Duration.ofMinutes(2), Duration.ofMinutes(10),
-        new OperatorSettings.ProviderSettings(List.of(ProviderKind.INMEMORY), "", null, "", null),
-        new OperatorSettings.VaultSettings(false, null, "", "secret", "seedbox/byos"), List.of());
+    return TestSettings.settings().reconcileThreads(reconcileThreads).maxReconcileInterval(Duration.ofMinutes(2))
+        .build();
   }
 
   OperatorWiring startOperator(KubernetesClient operatorClient, ProvisioningProvider provider, SeedboxTiming timing,

@@ -1,7 +1,6 @@
 package dev.seedbox.operator.harness;
 
 import dev.seedbox.api.plan.PlanCatalog;
-import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.keys.testing.FakeVault;
 import dev.seedbox.keys.testing.InProcessSshServer;
 import dev.seedbox.ledger.LedgerModule;
@@ -14,13 +13,11 @@ import dev.seedbox.operator.byos.ByosConnectionReconciler;
 import dev.seedbox.operator.seedbox.SeedboxTiming;
 import dev.seedbox.provisioning.ProviderRegistry;
 import dev.seedbox.provisioning.inmemory.InMemoryProvider;
-import dev.seedbox.runtime.Command;
 import dev.seedbox.runtime.DatabaseSettings;
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -81,15 +78,12 @@ public class AccountsOperatorFixture extends KubernetesApiFixture {
   }
 
   private OperatorSettings settings() {
-    DatabaseSettings db = new DatabaseSettings(database.jdbcUrl(PostgresDatabase.RUNTIME_ROLE),
-        PostgresDatabase.RUNTIME_ROLE, PostgresDatabase.PASSWORD, "", "", PostgresDatabase.RUNTIME_ROLE, 4);
-    OperatorSettings.VaultSettings vaultSettings = vaultConfigured
-        ? new OperatorSettings.VaultSettings(true, vault.address(), vault.token(), "secret", "seedbox/byos")
-        : new OperatorSettings.VaultSettings(false, null, "", "secret", "seedbox/byos");
-    return new OperatorSettings(Command.RUN, db, 0, null, Set.of(), false, "", false, 4, Duration.ofSeconds(1),
-        Duration.ofMinutes(10),
-        new OperatorSettings.ProviderSettings(List.of(ProviderKind.INMEMORY), "", null, "", null),
-        vaultSettings, List.of("127.0.0.1/32"));
+    TestSettings settings = TestSettings.settings()
+        .database(new DatabaseSettings(database.jdbcUrl(PostgresDatabase.RUNTIME_ROLE), PostgresDatabase.RUNTIME_ROLE,
+            PostgresDatabase.PASSWORD, "", "", PostgresDatabase.RUNTIME_ROLE, 4))
+        .withoutLeaderElection().reconcileThreads(4).maxReconcileInterval(Duration.ofSeconds(1))
+        .sshAllowedAddresses("127.0.0.1/32");
+    return (vaultConfigured ? settings.vault(vault.address(), vault.token()) : settings).build();
   }
 
   public PostgresDatabase database() {

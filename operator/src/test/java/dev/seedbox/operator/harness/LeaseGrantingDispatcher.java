@@ -1,6 +1,6 @@
 package dev.seedbox.operator.harness;
 
-import dev.seedbox.operator.devsupport.ApiDiscoveryDispatcher;
+import dev.seedbox.devsupport.ApiDiscoveryDispatcher;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;

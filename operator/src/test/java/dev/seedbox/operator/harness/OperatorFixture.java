@@ -10,8 +10,6 @@ import dev.seedbox.provisioning.ProviderRegistry;
 import dev.seedbox.provisioning.RetryPolicy;
 import dev.seedbox.provisioning.Sleeper;
 import dev.seedbox.provisioning.inmemory.InMemoryProvider;
-import dev.seedbox.runtime.Command;
-import dev.seedbox.runtime.DatabaseSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -126,13 +124,7 @@ public class OperatorFixture extends KubernetesApiFixture {
 
   /** The settings tests run with: what production reads from the environment, with test-friendly values. */
   public static OperatorSettings settings() {
-    DatabaseSettings noDatabaseYet = new DatabaseSettings("jdbc:postgresql://localhost/unused", "", "", "", "",
-        DatabaseSettings.DEFAULT_RUNTIME_ROLE, 1);
-    return new OperatorSettings(Command.RUN, noDatabaseYet, 0, null, Set.of(), true, LEASE_NAMESPACE, false, 8,
-        Duration.ofSeconds(30), Duration.ofMinutes(10),
-        new OperatorSettings.ProviderSettings(List.of(dev.seedbox.api.v1alpha1.ProviderKind.INMEMORY), "", null, "",
-            null),
-        new OperatorSettings.VaultSettings(false, null, "", "secret", "seedbox/byos"), List.of());
+    return TestSettings.settings().build();
   }
 
   public OperatorWiring wiring() {

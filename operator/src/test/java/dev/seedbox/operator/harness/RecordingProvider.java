@@ -6,6 +6,7 @@ import dev.seedbox.provisioning.CreatedServer;
 import dev.seedbox.provisioning.Credentials;
 import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.ServerInfo;
+import dev.seedbox.provisioning.VolumeInfo;
 import dev.seedbox.provisioning.ServerRef;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,5 +106,11 @@ public final class RecordingProvider implements ProvisioningProvider {
   public List<ServerInfo> listManaged() {
     count("listManaged");
     return delegate.listManaged();
+  }
+
+  @Override
+  public List<VolumeInfo> listManagedVolumes() {
+    count("listManagedVolumes");
+    return delegate.listManagedVolumes();
   }
 }

@@ -7,6 +7,7 @@ import dev.seedbox.api.plan.Plan;
 import dev.seedbox.api.plan.ProviderOffer;
 import dev.seedbox.api.v1alpha1.AccountState;
 import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.api.v1alpha1.TorrentClient;
 import dev.seedbox.operator.seedbox.SeedboxDecider.Reasons;
 import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitServer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.CancelPending;
@@ -35,7 +36,9 @@ import dev.seedbox.operator.seedbox.SeedboxObservation.Row;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Server;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -65,6 +68,9 @@ class SeedboxDeciderTest {
     Row row = Row.none();
     Server server = new Server.NotCreated();
     Credentials credentials = new Credentials(0, 0);
+    TorrentClient client;
+    Set<ProviderKind> enabledProviders = EnumSet.allOf(ProviderKind.class);
+    Set<TorrentClient> installableClients = EnumSet.allOf(TorrentClient.class);
 
     Obs phase(Phase p) {
       phase = p;
@@ -77,7 +83,8 @@ class SeedboxDeciderTest {
 
     SeedboxObservation build() {
       return new SeedboxObservation(phase, deleting,
-          new Order(planId, plan, provider, region, byosRef, byos, suspend, suspendReason), account, row, server,
+          new Order(planId, plan, provider, region, byosRef, byos, suspend, suspendReason, client, enabledProviders,
+              installableClients), account, row, server,
           credentials, NOW);
     }
 
@@ -92,6 +99,46 @@ class SeedboxDeciderTest {
 
   @Nested
   class Pending {
+    @Test
+    void refusesAClientItCannotInstallRightAwayNotAfterPayment() {
+      Obs o = obs();
+      o.account = new Account(true, AccountState.ACTIVE, 0);
+      o.client = TorrentClient.TRANSMISSION;
+      o.installableClients = Set.of(TorrentClient.QBITTORRENT);
+      assertThat(o.decide()).isEqualTo(new RejectSpec(Reasons.CLIENT_NOT_AVAILABLE,
+          "only qbittorrent can be installed so far, found transmission"));
+    }
+
+    @Test
+    void refusesAProviderThisOperatorDoesNotEnableRightAwayNotAfterPayment() {
+      Obs o = obs();
+      o.account = new Account(true, AccountState.ACTIVE, 0);
+      o.enabledProviders = Set.of(ProviderKind.INMEMORY, ProviderKind.HETZNER);
+      assertThat(o.decide()).isEqualTo(new RejectSpec(Reasons.PROVIDER_NOT_ENABLED,
+          "provider digitalocean is not enabled in this operator; enabled: hetzner, inmemory"));
+    }
+
+    @Test
+    void anUnsetClientIsTheDefaultOne() {
+      Obs o = obs();
+      o.installableClients = Set.of(TorrentClient.QBITTORRENT);
+      assertThat(o.decide()).isInstanceOf(StartProvisioning.class);
+    }
+
+    @Test
+    void theOperatorHoldIsRecordedOnTheRowOnlyWhileBillableAndOnlyWhenItDiffers() {
+      Obs o = obs().phase(Phase.ACTIVE);
+      o.suspend = true;
+      assertThat(SeedboxDecider.operatorHoldToRecord(o.build())).isTrue();
+      o.row = new Row(true, false, null, REF, true);
+      assertThat(SeedboxDecider.operatorHoldToRecord(o.build())).isFalse();
+      o.suspend = false;
+      assertThat(SeedboxDecider.operatorHoldToRecord(o.build())).isTrue();
+      Obs pending = obs();
+      pending.suspend = true;
+      assertThat(SeedboxDecider.operatorHoldToRecord(pending.build())).isFalse();
+    }
+
     @Test
     void startsProvisioningChargingTheFirstPeriodWhenVerifiedCreditCoversIt() {
       Obs o = obs();

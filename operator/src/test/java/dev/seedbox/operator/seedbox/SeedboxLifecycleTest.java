@@ -1,47 +1,26 @@
 package dev.seedbox.operator.seedbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.api.status.Condition;
 import dev.seedbox.api.status.ConditionStatus;
 import dev.seedbox.api.v1alpha1.BillingAccount;
-import dev.seedbox.api.v1alpha1.BillingAccountSpec;
-import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.api.v1alpha1.Seedbox;
-import dev.seedbox.api.v1alpha1.SeedboxSpec;
 import dev.seedbox.api.v1alpha1.SeedboxStatus;
-import dev.seedbox.ledger.AccountSpec;
-import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.ledger.SeedboxRecord;
-import dev.seedbox.ledger.audit.AuditEvent;
-import dev.seedbox.ledger.testing.MutableClock;
 import dev.seedbox.operator.harness.OperatorFixture;
 import dev.seedbox.provisioning.CreateRequest;
-import dev.seedbox.provisioning.ServerInfo;
 import dev.seedbox.provisioning.ServerRef;
-import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
-import dev.seedbox.provisioning.inmemory.InMemoryProvider;
 import dev.seedbox.api.v1alpha1.TorrentClient;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
-import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -49,17 +28,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * PostgreSQL ledger and the in-memory provider. Each test works in its own namespace with its own BillingAccount,
  * whose ledger account the test opens itself (the BillingAccount reconciler is not part of this suite).
  */
-@TestMethodOrder(MethodOrderer.MethodName.class)
-class SeedboxLifecycleTest {
-
-  static final MutableClock CLOCK = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+class SeedboxLifecycleTest extends SeedboxScenario {
 
   @RegisterExtension
-  static final OperatorFixture harness = new OperatorFixture(CLOCK, OperatorFixture.testProviderOptions(),
-      OperatorFixture.TEST_TIMING);
+  static final OperatorFixture harness = operatorOn(Clock.systemUTC());
 
-  private static final AtomicInteger NAMESPACES = new AtomicInteger();
-  private static final long STARTER = 1500;
+  SeedboxLifecycleTest() {
+    super(harness, Clock.systemUTC());
+  }
 
   // ---- order to termination, payment ------------------------------------------------------------------------
 
@@ -116,38 +92,6 @@ class SeedboxLifecycleTest {
     assertThat(auditActions(uid)).contains("seedbox.server-released");
     assertThat(ledger().seedboxes().seedbox(uid)).get().extracting(SeedboxRecord::phase).isEqualTo(Phase.TERMINATED);
     assertThat(eventReasons(ns, "box")).contains("Deleted", "ServerReleased");
-  }
-
-  @Test
-  void anAccountThatRunsDrySuspendsItsSeedboxesAndATopUpResumesThem() {
-    String ns = namespace();
-    String accountUid = account(ns, "acme", 2 * STARTER, 7);
-    String a = create(seedbox(ns, "one", "acme", "local")).getMetadata().getUid();
-    String b = create(seedbox(ns, "two", "acme", "local")).getMetadata().getUid();
-    awaitPhase(ns, "one", Phase.ACTIVE, Duration.ofSeconds(15));
-    Seedbox two = awaitPhase(ns, "two", Phase.ACTIVE, Duration.ofSeconds(15));
-
-    CLOCK.advance(Duration.ofDays(31));
-    ledger().billing().runCycle();
-
-    Seedbox suspended = awaitPhase(ns, "two", Phase.SUSPENDED, Duration.ofSeconds(15));
-    awaitPhase(ns, "one", Phase.SUSPENDED, Duration.ofSeconds(15));
-    assertThat(condition(suspended, SeedboxStatus.PAID).getReason()).isEqualTo("BillingHold");
-    assertThat(condition(suspended, SeedboxStatus.READY).getReason()).isEqualTo("BillingHold");
-    ServerRef ref = ServerRef.parse(two.getStatus().getProviderRef());
-    assertThat(provider().status(ref)).get().extracting(ServerInfo::providerStatus).isEqualTo("off");
-    awaitEvent(ns, "two", "BillingHold");
-
-    ledger().ledger().creditTopUp(accountUid, "pay-" + ns, 2 * STARTER, "test");
-    awaitPhase(ns, "one", Phase.ACTIVE, Duration.ofSeconds(15));
-    Seedbox resumed = awaitPhase(ns, "two", Phase.ACTIVE, Duration.ofSeconds(15));
-    assertThat(condition(resumed, SeedboxStatus.PAID).getStatus()).isEqualTo(ConditionStatus.TRUE);
-    assertThat(provider().status(ref)).get().extracting(ServerInfo::providerStatus).isEqualTo("active");
-    for (String uid : List.of(a, b)) {
-      assertThat(transitions(uid)).containsSubsequence("Provisioning->Active", "Active->Suspended",
-          "Suspended->Active");
-    }
-    awaitEvent(ns, "two", "HoldsLifted");
   }
 
   @Test
@@ -306,6 +250,38 @@ class SeedboxLifecycleTest {
     assertThat(hash).isEqualTo(qbittorrentHash(password, hash));
     assertThat(harness.recorder().creates(uid)).singleElement().extracting(CreateRequest::userData)
         .satisfies(userData -> assertThat(userData).contains("WebUI\\Password_PBKDF2=\"" + hash + "\""));
+  }
+
+  @Test
+  void aRefusedProviderTokenIsRetriedAndNeverFailsOrRefundsTheOrder() {
+    String ns = namespace();
+    String accountUid = account(ns, "acme", STARTER, 7);
+    long charged;
+    String uid;
+    provider().rejectToken(true);
+    try {
+      uid = create(seedbox(ns, "box", "acme", "local")).getMetadata().getUid();
+      awaitSeedbox(ns, "box", sb -> hasCondition(sb, SeedboxStatus.READY, "ProviderUnauthorized")
+          && condition(sb, SeedboxStatus.READY).getMessage().contains("provider token"));
+      awaitEvent(ns, "box", "ProviderUnauthorized");
+      charged = ledger().ledger().balance(accountUid);
+      assertStays(ns, "box", sb -> sb.getStatus().getPhase() == Phase.PROVISIONING, Duration.ofSeconds(2));
+      assertThat(auditActions(uid)).doesNotContain("ledger.refund");
+      assertThat(unauthorizedCalls()).isPositive();
+    } finally {
+      provider().rejectToken(false);
+    }
+    awaitPhase(ns, "box", Phase.ACTIVE, Duration.ofSeconds(30));
+    assertThat(ledger().ledger().balance(accountUid)).as("charged once, never refunded").isEqualTo(charged);
+    assertThat(harness.recorder().creates(uid)).last().extracting(CreateRequest::volumeGb)
+        .as("the plan's storage is a volume at this provider").isEqualTo(1000L);
+    assertThat(provider().listManagedVolumes()).filteredOn(v -> v.seedboxUid().equals(uid)).singleElement()
+        .satisfies(v -> assertThat(v.sizeGb()).isEqualTo(1000));
+  }
+
+  static double unauthorizedCalls() {
+    return harness.wiring().registry().find("seedbox.provider.errors").tag("outcome", "unauthorized").counters()
+        .stream().mapToDouble(c -> c.count()).sum();
   }
 
   @Test
@@ -500,213 +476,19 @@ class SeedboxLifecycleTest {
     assertThat(ledger().ledger().balance(accountUid)).isZero();
   }
 
-  // ---- time -------------------------------------------------------------------------------------------------
-
   @Test
-  void aSeedboxWhoseGracePeriodEndedIsTerminated() {
+  void aClientThatCannotBeInstalledIsReportedBeforeAnyPayment() {
     String ns = namespace();
-    account(ns, "acme", STARTER, 0);
-    String uid = create(seedbox(ns, "box", "acme", "local")).getMetadata().getUid();
-    Seedbox active = awaitPhase(ns, "box", Phase.ACTIVE, Duration.ofSeconds(15));
-    ServerRef ref = ServerRef.parse(active.getStatus().getProviderRef());
+    String accountUid = account(ns, "broke", 0, 7);
+    Seedbox transmission = seedbox(ns, "tr", "broke", "local");
+    transmission.getSpec().setClient(TorrentClient.TRANSMISSION);
+    create(transmission);
 
-    CLOCK.advance(Duration.ofDays(31));
-    ledger().billing().runCycle();
-    awaitPhase(ns, "box", Phase.TERMINATED, Duration.ofSeconds(15));
-    assertThat(provider().status(ref)).isEmpty();
-    assertThat(auditDetails(uid)).anyMatch(d -> d.contains("GracePeriodExpired"));
-    awaitEvent(ns, "box", "GracePeriodExpired");
-  }
-
-  @Test
-  void zzAnOrphanServerIsSweptAfterItsGracePeriodAndLiveServersAreLeftAlone() {
-    String ns = namespace();
-    account(ns, "acme", STARTER, 7);
-    Seedbox live = create(seedbox(ns, "box", "acme", "local"));
-    awaitPhase(ns, "box", Phase.ACTIVE, Duration.ofSeconds(15));
-    String orphanUid = UUID.randomUUID().toString();
-    ServerRef orphan = provider().create(new CreateRequest(orphanUid, "small", "local", TorrentClient.QBITTORRENT,
-        "#cloud-config\n")).ref();
-
-    OrphanSweep.Report first = harness.wiring().orphanSweep().sweep();
-    assertThat(first.terminated()).as("younger than the grace period").isZero();
-    assertThat(provider().status(orphan)).isPresent();
-
-    CLOCK.advance(OperatorFixture.TEST_TIMING.orphanGrace().plusMinutes(1));
-    OrphanSweep.Report second = harness.wiring().orphanSweep().sweep();
-    assertThat(second.terminated()).isEqualTo(1);
-    assertThat(provider().status(orphan)).isEmpty();
-    assertThat(provider().listManaged()).anyMatch(s -> s.seedboxUid().equals(live.getMetadata().getUid()));
-    assertThat(ledger().audit().recent("server:" + orphan, 10)).extracting(AuditEvent::action)
-        .containsExactly("seedbox.orphan-terminated");
-    assertThat(harness.wiring().registry().scrape()).contains("seedbox_orphans_terminated_total");
-  }
-
-  // ---- helpers ----------------------------------------------------------------------------------------------
-
-  static InMemoryProvider provider() {
-    return harness.provider();
-  }
-
-  private static LedgerModule ledger;
-
-  /** The test's own view of the ledger (the operator may be stopped while a test looks at it). */
-  static synchronized LedgerModule ledger() {
-    if (ledger == null) {
-      ledger = LedgerModule.create(harness.database().runtime(), CLOCK);
-    }
-    return ledger;
-  }
-
-  static String namespace() {
-    return "t" + NAMESPACES.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 100_000, 36);
-  }
-
-  static BillingAccount createAccount(String ns, String name, Integer graceDays, boolean paused) {
-    BillingAccount account = new BillingAccount();
-    account.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
-    BillingAccountSpec spec = new BillingAccountSpec();
-    spec.setOwner("owner@" + ns + ".example");
-    spec.setGracePeriodDays(graceDays);
-    spec.setLowBalanceThresholdCents(0L);
-    spec.setPaused(paused);
-    account.setSpec(spec);
-    return harness.client().resource(account).create();
-  }
-
-  /** A BillingAccount CR whose ledger account the test opens itself, with optional credit. */
-  static String account(String ns, String name, long creditCents, int graceDays) {
-    // The BillingAccount reconciler copies the spec into the ledger too, so both must say the same.
-    String uid = createAccount(ns, name, graceDays, false).getMetadata().getUid();
-    ledger().ledger().openAccount(new AccountSpec(uid, ns, name, "owner", "USD", 0, graceDays), "test");
-    if (creditCents > 0) {
-      ledger().ledger().creditTopUp(uid, "initial-" + ns + "-" + name, creditCents, "test");
-    }
-    return uid;
-  }
-
-  static Seedbox seedbox(String ns, String name, String account, String region) {
-    Seedbox sb = new Seedbox();
-    sb.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-    SeedboxSpec spec = new SeedboxSpec();
-    spec.setAccountRef(account);
-    spec.setPlan("starter");
-    spec.setProvider(ProviderKind.INMEMORY);
-    spec.setRegion(region);
-    sb.setSpec(spec);
-    return sb;
-  }
-
-  static Seedbox create(Seedbox sb) {
-    return harness.client().resource(sb).create();
-  }
-
-  static Seedbox fetch(String ns, String name) {
-    return harness.client().resources(Seedbox.class).inNamespace(ns).withName(name).get();
-  }
-
-  static void edit(String ns, String name, UnaryOperator<Seedbox> change) {
-    harness.client().resources(Seedbox.class).inNamespace(ns).withName(name).edit(change);
-  }
-
-  static void delete(String ns, String name) {
-    harness.client().resources(Seedbox.class).inNamespace(ns).withName(name).delete();
-  }
-
-  static Secret secret(String ns, String name) {
-    return harness.client().secrets().inNamespace(ns).withName(name).get();
-  }
-
-  static String encode(String value) {
-    return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** The qBittorrent hash of {@code password} with the salt of {@code stored} ({@code @ByteArray(salt:key)}). */
-  static String qbittorrentHash(String password, String stored) {
-    assertThat(stored).startsWith("@ByteArray(").endsWith(")").contains(":");
-    byte[] salt = Base64.getDecoder().decode(stored.substring("@ByteArray(".length(), stored.indexOf(':')));
-    return QbittorrentPassword.hash(password, salt);
-  }
-
-  static String decode(Secret secret, String key) {
-    return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-  }
-
-  static ConditionFactory waiting(Duration atMost) {
-    return await().atMost(atMost).pollInterval(Duration.ofMillis(50));
-  }
-
-  static Seedbox awaitSeedbox(String ns, String name, java.util.function.Predicate<Seedbox> condition) {
-    return waiting(Duration.ofSeconds(15)).until(() -> fetch(ns, name),
-        sb -> sb != null && sb.getStatus() != null && condition.test(sb));
-  }
-
-  static Seedbox awaitPhase(String ns, String name, Phase phase, Duration atMost) {
-    return waiting(atMost).until(() -> fetch(ns, name),
-        sb -> sb != null && sb.getStatus() != null && sb.getStatus().getPhase() == phase);
-  }
-
-  static void awaitGone(String ns, String name) {
-    waiting(Duration.ofSeconds(20)).until(() -> fetch(ns, name) == null);
-  }
-
-  static void assertStays(String ns, String name, java.util.function.Predicate<Seedbox> condition, Duration during) {
-    await().during(during).atMost(during.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
-        .until(() -> condition.test(fetch(ns, name)));
-  }
-
-  static boolean hasCondition(Seedbox sb, String type, String reason) {
-    return sb.getStatus() != null && sb.getStatus().findCondition(type)
-        .map(c -> reason.equals(c.getReason())).orElse(false);
-  }
-
-  static Condition condition(Seedbox sb, String type) {
-    return sb.getStatus().findCondition(type).orElseThrow();
-  }
-
-  static List<String> eventReasons(String ns, String name) {
-    return harness.client().v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> name.equals(e.getInvolvedObject().getName()))
-        .sorted(java.util.Comparator.comparing(Event::getFirstTimestamp))
-        .map(Event::getReason)
-        .toList();
-  }
-
-  static void awaitEvent(String ns, String name, String reason) {
-    waiting(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(eventReasons(ns, name)).contains(reason));
-  }
-
-  static List<AuditEvent> audit(String uid) {
-    List<AuditEvent> events = new java.util.ArrayList<>(ledger().audit().recent("seedbox:" + uid, 500));
-    java.util.Collections.reverse(events);
-    return events;
-  }
-
-  static List<String> auditActions(String uid) {
-    return audit(uid).stream().map(AuditEvent::action).toList();
-  }
-
-  static List<String> auditDetails(String uid) {
-    return audit(uid).stream().map(AuditEvent::detailJson).toList();
-  }
-
-  /** The audited transitions of a seedbox, oldest first, as "From->To". */
-  static List<String> transitions(String uid) {
-    return audit(uid).stream().filter(e -> e.action().equals("seedbox.transition"))
-        .map(e -> field(e.detailJson(), "from") + "->" + field(e.detailJson(), "to"))
-        .toList();
-  }
-
-  private static String field(String json, String name) {
-    try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get(name).asText();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static double providerErrors() {
-    return harness.wiring().registry().find("seedbox.provider.errors").counters().stream()
-        .mapToDouble(c -> c.count()).sum();
+    Seedbox refused = awaitSeedbox(ns, "tr", sb -> hasCondition(sb, SeedboxStatus.READY, "ClientNotAvailable"));
+    assertThat(refused.getStatus().getPhase()).isEqualTo(Phase.PENDING);
+    assertThat(condition(refused, SeedboxStatus.READY).getMessage()).contains("transmission");
+    assertThat(ledger().ledger().balance(accountUid)).isZero();
+    assertThat(ledger().seedboxes().seedbox(refused.getMetadata().getUid())).as("no order row").isEmpty();
+    awaitEvent(ns, "tr", "ClientNotAvailable");
   }
 }

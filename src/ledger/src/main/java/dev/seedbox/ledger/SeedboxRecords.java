@@ -21,6 +21,9 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class SeedboxRecords {
 
+  /** The audit action of a seedbox's phase change. */
+  public static final String TRANSITION = "seedbox.transition";
+
   private static final List<Phase> BILLABLE = List.of(Phase.PROVISIONING, Phase.ACTIVE, Phase.SUSPENDED);
 
   private final Jdbi jdbi;
@@ -58,14 +61,25 @@ public final class SeedboxRecords {
   }
 
   public boolean recordPhase(Handle handle, String seedboxUid, Phase phase, String actor) {
+    return recordPhase(handle, seedboxUid, phase, actor, Map.of());
+  }
+
+  /**
+   * As {@link #recordPhase(String, Phase, String)}, in the caller's transaction, writing the transition's one audit
+   * event ({@code seedbox.transition}) with {@code from}, {@code to} and the caller's {@code detail}.
+   */
+  public boolean recordPhase(Handle handle, String seedboxUid, Phase phase, String actor,
+      Map<String, Object> detail) {
     return Transactions.join(handle, h -> {
       SeedboxRecord row = lockRow(h, seedboxUid);
       if (row.phase() == phase) {
         return false;
       }
       update(h, seedboxUid, "phase = :value", phase.wireName());
-      audit.append(h, actor, "seedbox.phase-changed", Settlement.seedboxResource(seedboxUid),
-          Map.of("from", row.phase().wireName(), "to", phase.wireName()));
+      Map<String, Object> audited = new java.util.LinkedHashMap<>(detail);
+      audited.put("from", row.phase().wireName());
+      audited.put("to", phase.wireName());
+      audit.append(h, actor, TRANSITION, Settlement.seedboxResource(seedboxUid), audited);
       if (BILLABLE.contains(row.phase()) && !BILLABLE.contains(phase)) {
         policy.settle(h, row.accountUid(), actor, true);
       }

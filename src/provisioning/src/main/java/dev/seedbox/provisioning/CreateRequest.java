@@ -12,8 +12,11 @@ import java.util.regex.Pattern;
  * @param region the provider's region or location
  * @param client the BitTorrent client the user data installs
  * @param userData the cloud-init user data; it may hold a password hash, never a plain password
+ * @param volumeGb the size of the block storage volume the plan sells, attached at create and mounted by the user
+ *     data at the client's download directory; 0 when the plan's storage fits the server's own disk
  */
-public record CreateRequest(String seedboxUid, String size, String region, TorrentClient client, String userData) {
+public record CreateRequest(String seedboxUid, String size, String region, TorrentClient client, String userData,
+    long volumeGb) {
 
   /**
    * Kubernetes UIDs are UUIDs; this keeps a UID inside what DigitalOcean tags and Hetzner label values and server
@@ -27,6 +30,18 @@ public record CreateRequest(String seedboxUid, String size, String region, Torre
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(userData, "userData");
+    if (volumeGb < 0) {
+      throw new IllegalArgumentException("volumeGb is 0 (no volume) or a size in GB, found " + volumeGb);
+    }
+  }
+
+  /** A server without a volume: the plan's storage fits the server's own disk. */
+  public CreateRequest(String seedboxUid, String size, String region, TorrentClient client, String userData) {
+    this(seedboxUid, size, region, client, userData, 0);
+  }
+
+  public boolean wantsVolume() {
+    return volumeGb > 0;
   }
 
   static void requireUid(String seedboxUid) {
@@ -41,6 +56,6 @@ public record CreateRequest(String seedboxUid, String size, String region, Torre
   @Override
   public String toString() {
     return "CreateRequest[seedboxUid=" + seedboxUid + ", size=" + size + ", region=" + region + ", client=" + client
-        + ", userData=<" + userData.length() + " chars>]";
+        + ", userData=<" + userData.length() + " chars>, volumeGb=" + volumeGb + "]";
   }
 }

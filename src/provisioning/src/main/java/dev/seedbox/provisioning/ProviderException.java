@@ -2,7 +2,7 @@ package dev.seedbox.provisioning;
 
 /** A provider call failed. Messages never carry tokens, passwords or user data. */
 public abstract sealed class ProviderException extends RuntimeException
-    permits RetryableProviderException, PermanentProviderException {
+    permits RetryableProviderException, ProviderRefusalException {
 
   protected ProviderException(String message, Throwable cause) {
     super(message, cause);

@@ -30,7 +30,7 @@ public final class Retrier {
    * Runs {@code attempt} until it succeeds or the policy gives up.
    *
    * @param transientFailuresAreSafe false for calls that may have taken effect even though they failed (a create):
-   *     then only a 429, which the provider answers before doing anything, is repeated
+   *     then only a 429 or a busy answer, which the provider gives before doing anything, is repeated
    */
   public <T> T call(String operation, boolean transientFailuresAreSafe, Supplier<T> attempt) {
     for (int n = 1; ; n++) {
@@ -38,7 +38,8 @@ public final class Retrier {
         return attempt.get();
       } catch (RetryableProviderException e) {
         boolean rateLimited = e.reason() == RetryableProviderException.Cause.RATE_LIMITED;
-        if (n >= policy.maxAttempts() || !(rateLimited || transientFailuresAreSafe)) {
+        boolean refusedBeforeActing = rateLimited || e.reason() == RetryableProviderException.Cause.BUSY;
+        if (n >= policy.maxAttempts() || !(refusedBeforeActing || transientFailuresAreSafe)) {
           throw e;
         }
         Duration wait = rateLimited ? e.retryAfter().orElse(policy.backoff(n)) : policy.backoff(n);

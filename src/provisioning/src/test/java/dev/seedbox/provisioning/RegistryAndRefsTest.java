@@ -4,47 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seedbox.api.v1alpha1.ProviderKind;
-import dev.seedbox.provisioning.http.CloudTuning;
 import dev.seedbox.provisioning.inmemory.InMemoryProvider;
-import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RegistryAndRefsTest {
 
-  private static ProviderRegistry registry(Map<String, String> env) {
-    return ProviderRegistry.fromEnvironment(env, CloudTuning.defaults(), InMemoryProvider.Options.defaults());
-  }
-
   @Test
-  void buildsTheProvidersNamedInSeedboxProviders() {
-    ProviderRegistry registry = registry(Map.of(
-        "SEEDBOX_PROVIDERS", "digitalocean, inmemory",
-        "SEEDBOX_DIGITALOCEAN_TOKEN", "dop_v1_secret",
-        "SEEDBOX_DIGITALOCEAN_API_URL", "http://127.0.0.1:9999"));
+  void findsEnabledProvidersAndNamesThemWhenOneIsMissing() {
+    ProviderRegistry registry = new ProviderRegistry(
+        List.of(new InMemoryProvider(InMemoryProvider.Options.defaults())));
 
-    assertThat(registry.enabled()).containsExactlyInAnyOrder(ProviderKind.DIGITALOCEAN, ProviderKind.INMEMORY);
-    assertThat(registry.get(ProviderKind.INMEMORY)).isInstanceOf(InMemoryProvider.class);
+    assertThat(registry.enabled()).containsExactly(ProviderKind.INMEMORY);
     assertThat(registry.find(ProviderKind.HETZNER)).isEmpty();
     assertThatThrownBy(() -> registry.get(ProviderKind.HETZNER)).hasMessageContaining("hetzner is not enabled");
-  }
-
-  @Test
-  void defaultsToBothCloudsAndReportsEveryProblemWithoutSecretValues() {
-    assertThatThrownBy(() -> registry(Map.of("SEEDBOX_HETZNER_API_URL", "ftp://x", "SEEDBOX_DIGITALOCEAN_TOKEN",
-        "has space")))
-        .isInstanceOfSatisfying(InvalidProviderConfigurationException.class, e -> {
-          assertThat(e.problems()).hasSize(3);
-          assertThat(e.problems()).anyMatch(p -> p.startsWith("SEEDBOX_DIGITALOCEAN_TOKEN: contains whitespace"));
-          assertThat(e.problems()).anyMatch(p -> p.startsWith("SEEDBOX_HETZNER_TOKEN: required"));
-          assertThat(e.problems()).anyMatch(p -> p.startsWith("SEEDBOX_HETZNER_API_URL: expected an http(s) URL"));
-          assertThat(e.getMessage()).doesNotContain("has space");
-        });
-  }
-
-  @Test
-  void rejectsUnknownProviderNames() {
-    assertThatThrownBy(() -> registry(Map.of("SEEDBOX_PROVIDERS", "aws")))
-        .hasMessageContaining("SEEDBOX_PROVIDERS: unknown provider 'aws'");
+    assertThatThrownBy(() -> new ProviderRegistry(List.of(new InMemoryProvider(InMemoryProvider.Options.defaults()),
+        new InMemoryProvider(InMemoryProvider.Options.defaults())))).hasMessageContaining("two providers for inmemory");
   }
 
   @Test

@@ -2,7 +2,7 @@ package dev.seedbox.api.lifecycle;
 
 import java.util.Set;
 
-/** A transition the lifecycle table (DESIGN §5) does not allow; nothing was written. */
+/** A transition the lifecycle table (architecture §5) does not allow; nothing was written. */
 public class InvalidTransitionException extends RuntimeException {
 
   private final Phase from;

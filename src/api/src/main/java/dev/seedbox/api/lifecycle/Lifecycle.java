@@ -17,7 +17,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The one owner of the seedbox transition table (DESIGN §5). Every phase change goes through {@link #transition};
+ * The one owner of the seedbox transition table (architecture §5). Every phase change goes through {@link #transition};
  * it returns the {@link Transition} to audit, or throws before the caller has written anything.
  */
 public final class Lifecycle {

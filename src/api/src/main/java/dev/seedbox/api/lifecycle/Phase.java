@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Arrays;
 
 /**
- * The lifecycle states of a seedbox (DESIGN §5). The wire name (PascalCase) is what custom resources and the
+ * The lifecycle states of a seedbox (architecture §5). The wire name (PascalCase) is what custom resources and the
  * database store.
  */
 public enum Phase {

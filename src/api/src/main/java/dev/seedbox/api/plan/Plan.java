@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A plan we sell: the price of one 30-day period in cents, the storage it includes, and where it can run.
- * Prices live here, never in a custom resource.
+ * A plan we sell: the price of one 30-day period in cents, the storage it includes (a volume of that size, or the
+ * server's own disk where the catalog says it fits), and where it can run. Prices live here, never in a custom
+ * resource.
  */
 public record Plan(
     String id,
@@ -23,5 +24,14 @@ public record Plan(
   public Optional<ProviderOffer> offer(ProviderKind provider, String region) {
     ProviderOffer offer = offers.get(provider);
     return offer != null && offer.offersRegion(region) ? Optional.of(offer) : Optional.empty();
+  }
+
+  /**
+   * The size of the volume a server of this plan gets at this provider: {@link #storageGb()}, or 0 when the offer
+   * keeps the storage on the server's own disk (or the plan is not sold there).
+   */
+  public long volumeGb(ProviderKind provider) {
+    ProviderOffer offer = offers.get(provider);
+    return offer != null && offer.storage() == ProviderOffer.Storage.VOLUME ? storageGb : 0;
   }
 }

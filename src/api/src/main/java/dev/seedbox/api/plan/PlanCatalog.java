@@ -31,14 +31,27 @@ import java.util.regex.Pattern;
  *     pricePerPeriodCents: 1500      # one 30-day period
  *     storageGb: 1000
  *     providers:
- *       digitalocean: { size: s-2vcpu-4gb, regions: [ams3, fra1] }
+ *       digitalocean: { size: s-2vcpu-4gb, diskGb: 80, regions: [ams3, fra1] }        # a 1000 GB volume
+ *       hetzner: { size: ccx63, diskGb: 960, storage: serverDisk, regions: [fsn1] }  # no volume
  * </pre>
+ *
+ * <p>An offer's {@code storage} is {@code volume} (the default: a block storage volume of {@code storageGb} in the
+ * server's region) or {@code serverDisk} (the server's own disk holds it). {@code serverDisk} needs the size's
+ * {@code diskGb} and is refused unless {@code storageGb} plus {@value #SYSTEM_RESERVE_GB} GB for the system fits
+ * it; a volume must be within the provider's volume sizes.
  */
 public final class PlanCatalog {
 
   private static final Pattern ID = Pattern.compile(ApiGroup.DNS_1123_LABEL);
   private static final Set<String> PLAN_FIELDS = Set.of("displayName", "pricePerPeriodCents", "storageGb", "providers");
-  private static final Set<String> OFFER_FIELDS = Set.of("size", "regions");
+  private static final Set<String> OFFER_FIELDS = Set.of("size", "regions", "storage", "diskGb");
+  /** What the operating system, the client and its logs keep of a server's own disk. */
+  public static final long SYSTEM_RESERVE_GB = 20;
+  /** Volume sizes each provider accepts, in GB (DigitalOcean: 1 GiB to 16 TiB; Hetzner: 10 GB to 10 TB). */
+  private static final Map<ProviderKind, long[]> VOLUME_SIZES = Map.of(
+      ProviderKind.DIGITALOCEAN, new long[] {1, 16_384},
+      ProviderKind.HETZNER, new long[] {10, 10_240},
+      ProviderKind.INMEMORY, new long[] {1, Long.MAX_VALUE});
 
   private final Map<String, Plan> plans;
 
@@ -104,7 +117,7 @@ public final class PlanCatalog {
       problems.add(where + ": providers must name at least one provider with its size and regions");
     } else {
       for (Map.Entry<String, JsonNode> offer : providers.properties()) {
-        readOffer(where, offer.getKey(), offer.getValue(), problems)
+        readOffer(where, offer.getKey(), offer.getValue(), storage, problems)
             .ifPresent(o -> offers.put(providerKind(offer.getKey()).orElseThrow(), o));
       }
     }
@@ -114,7 +127,8 @@ public final class PlanCatalog {
     return Optional.of(new Plan(id, displayName, price, storage, offers));
   }
 
-  private static Optional<ProviderOffer> readOffer(String plan, String provider, JsonNode node, List<String> problems) {
+  private static Optional<ProviderOffer> readOffer(String plan, String provider, JsonNode node, long storageGb,
+      List<String> problems) {
     String where = plan + ": providers." + provider;
     if (providerKind(provider).isEmpty()) {
       problems.add(where + ": unknown provider, expected one of "
@@ -144,7 +158,46 @@ public final class PlanCatalog {
         }
       }
     }
-    return problems.size() > before ? Optional.empty() : Optional.of(new ProviderOffer(size.asText(), regions));
+    long diskGb = 0;
+    JsonNode disk = node.get("diskGb");
+    if (disk != null) {
+      diskGb = positiveLong(disk, where + ".diskGb", problems);
+    }
+    ProviderOffer.Storage storage = ProviderOffer.Storage.VOLUME;
+    JsonNode storageNode = node.get("storage");
+    if (storageNode != null) {
+      Optional<ProviderOffer.Storage> named = Arrays.stream(ProviderOffer.Storage.values())
+          .filter(s -> s.wireName().equals(storageNode.asText())).findFirst();
+      if (!storageNode.isTextual() || named.isEmpty()) {
+        problems.add(where + ".storage: must be volume or serverDisk, found " + describe(storageNode));
+      } else {
+        storage = named.get();
+      }
+    }
+    if (storageGb > 0) {
+      checkStorage(where, providerKind(provider).orElseThrow(), storage, diskGb, storageGb, problems);
+    }
+    return problems.size() > before ? Optional.empty()
+        : Optional.of(new ProviderOffer(size.asText(), regions, storage, diskGb));
+  }
+
+  /** The plan's storage must be deliverable the way the offer says: on the server's disk, or as a volume. */
+  private static void checkStorage(String where, ProviderKind provider, ProviderOffer.Storage storage, long diskGb,
+      long storageGb, List<String> problems) {
+    if (storage == ProviderOffer.Storage.SERVER_DISK) {
+      if (diskGb == 0) {
+        problems.add(where + ".diskGb: storage serverDisk needs the size's own disk in GB, found nothing");
+      } else if (storageGb + SYSTEM_RESERVE_GB > diskGb) {
+        problems.add(where + ".storage: serverDisk cannot hold storageGb " + storageGb + " on a " + diskGb
+            + " GB disk (" + SYSTEM_RESERVE_GB + " GB stay for the system); use storage: volume or a larger size");
+      }
+      return;
+    }
+    long[] sizes = VOLUME_SIZES.get(provider);
+    if (storageGb < sizes[0] || storageGb > sizes[1]) {
+      problems.add(where + ".storage: a " + provider.wireName() + " volume holds " + sizes[0] + " to " + sizes[1]
+          + " GB, found storageGb " + storageGb);
+    }
   }
 
   private static long positiveLong(JsonNode node, String where, List<String> problems) {

@@ -19,7 +19,7 @@ class LifecycleTest {
 
   private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
 
-  /** DESIGN §5, written out edge by edge and independently of the table in {@link Lifecycle}. */
+  /** architecture §5, written out edge by edge and independently of the table in {@link Lifecycle}. */
   private static final Set<String> DESIGN_EDGES = Set.of(
       "Pending->Provisioning",
       "Provisioning->Active",

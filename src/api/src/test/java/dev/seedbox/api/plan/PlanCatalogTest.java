@@ -77,4 +77,77 @@ class PlanCatalogTest {
         .isInstanceOf(InvalidPlanCatalogException.class)
         .hasMessageContaining("/nonexistent/plans.yaml");
   }
+
+  @Test
+  void theSampleSaysWhereEachOffersStorageLives() {
+    PlanCatalog catalog = PlanCatalog.load(SAMPLE);
+    Plan starter = catalog.find("starter-1tb").orElseThrow();
+
+    assertThat(starter.volumeGb(ProviderKind.DIGITALOCEAN)).isEqualTo(1000);
+    assertThat(starter.volumeGb(ProviderKind.HETZNER)).isEqualTo(1000);
+    assertThat(starter.offer(ProviderKind.INMEMORY, "local")).map(ProviderOffer::storage)
+        .contains(ProviderOffer.Storage.SERVER_DISK);
+    assertThat(starter.volumeGb(ProviderKind.INMEMORY)).as("the server's own disk holds it").isZero();
+  }
+
+  @Test
+  void storageIsAVolumeUnlessTheOfferKeepsItOnADiskThatFitsIt() {
+    Plan plan = PlanCatalog.parse("""
+        plans:
+          small:
+            pricePerPeriodCents: 500
+            storageGb: 100
+            providers:
+              digitalocean: {size: s-4vcpu-8gb, regions: [ams3]}
+              hetzner: {size: cx42, diskGb: 160, storage: serverDisk, regions: [fsn1]}
+        """, "ok.yaml").find("small").orElseThrow();
+
+    assertThat(plan.volumeGb(ProviderKind.DIGITALOCEAN)).isEqualTo(100);
+    assertThat(plan.volumeGb(ProviderKind.HETZNER)).isZero();
+  }
+
+  @Test
+  void refusesStorageThatTheOfferCannotDeliver() {
+    String yaml = """
+        plans:
+          too-big-for-disk:
+            pricePerPeriodCents: 500
+            storageGb: 1000
+            providers:
+              hetzner: {size: cx32, diskGb: 80, storage: serverDisk, regions: [fsn1]}
+          disk-unknown:
+            pricePerPeriodCents: 500
+            storageGb: 50
+            providers:
+              digitalocean: {size: s-1vcpu-1gb, storage: serverDisk, regions: [ams3]}
+          huge-volume:
+            pricePerPeriodCents: 500
+            storageGb: 20000
+            providers:
+              hetzner: {size: cx42, regions: [fsn1]}
+          tiny-volume:
+            pricePerPeriodCents: 500
+            storageGb: 5
+            providers:
+              hetzner: {size: cx22, storage: volume, regions: [fsn1]}
+          odd-storage:
+            pricePerPeriodCents: 500
+            storageGb: 50
+            providers:
+              digitalocean: {size: s-1vcpu-1gb, storage: nfs, regions: [ams3]}
+        """;
+
+    assertThatThrownBy(() -> PlanCatalog.parse(yaml, "storage.yaml"))
+        .isInstanceOfSatisfying(InvalidPlanCatalogException.class, e -> assertThat(e.problems())
+            .containsExactlyInAnyOrder(
+                "plan 'too-big-for-disk': providers.hetzner.storage: serverDisk cannot hold storageGb 1000 on a 80 "
+                    + "GB disk (20 GB stay for the system); use storage: volume or a larger size",
+                "plan 'disk-unknown': providers.digitalocean.diskGb: storage serverDisk needs the size's own disk in "
+                    + "GB, found nothing",
+                "plan 'huge-volume': providers.hetzner.storage: a hetzner volume holds 10 to 10240 GB, found "
+                    + "storageGb 20000",
+                "plan 'tiny-volume': providers.hetzner.storage: a hetzner volume holds 10 to 10240 GB, found "
+                    + "storageGb 5",
+                "plan 'odd-storage': providers.digitalocean.storage: must be volume or serverDisk, found '\"nfs\"'"));
+  }
 }

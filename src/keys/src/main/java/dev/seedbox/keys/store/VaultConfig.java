@@ -4,13 +4,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
- * How to reach Vault's KV v2 engine. Read from the variables in docs/configuration.md: {@code SEEDBOX_VAULT_ADDR}
- * (unset: Vault off), {@code SEEDBOX_VAULT_TOKEN}, {@code SEEDBOX_VAULT_MOUNT} ({@code secret}),
- * {@code SEEDBOX_VAULT_PATH_PREFIX} ({@code seedbox/byos}).
+ * How to reach Vault's KV v2 engine. The operator's settings read it from the variables in docs/configuration.md:
+ * {@code SEEDBOX_VAULT_ADDR} (unset: Vault off), {@code SEEDBOX_VAULT_TOKEN}, {@code SEEDBOX_VAULT_MOUNT}
+ * ({@code secret}), {@code SEEDBOX_VAULT_PATH_PREFIX} ({@code seedbox/byos}).
  *
  * @param deleteMetadataOnRevoke after destroying a key's version, also delete the path's metadata, so nothing of a
  *     revoked key (not even its version history) stays behind
@@ -38,37 +36,8 @@ public record VaultConfig(URI address, String token, String mount, String pathPr
     this(address, token, DEFAULT_MOUNT, DEFAULT_PATH_PREFIX, DEFAULT_TIMEOUT, true);
   }
 
-  /**
-   * The configuration from the environment, or empty when {@code SEEDBOX_VAULT_ADDR} is unset (Vault off). Bad values
-   * fail with one line per problem, naming the variable.
-   */
-  public static Optional<VaultConfig> fromEnvironment(Map<String, String> env) {
-    String addr = env.get(ADDR);
-    if (addr == null || addr.isBlank()) {
-      return Optional.empty();
-    }
-    List<String> problems = new ArrayList<>();
-    URI address = null;
-    try {
-      address = URI.create(addr.strip());
-    } catch (IllegalArgumentException e) {
-      problems.add(ADDR + ": expected an http(s) URL, found '" + addr + "'");
-    }
-    String token = env.get(TOKEN);
-    String mount = env.getOrDefault(MOUNT, DEFAULT_MOUNT);
-    String prefix = env.getOrDefault(PATH_PREFIX, DEFAULT_PATH_PREFIX);
-    if (address != null) {
-      problems.addAll(problems(address, token, mount, prefix, DEFAULT_TIMEOUT));
-    } else if (token == null || token.isBlank()) {
-      problems.add(TOKEN + ": required when " + ADDR + " is set, found nothing");
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("\n", problems));
-    }
-    return Optional.of(new VaultConfig(address, token, mount, prefix, DEFAULT_TIMEOUT, true));
-  }
-
-  private static List<String> problems(URI address, String token, String mount, String pathPrefix,
+  /** What is wrong with these values, one line per problem naming its variable; empty when nothing is. */
+  public static List<String> problems(URI address, String token, String mount, String pathPrefix,
       Duration timeout) {
     List<String> problems = new ArrayList<>();
     if (address == null || address.getScheme() == null || address.getHost() == null

@@ -4,10 +4,8 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -53,27 +51,6 @@ public final class AddressPolicy {
   /** Refuses every internal address. */
   public static AddressPolicy strict() {
     return new AddressPolicy(List.of());
-  }
-
-  /** Reads the comma-separated CIDRs of {@code SEEDBOX_SSH_ALLOWED_ADDRESSES}; a bad entry fails, naming it. */
-  public static AddressPolicy fromEnvironment(Map<String, String> env) {
-    String value = env.getOrDefault(ALLOWED_ADDRESSES, "");
-    List<Cidr> cidrs = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    for (String entry : value.split(",")) {
-      if (entry.isBlank()) {
-        continue;
-      }
-      try {
-        cidrs.add(Cidr.parse(entry));
-      } catch (IllegalArgumentException e) {
-        problems.add(ALLOWED_ADDRESSES + ": " + e.getMessage());
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("\n", problems));
-    }
-    return new AddressPolicy(cidrs);
   }
 
   public List<Cidr> allowed() {

@@ -1,33 +1,18 @@
 package dev.seedbox.keys.verify;
 
-import dev.seedbox.keys.key.KeyFormatException;
-import dev.seedbox.keys.key.OpenSshPublicKey;
-import dev.seedbox.keys.key.PrivateKeyMaterial;
 import dev.seedbox.keys.key.SshKeyPair;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.PublicKey;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
-import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.future.AuthFuture;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.NamedResource;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
-import org.apache.sshd.common.util.security.SecurityUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,24 +55,15 @@ public final class SshVerifier {
    *     report it for pinning
    */
   public VerificationResult verify(SshTarget target, SshKeyPair key, String pinnedFingerprint) {
-    List<InetAddress> addresses;
-    try {
-      addresses = resolver.resolve(target.host());
-    } catch (UnknownHostException e) {
-      return log(target, new VerificationResult.Unreachable("cannot resolve host '" + target.host() + "'"));
+    AddressCheck check = AddressCheck.of(policy, resolver, target.host());
+    if (check instanceof AddressCheck.Unresolvable unresolvable) {
+      return log(target, new VerificationResult.Unreachable(unresolvable.message()));
     }
-    if (addresses.isEmpty()) {
-      return log(target, new VerificationResult.Unreachable("host '" + target.host() + "' resolves to no address"));
+    if (check instanceof AddressCheck.Refused refused) {
+      return log(target, new VerificationResult.AddressRefused(refused.message()));
     }
-    // every answer is checked: a name that resolves to one public and one internal address is refused as a whole
-    for (InetAddress address : addresses) {
-      Optional<String> refusal = policy.refusal(address);
-      if (refusal.isPresent()) {
-        return log(target, new VerificationResult.AddressRefused("refusing host '" + target.host()
-            + "': " + refusal.get()));
-      }
-    }
-    KeyPair identity = identity(key.privateKey());
+    List<InetAddress> addresses = ((AddressCheck.Allowed) check).addresses();
+    KeyPair identity = SshSessions.identity(key.privateKey());
     VerificationResult result = null;
     for (InetAddress address : addresses) {
       result = handshake(target, address, identity, key.publicKey().fingerprint(), pinnedFingerprint);
@@ -102,13 +78,8 @@ public final class SshVerifier {
       String keyFingerprint, String pinned) {
     String where = address.getHostAddress() + " port " + target.port();
     AtomicReference<String> presented = new AtomicReference<>();
-    SshClient client = SshClient.setUpDefaultClient();
-    // nothing from ~/.ssh (keys, config, known_hosts) may take part: only the stored key and our pin decide
-    client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
-    client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
-    client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
-    client.setServerKeyVerifier((session, remote, serverKey) -> {
-      String found = fingerprint(serverKey);
+    SshClient client = SshSessions.client((session, remote, serverKey) -> {
+      String found = SshSessions.fingerprint(serverKey);
       presented.set(found);
       return pinned == null || pinned.equals(found);
     });
@@ -120,7 +91,7 @@ public final class SshVerifier {
         return new VerificationResult.Unreachable("timed out after " + connectTimeout + " connecting to " + where);
       }
       if (!connect.isConnected()) {
-        return new VerificationResult.Unreachable("could not connect to " + where + ": " + describe(
+        return new VerificationResult.Unreachable("could not connect to " + where + ": " + SshSessions.describe(
             connect.getException()));
       }
       try (ClientSession session = connect.getSession()) {
@@ -141,11 +112,11 @@ public final class SshVerifier {
           return new VerificationResult.AuthenticationRejected(target.user(), keyFingerprint, presented.get());
         }
         return new VerificationResult.Unreachable("SSH handshake with " + where + " failed: "
-            + describe(auth.getException()));
+            + SshSessions.describe(auth.getException()));
       }
     } catch (IOException e) {
       return mismatch(pinned, presented.get()).orElseGet(() -> new VerificationResult.Unreachable(
-          "SSH handshake with " + where + " failed: " + describe(e)));
+          "SSH handshake with " + where + " failed: " + SshSessions.describe(e)));
     } finally {
       client.stop();
     }
@@ -156,41 +127,6 @@ public final class SshVerifier {
       return Optional.of(new VerificationResult.HostKeyMismatch(pinned, found));
     }
     return Optional.empty();
-  }
-
-  /** {@code SHA256:…} of a host key, computed from its SSH wire blob like {@code ssh-keygen -lf}. */
-  public static String fingerprint(PublicKey key) {
-    String entry = PublicKeyEntry.toString(key);
-    String[] parts = entry.split(" ");
-    return OpenSshPublicKey.fingerprintOf(Base64.getDecoder().decode(parts[1]));
-  }
-
-  private static KeyPair identity(PrivateKeyMaterial material) {
-    try {
-      Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName("byos-key"),
-          new ByteArrayInputStream(material.openSshBytes()), null);
-      Iterator<KeyPair> iterator = pairs == null ? null : pairs.iterator();
-      if (iterator == null || !iterator.hasNext()) {
-        throw new KeyFormatException("expected one key in the stored OpenSSH private key, found none");
-      }
-      return iterator.next();
-    } catch (IOException | GeneralSecurityException e) {
-      // the parser's message is not passed on: it is about bytes we must not describe
-      throw new KeyFormatException("expected a readable OpenSSH private key in the store, found one SSHD cannot load ("
-          + e.getClass().getSimpleName() + ")");
-    }
-  }
-
-  private static String describe(Throwable e) {
-    if (e == null) {
-      return "no reason given";
-    }
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage();
-    return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
   }
 
   private static VerificationResult log(SshTarget target, VerificationResult result) {

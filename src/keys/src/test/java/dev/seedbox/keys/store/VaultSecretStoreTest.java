@@ -194,31 +194,9 @@ class VaultSecretStoreTest {
   }
 
   @Test
-  void configurationComesFromTheDocumentedVariables() {
-    assertThat(VaultConfig.fromEnvironment(Map.of())).isEmpty();
-
-    VaultConfig config = VaultConfig.fromEnvironment(Map.of(
-        "SEEDBOX_VAULT_ADDR", "https://vault.internal:8200",
-        "SEEDBOX_VAULT_TOKEN", "hvs.secret-token",
-        "SEEDBOX_VAULT_MOUNT", "kv",
-        "SEEDBOX_VAULT_PATH_PREFIX", "seedbox/prod")).orElseThrow();
-
-    assertThat(config.address()).isEqualTo(URI.create("https://vault.internal:8200"));
-    assertThat(config.mount()).isEqualTo("kv");
-    assertThat(config.pathPrefix()).isEqualTo("seedbox/prod");
-    assertThat(config.toString()).doesNotContain("hvs.secret-token");
-    VaultConfig defaults = VaultConfig.fromEnvironment(Map.of("SEEDBOX_VAULT_ADDR", "http://v:8200",
-        "SEEDBOX_VAULT_TOKEN", "t")).orElseThrow();
-    assertThat(defaults.mount()).isEqualTo("secret");
-    assertThat(defaults.pathPrefix()).isEqualTo("seedbox/byos");
-  }
-
-  @Test
   void badConfigurationNamesEveryProblem() {
-    assertThatThrownBy(() -> VaultConfig.fromEnvironment(Map.of(
-        "SEEDBOX_VAULT_ADDR", "vault:8200",
-        "SEEDBOX_VAULT_MOUNT", "a/b",
-        "SEEDBOX_VAULT_PATH_PREFIX", "x/../y")))
+    assertThatThrownBy(() -> new VaultConfig(URI.create("vault:8200"), "", "a/b", "x/../y",
+        VaultConfig.DEFAULT_TIMEOUT, true))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(String.join("\n",
             "SEEDBOX_VAULT_ADDR: expected an http(s) URL, found 'vault:8200'",

@@ -25,6 +25,9 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class Payments {
 
+  /** The gateway every payment was opened at before payments named theirs (the column's default, V7). */
+  public static final String DEFAULT_GATEWAY = "coinpayportal";
+
   // a late payment.confirmed after payment.expired still credits; credited is final
   private static final Map<PaymentStatus, Set<PaymentStatus>> NEXT = Map.of(
       PaymentStatus.PENDING, EnumSet.of(PaymentStatus.CONFIRMED, PaymentStatus.EXPIRED, PaymentStatus.CREDITED),
@@ -62,14 +65,21 @@ public final class Payments {
    * the row already stored under that id, whatever it holds: the caller compares the payload.
    */
   public Payment createIfAbsent(Handle h, UUID id, String accountUid, long amountCents, String blockchain) {
+    return createIfAbsent(h, id, accountUid, amountCents, blockchain, DEFAULT_GATEWAY);
+  }
+
+  /** As above, for a payment opened at {@code gateway} (the name in {@code seedbox_payments.gateway}). */
+  public Payment createIfAbsent(Handle h, UUID id, String accountUid, long amountCents, String blockchain,
+      String gateway) {
     if (amountCents <= 0) {
       throw new IllegalArgumentException("a payment must be positive, got " + amountCents + " cents");
     }
     Optional<Payment> inserted = h.createQuery("""
-            INSERT INTO seedbox_payments (id, account_uid, amount_cents, blockchain, created_at, updated_at)
-            VALUES (:id, :account, :amount, :blockchain, :now, :now) ON CONFLICT (id) DO NOTHING RETURNING *""")
+            INSERT INTO seedbox_payments (id, account_uid, amount_cents, blockchain, gateway, created_at, updated_at)
+            VALUES (:id, :account, :amount, :blockchain, :gateway, :now, :now) ON CONFLICT (id) DO NOTHING
+            RETURNING *""")
         .bind("id", id).bind("account", accountUid).bind("amount", amountCents)
-        .bind("blockchain", blockchain).bind("now", now())
+        .bind("blockchain", blockchain).bind("gateway", gateway).bind("now", now())
         .map((rs, ctx) -> read(rs)).findOne();
     return inserted.or(() -> byId(h, id)).orElseThrow(() -> new IllegalStateException(
         "payment " + id + " conflicted on insert but cannot be read"));

@@ -12,8 +12,10 @@ import java.util.regex.Pattern;
 
 /**
  * Cloud-init user data that turns a fresh Debian server into a qBittorrent-nox seedbox: a non-root system user, its
- * configuration with the web UI password as a PBKDF2 hash (never the password), a systemd unit, and a firewall that
- * opens SSH, the web UI and the BitTorrent listen port only.
+ * configuration with the web UI password as a PBKDF2 hash (never the password), a systemd unit, a firewall that
+ * opens SSH, the web UI and the BitTorrent listen port only, and the plan's block storage volume (when the server
+ * has one) formatted once and mounted at the client's download directory by its filesystem label, {@code nofail},
+ * so a server whose plan keeps its storage on its own disk boots the same way.
  *
  * @param webUiUsername the web UI user
  * @param webUiPasswordHash from {@link QbittorrentPassword#hash(String)}
@@ -26,6 +28,11 @@ public record QbittorrentCloudInit(String webUiUsername, String webUiPasswordHas
   public static final String HOME = "/var/lib/qbittorrent";
   public static final String CONFIG_FILE = HOME + "/.config/qBittorrent/qBittorrent.conf";
   public static final String UNIT_FILE = "/etc/systemd/system/qbittorrent-nox.service";
+  /** Where the client saves downloads: the plan's volume is mounted here. */
+  public static final String DOWNLOADS = HOME + "/downloads";
+  /** The filesystem label the volume is formatted with and mounted by. */
+  public static final String VOLUME_LABEL = "seedbox-data";
+  public static final String MOUNT_SCRIPT = "/usr/local/sbin/seedbox-mount-downloads";
   public static final int DEFAULT_WEB_UI_PORT = 8080;
   public static final int DEFAULT_LISTEN_PORT = 6881;
 
@@ -74,8 +81,10 @@ public record QbittorrentCloudInit(String webUiUsername, String webUiPasswordHas
     // write_files runs before users are created; deferred files are written in the final stage, after them.
     doc.put("write_files", List.of(
         file(CONFIG_FILE, SYSTEM_USER + ":" + SYSTEM_USER, "0600", qbittorrentConf()),
-        file(UNIT_FILE, "root:root", "0644", unit())));
+        file(UNIT_FILE, "root:root", "0644", unit()),
+        file(MOUNT_SCRIPT, "root:root", "0755", mountScript())));
     doc.put("runcmd", List.of(
+        List.of(MOUNT_SCRIPT),
         List.of("chown", "-R", SYSTEM_USER + ":" + SYSTEM_USER, HOME),
         List.of("ufw", "default", "deny", "incoming"),
         List.of("ufw", "allow", "22/tcp"),
@@ -109,6 +118,7 @@ public record QbittorrentCloudInit(String webUiUsername, String webUiPasswordHas
         "",
         "[BitTorrent]",
         "Session\\Port=" + listenPort,
+        "Session\\DefaultSavePath=" + DOWNLOADS,
         "",
         "[Preferences]",
         "Connection\\PortRangeMin=" + listenPort,
@@ -126,6 +136,7 @@ public record QbittorrentCloudInit(String webUiUsername, String webUiPasswordHas
         "Description=qBittorrent-nox seedbox",
         "Wants=network-online.target",
         "After=network-online.target",
+        "RequiresMountsFor=" + DOWNLOADS,
         "",
         "[Service]",
         "Type=simple",
@@ -140,6 +151,35 @@ public record QbittorrentCloudInit(String webUiUsername, String webUiPasswordHas
         "",
         "[Install]",
         "WantedBy=multi-user.target",
+        "");
+  }
+
+  /**
+   * Mounts the volume DigitalOcean ({@code scsi-0DO_Volume_*}) or Hetzner ({@code scsi-0HC_Volume_*}) attached at
+   * create. It formats only a device without any filesystem, so an adopted volume keeps its downloads; without a
+   * volume the downloads stay on the server's own disk.
+   */
+  private static String mountScript() {
+    return String.join("\n",
+        "#!/bin/sh",
+        "set -eu",
+        "label=" + VOLUME_LABEL,
+        "dir=" + DOWNLOADS,
+        "mkdir -p \"$dir\"",
+        "udevadm settle || true",
+        "if ! blkid -L \"$label\" >/dev/null 2>&1; then",
+        "  for dev in /dev/disk/by-id/scsi-0DO_Volume_* /dev/disk/by-id/scsi-0HC_Volume_*; do",
+        "    [ -b \"$dev\" ] || continue",
+        "    if [ -z \"$(blkid -o value -s TYPE \"$dev\" || true)\" ]; then",
+        "      mkfs.ext4 -q -L \"$label\" \"$dev\"",
+        "    fi",
+        "    break",
+        "  done",
+        "fi",
+        "if blkid -L \"$label\" >/dev/null 2>&1; then",
+        "  grep -q \"^LABEL=$label \" /etc/fstab || echo \"LABEL=$label $dir ext4 defaults,nofail,noatime 0 2\" >> /etc/fstab",
+        "  mountpoint -q \"$dir\" || mount \"$dir\"",
+        "fi",
         "");
   }
 

@@ -8,7 +8,11 @@ import dev.seedbox.provisioning.Retrier;
 import dev.seedbox.provisioning.RetryableProviderException;
 import dev.seedbox.provisioning.RetryableProviderException.Cause;
 import dev.seedbox.provisioning.ServerInfo;
+import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.ServerState;
+import dev.seedbox.provisioning.VolumeInfo;
+import dev.seedbox.provisioning.http.ErrorClassifier;
+import dev.seedbox.provisioning.http.ErrorClassifier.Refusal;
 import dev.seedbox.provisioning.http.CloudApiProvider;
 import dev.seedbox.provisioning.http.CloudTuning;
 import dev.seedbox.provisioning.http.JsonApiClient;
@@ -24,7 +28,8 @@ import java.util.Optional;
 /**
  * DigitalOcean droplets over the v2 API ({@code java.net.http}, 64-bit ids). Each droplet carries the tags
  * {@value #MANAGED_TAG} and {@code seedbox-uid:<uid>}; create looks the UID tag up first and adopts what it finds.
- * Terminating deletes the droplet; we never attach volumes, so there are none to release.
+ * A plan's storage is a block storage volume named {@code seedbox-<uid>} with the same tags, in the droplet's
+ * region, attached at create; terminating detaches and deletes it with the droplet.
  */
 public final class DigitalOceanProvider extends CloudApiProvider {
 
@@ -49,7 +54,8 @@ public final class DigitalOceanProvider extends CloudApiProvider {
     super(ProviderKind.DIGITALOCEAN, tuning);
     this.api = new JsonApiClient("DigitalOcean", baseUrl, token, http, tuning.requestTimeout(),
         new Retrier(tuning.retry(), tuning.sleeper()), tuning.clock(),
-        JsonApiClient.ResetMeaning.NEXT_REQUEST_ALLOWED, DigitalOceanProvider::readError);
+        JsonApiClient.ResetMeaning.NEXT_REQUEST_ALLOWED, DigitalOceanProvider::readError,
+        DigitalOceanProvider::classify);
     this.image = image;
   }
 
@@ -63,13 +69,31 @@ public final class DigitalOceanProvider extends CloudApiProvider {
     return new ProviderError(body.path("id").asText("unknown"), body.path("message").asText(null));
   }
 
+  /**
+   * 403 is a token without the scope the call needs; 422 "already has a pending event" is a droplet busy with
+   * another action (DigitalOcean answers it with 422, not 423).
+   */
+  static Refusal classify(int status, ProviderError error) {
+    if (status == 403) {
+      return Refusal.UNAUTHORIZED;
+    }
+    if (status == 422 && error.message() != null && error.message().toLowerCase().contains("pending event")) {
+      return Refusal.BUSY;
+    }
+    return ErrorClassifier.common(status, error);
+  }
+
+  public static String volumeName(String seedboxUid) {
+    return "seedbox-" + seedboxUid;
+  }
+
   @Override
   protected List<ServerInfo> findBySeedboxUid(String seedboxUid) {
     return listByTag(uidTag(seedboxUid));
   }
 
   @Override
-  protected Optional<ServerInfo> postCreate(CreateRequest request) {
+  protected Optional<ServerInfo> postCreate(CreateRequest request, VolumeInfo volume) {
     ObjectNode body = JsonApiClient.json().createObjectNode();
     body.put("name", "seedbox-" + request.seedboxUid());
     body.put("region", request.region());
@@ -78,6 +102,9 @@ public final class DigitalOceanProvider extends CloudApiProvider {
     body.put("user_data", request.userData());
     body.put("monitoring", true);
     body.putArray("tags").add(MANAGED_TAG).add(uidTag(request.seedboxUid()));
+    if (volume != null) {
+      body.putArray("volumes").add(volume.id());
+    }
     JsonNode answer = api.post("/v2/droplets", body, false);
     return Optional.of(readDroplet(api.require(answer, "POST /v2/droplets", "droplet"), "POST /v2/droplets"));
   }
@@ -120,18 +147,86 @@ public final class DigitalOceanProvider extends CloudApiProvider {
   }
 
   @Override
-  public int terminateBySeedboxUid(String seedboxUid) {
-    String tag = uidTag(seedboxUid);
-    int count = listByTag(tag).size();
-    if (count > 0) {
-      api.deleteIfPresent("/v2/droplets?tag_name=" + encode(tag));
-    }
-    return count;
+  protected List<ServerInfo> listAllManaged() {
+    return listByTag(MANAGED_TAG);
   }
 
   @Override
-  protected List<ServerInfo> listAllManaged() {
-    return listByTag(MANAGED_TAG);
+  protected List<VolumeInfo> findVolumes(String seedboxUid) {
+    String tag = uidTag(seedboxUid);
+    return listVolumes().stream().filter(v -> v.tags.contains(tag)).map(v -> v.info).toList();
+  }
+
+  @Override
+  protected List<VolumeInfo> listAllManagedVolumes() {
+    return listVolumes().stream().filter(v -> v.tags.contains(MANAGED_TAG)).map(v -> v.info).toList();
+  }
+
+  @Override
+  protected Optional<VolumeInfo> postVolume(CreateRequest request) {
+    ObjectNode body = JsonApiClient.json().createObjectNode();
+    body.put("name", volumeName(request.seedboxUid()));
+    body.put("region", request.region());
+    body.put("size_gigabytes", request.volumeGb());
+    body.put("description", "seedbox downloads of " + request.seedboxUid());
+    body.putArray("tags").add(MANAGED_TAG).add(uidTag(request.seedboxUid()));
+    JsonNode answer = api.post("/v2/volumes", body, false);
+    JsonNode volume = api.require(answer, "POST /v2/volumes", "volume");
+    return Optional.of(readVolume(volume, "POST /v2/volumes").info);
+  }
+
+  @Override
+  protected long startVolumeAction(VolumeInfo volume, VolumeAction action, long serverId) {
+    ObjectNode body = JsonApiClient.json().createObjectNode();
+    body.put("type", action == VolumeAction.ATTACH ? "attach" : "detach");
+    body.put("droplet_id", serverId);
+    body.put("region", volume.region());
+    String path = "/v2/volumes/" + volume.id() + "/actions";
+    // attaching or detaching twice ends in the same state, so a lost answer may be repeated
+    return api.requireId(api.post(path, body, true), "POST /v2/volumes/{id}/actions", "action", "id");
+  }
+
+  @Override
+  protected void deleteVolume(VolumeInfo volume) {
+    api.deleteIfPresent("/v2/volumes/" + volume.id());
+  }
+
+  /** A volume as listed, with its tags (a volume listing cannot filter by tag). */
+  private record ListedVolume(VolumeInfo info, List<String> tags) {
+  }
+
+  private List<ListedVolume> listVolumes() {
+    List<ListedVolume> volumes = new ArrayList<>();
+    for (int page = 1; ; page++) {
+      JsonNode answer = api.get("/v2/volumes?page=" + page + "&per_page=" + PAGE_SIZE);
+      JsonNode list = api.require(answer, "GET /v2/volumes", "volumes");
+      if (!list.isArray()) {
+        throw new RetryableProviderException(Cause.MALFORMED_RESPONSE,
+            "DigitalOcean GET /v2/volumes answered with 'volumes' that is not a list");
+      }
+      for (JsonNode volume : list) {
+        if (uidOf(volume).isPresent()) {
+          volumes.add(readVolume(volume, "GET /v2/volumes"));
+        }
+      }
+      if (!answer.path("links").path("pages").hasNonNull("next") || list.isEmpty()) {
+        return volumes;
+      }
+    }
+  }
+
+  private ListedVolume readVolume(JsonNode volume, String operation) {
+    String id = api.require(volume, operation, "id").asText();
+    String uid = uidOf(volume).orElseThrow(() -> new RetryableProviderException(Cause.MALFORMED_RESPONSE,
+        "DigitalOcean " + operation + " answered with volume " + id + " without its " + UID_TAG_PREFIX + " tag"));
+    long size = api.require(volume, operation, "size_gigabytes").asLong();
+    String region = api.require(volume, operation, "region", "slug").asText();
+    JsonNode droplets = volume.path("droplet_ids");
+    ServerRef attached = droplets.isArray() && !droplets.isEmpty() && droplets.get(0).canConvertToLong()
+        && droplets.get(0).asLong() > 0 ? ref(droplets.get(0).asLong()) : null;
+    List<String> tags = new ArrayList<>();
+    volume.path("tags").forEach(t -> tags.add(t.asText()));
+    return new ListedVolume(new VolumeInfo(id, uid, size, region, attached), tags);
   }
 
   private List<ServerInfo> listByTag(String tag) {
@@ -167,8 +262,9 @@ public final class DigitalOceanProvider extends CloudApiProvider {
     return new ServerInfo(ref(id), uid, mapStatus(status), status, publicIpv4(droplet));
   }
 
-  private static Optional<String> uidOf(JsonNode droplet) {
-    for (JsonNode tag : droplet.path("tags")) {
+  /** The UID from a droplet's or volume's tags. */
+  private static Optional<String> uidOf(JsonNode resource) {
+    for (JsonNode tag : resource.path("tags")) {
       String text = tag.asText();
       if (text.startsWith(UID_TAG_PREFIX) && text.length() > UID_TAG_PREFIX.length()) {
         return Optional.of(text.substring(UID_TAG_PREFIX.length()));

@@ -9,7 +9,11 @@ import dev.seedbox.provisioning.Retrier;
 import dev.seedbox.provisioning.RetryableProviderException;
 import dev.seedbox.provisioning.RetryableProviderException.Cause;
 import dev.seedbox.provisioning.ServerInfo;
+import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.ServerState;
+import dev.seedbox.provisioning.VolumeInfo;
+import dev.seedbox.provisioning.http.ErrorClassifier;
+import dev.seedbox.provisioning.http.ErrorClassifier.Refusal;
 import dev.seedbox.provisioning.http.CloudApiProvider;
 import dev.seedbox.provisioning.http.CloudTuning;
 import dev.seedbox.provisioning.http.JsonApiClient;
@@ -48,7 +52,7 @@ public final class HetznerProvider extends CloudApiProvider {
     super(ProviderKind.HETZNER, tuning);
     this.api = new JsonApiClient("Hetzner", baseUrl, token, http, tuning.requestTimeout(),
         new Retrier(tuning.retry(), tuning.sleeper()), tuning.clock(), JsonApiClient.ResetMeaning.BUCKET_FULL,
-        HetznerProvider::readError);
+        HetznerProvider::readError, HetznerProvider::classify);
     this.image = image;
   }
 
@@ -62,13 +66,27 @@ public final class HetznerProvider extends CloudApiProvider {
     return new ProviderError(error.path("code").asText("unknown"), error.path("message").asText(null));
   }
 
+  /**
+   * 403 {@code forbidden} is a token without the permission (a read-only token); 403 {@code protected} is a resource
+   * with deletion or rebuild protection, which no retry changes; {@code locked} (423) is an action already running.
+   */
+  static Refusal classify(int status, ProviderError error) {
+    if (status == 403) {
+      return "protected".equals(error.code()) ? Refusal.PERMANENT : Refusal.UNAUTHORIZED;
+    }
+    if ("locked".equals(error.code())) {
+      return Refusal.BUSY;
+    }
+    return ErrorClassifier.common(status, error);
+  }
+
   @Override
   protected List<ServerInfo> findBySeedboxUid(String seedboxUid) {
     return listBySelector(UID_LABEL + "==" + seedboxUid);
   }
 
   @Override
-  protected Optional<ServerInfo> postCreate(CreateRequest request) {
+  protected Optional<ServerInfo> postCreate(CreateRequest request, VolumeInfo volume) {
     ObjectNode body = JsonApiClient.json().createObjectNode();
     body.put("name", serverName(request.seedboxUid()));
     body.put("server_type", request.size());
@@ -77,6 +95,10 @@ public final class HetznerProvider extends CloudApiProvider {
     body.put("user_data", request.userData());
     body.put("start_after_create", true);
     body.putObject("labels").put(MANAGED_LABEL, "true").put(UID_LABEL, request.seedboxUid());
+    if (volume != null) {
+      body.putArray("volumes").add(Long.parseLong(volume.id()));
+      body.put("automount", false);
+    }
     try {
       JsonNode answer = api.post("/servers", body, false);
       return Optional.of(readServer(api.require(answer, "POST /servers", "server"), "POST /servers"));
@@ -125,42 +147,97 @@ public final class HetznerProvider extends CloudApiProvider {
   }
 
   @Override
-  public int terminateBySeedboxUid(String seedboxUid) {
-    List<ServerInfo> servers = findBySeedboxUid(seedboxUid);
-    for (ServerInfo server : servers) {
-      delete(server.ref().id());
-    }
-    return servers.size();
-  }
-
-  @Override
   protected List<ServerInfo> listAllManaged() {
     return listBySelector(MANAGED_LABEL + "==true");
   }
 
+  @Override
+  protected List<VolumeInfo> findVolumes(String seedboxUid) {
+    return listPages("volumes", UID_LABEL + "==" + seedboxUid, this::readVolume);
+  }
+
+  @Override
+  protected List<VolumeInfo> listAllManagedVolumes() {
+    return listPages("volumes", MANAGED_LABEL + "==true", this::readVolume);
+  }
+
+  @Override
+  protected Optional<VolumeInfo> postVolume(CreateRequest request) {
+    ObjectNode body = JsonApiClient.json().createObjectNode();
+    body.put("name", serverName(request.seedboxUid()));
+    body.put("size", request.volumeGb());
+    body.put("location", request.region());
+    body.put("automount", false);
+    body.putObject("labels").put(MANAGED_LABEL, "true").put(UID_LABEL, request.seedboxUid());
+    try {
+      JsonNode answer = api.post("/volumes", body, false);
+      return Optional.of(readVolume(api.require(answer, "POST /volumes", "volume")));
+    } catch (PermanentProviderException e) {
+      if (e.httpStatus() == 409 && "uniqueness_error".equals(e.providerCode())) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  protected long startVolumeAction(VolumeInfo volume, VolumeAction action, long serverId) {
+    ObjectNode body = JsonApiClient.json().createObjectNode();
+    String command;
+    if (action == VolumeAction.ATTACH) {
+      command = "attach";
+      body.put("server", serverId).put("automount", false);
+    } else {
+      command = "detach";
+    }
+    String path = "/volumes/" + volume.id() + "/actions/" + command;
+    return api.requireId(api.post(path, body, true), "POST " + path, "action", "id");
+  }
+
+  @Override
+  protected void deleteVolume(VolumeInfo volume) {
+    api.deleteIfPresent("/volumes/" + volume.id());
+  }
+
   private List<ServerInfo> listBySelector(String selector) {
-    List<ServerInfo> servers = new ArrayList<>();
+    return listPages("servers", selector, server -> readServer(server, "GET /servers"));
+  }
+
+  /** Every page of a labelled collection; items without our UID label are not ours and are skipped. */
+  private <T> List<T> listPages(String collection, String selector, java.util.function.Function<JsonNode, T> read) {
+    List<T> items = new ArrayList<>();
     int page = 1;
     while (true) {
-      String path = "/servers?label_selector=" + URLEncoder.encode(selector, StandardCharsets.UTF_8) + "&page="
-          + page + "&per_page=" + PAGE_SIZE;
+      String path = "/" + collection + "?label_selector=" + URLEncoder.encode(selector, StandardCharsets.UTF_8)
+          + "&page=" + page + "&per_page=" + PAGE_SIZE;
       JsonNode answer = api.get(path);
-      JsonNode list = api.require(answer, "GET /servers", "servers");
+      JsonNode list = api.require(answer, "GET /" + collection, collection);
       if (!list.isArray()) {
         throw new RetryableProviderException(Cause.MALFORMED_RESPONSE,
-            "Hetzner GET /servers answered with 'servers' that is not a list");
+            "Hetzner GET /" + collection + " answered with '" + collection + "' that is not a list");
       }
-      for (JsonNode server : list) {
-        if (server.path("labels").hasNonNull(UID_LABEL)) {
-          servers.add(readServer(server, "GET /servers"));
+      for (JsonNode item : list) {
+        if (item.path("labels").hasNonNull(UID_LABEL)) {
+          items.add(read.apply(item));
         }
       }
       JsonNode next = answer.path("meta").path("pagination").path("next_page");
       if (!next.isIntegralNumber() || list.isEmpty()) {
-        return servers;
+        return items;
       }
       page = next.asInt();
     }
+  }
+
+  private VolumeInfo readVolume(JsonNode volume) {
+    String operation = "GET /volumes";
+    long id = api.requireId(volume, operation, "id");
+    String uid = api.require(volume, operation, "labels", UID_LABEL).asText();
+    long size = api.require(volume, operation, "size").asLong();
+    String location = api.require(volume, operation, "location", "name").asText();
+    JsonNode server = volume.path("server");
+    ServerRef attached = server.isIntegralNumber() && server.asLong() > 0 ? ref(server.asLong()) : null;
+    return new VolumeInfo(Long.toString(id), uid, size, location, attached);
   }
 
   private ServerInfo readServer(JsonNode server, String operation) {

@@ -12,18 +12,24 @@ import dev.seedbox.provisioning.RetryableProviderException.Cause;
 import dev.seedbox.provisioning.ServerInfo;
 import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.ServerState;
+import dev.seedbox.provisioning.VolumeInfo;
 import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the DigitalOcean and Hetzner providers share: adopt-or-create, the search after a lost create answer,
- * graceful shutdown with a power-off fallback, and credential generation. Subclasses speak their API.
+ * What the DigitalOcean and Hetzner providers share: adopt-or-create with one create per Seedbox UID at a time, no
+ * second create after a lost answer until the server shows up or the lost-answer window has passed, duplicates
+ * deleted, the plan's volume made, attached and released with its server, graceful shutdown that waits for
+ * {@code off} before powering off, and credential generation. Subclasses speak their API.
  */
 public abstract class CloudApiProvider implements ProvisioningProvider {
 
@@ -35,12 +41,21 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
   /** A power action at the provider. */
   protected enum PowerAction { SHUTDOWN, POWER_OFF, POWER_ON }
 
+  /** A volume action at the provider. */
+  protected enum VolumeAction { ATTACH, DETACH }
+
   /** Where an action stands. */
   protected enum ActionProgress { RUNNING, DONE, FAILED }
+
+  /** A create this process posted: the server's id, or 0 when its answer was lost. */
+  private record PostedCreate(Instant at, long serverId) {
+  }
 
   protected final CloudTuning tuning;
   private final ProviderKind kind;
   private final Retrier waiter;
+  private final ConcurrentHashMap<String, Boolean> creating = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, PostedCreate> posted = new ConcurrentHashMap<>();
 
   protected CloudApiProvider(ProviderKind kind, CloudTuning tuning) {
     this.kind = Objects.requireNonNull(kind, "kind");
@@ -57,10 +72,11 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
   protected abstract List<ServerInfo> findBySeedboxUid(String seedboxUid);
 
   /**
-   * Posts one create, without repeating it after a 5xx or a lost answer. Empty means the provider refused because
-   * the server already exists (Hetzner's unique names), so the caller looks it up.
+   * Posts one create, without repeating it after a 5xx or a lost answer, with the volume (if any) attached. Empty
+   * means the provider refused because the server already exists (Hetzner's unique names), so the caller looks it
+   * up.
    */
-  protected abstract Optional<ServerInfo> postCreate(CreateRequest request);
+  protected abstract Optional<ServerInfo> postCreate(CreateRequest request, VolumeInfo volume);
 
   /** One server by id, or empty when the provider answers 404. */
   protected abstract Optional<ServerInfo> fetch(long id);
@@ -75,42 +91,88 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
 
   protected abstract List<ServerInfo> listAllManaged();
 
+  /** Our volumes carrying this Seedbox UID, in any order. */
+  protected abstract List<VolumeInfo> findVolumes(String seedboxUid);
+
+  /**
+   * Posts one volume create for the request's UID, size and region, without repeating it after a lost answer.
+   * Empty means the provider refused because a volume of that name exists, so the caller looks it up.
+   */
+  protected abstract Optional<VolumeInfo> postVolume(CreateRequest request);
+
+  /** Starts attaching or detaching a volume and returns the action's id. */
+  protected abstract long startVolumeAction(VolumeInfo volume, VolumeAction action, long serverId);
+
+  /** Deletes one detached volume; a 404 is fine. */
+  protected abstract void deleteVolume(VolumeInfo volume);
+
+  protected abstract List<VolumeInfo> listAllManagedVolumes();
+
   protected ServerRef ref(long id) {
     return new ServerRef(kind, id);
   }
 
+  // ---- create ---------------------------------------------------------------------------------------------------
+
   @Override
   public CreatedServer create(CreateRequest request) {
-    Optional<ServerInfo> existing = oldest(findBySeedboxUid(request.seedboxUid()));
-    if (existing.isPresent()) {
-      LOG.info("adopting {} for seedbox {}: it already carries the seedbox's tag", existing.get().ref(),
-          request.seedboxUid());
-      return new CreatedServer(existing.get(), true);
+    String uid = request.seedboxUid();
+    if (creating.putIfAbsent(uid, Boolean.TRUE) != null) {
+      throw new RetryableProviderException(Cause.BUSY, "a create for seedbox " + uid
+          + " is already running in this operator; the next attempt adopts what it makes");
     }
+    try {
+      return createOnce(request);
+    } finally {
+      creating.remove(uid);
+    }
+  }
+
+  private CreatedServer createOnce(CreateRequest request) {
+    String uid = request.seedboxUid();
+    Instant now = tuning.clock().instant();
+    posted.values().removeIf(p -> !now.isBefore(p.at().plus(tuning.lostAnswerWindow())));
+    List<ServerInfo> existing = findBySeedboxUid(uid);
+    PostedCreate earlier = posted.get(uid);
+    if (existing.isEmpty() && earlier != null && earlier.serverId() != 0) {
+      // listings lag behind creates; a server this process made is read by its id, which does not lag
+      existing = fetch(earlier.serverId()).stream().toList();
+    }
+    if (!existing.isEmpty()) {
+      return adopt(request, existing, "it already carries the seedbox's tag");
+    }
+    if (earlier != null && earlier.serverId() == 0) {
+      throw new RetryableProviderException(Cause.TIMEOUT, "the create for seedbox " + uid + " at " + earlier.at()
+          + " lost its answer and its server has not shown up yet; no second create before "
+          + earlier.at().plus(tuning.lostAnswerWindow()));
+    }
+    VolumeInfo volume = request.wantsVolume() ? ensureVolume(request) : null;
     Optional<ServerInfo> created;
     try {
-      created = postCreate(request);
+      created = postCreate(request, volume);
     } catch (RetryableProviderException e) {
       if (e.reason() == Cause.RATE_LIMITED || e.reason() == Cause.BUSY) {
         throw e; // refused before anything was created
       }
       // The server may exist although we never read the answer: look for it before anyone creates again.
+      posted.put(uid, new PostedCreate(tuning.clock().instant(), 0));
       return findAfterLostAnswer(request, e);
     }
     if (created.isEmpty()) {
       return findAfterLostAnswer(request, null);
     }
-    LOG.info("created {} for seedbox {}", created.get().ref(), request.seedboxUid());
-    return new CreatedServer(created.get(), false);
+    ServerInfo server = created.get();
+    posted.put(uid, new PostedCreate(tuning.clock().instant(), server.ref().id()));
+    LOG.info("created {} for seedbox {}{}", server.ref(), uid, volume == null ? "" : " with volume " + volume.id());
+    return new CreatedServer(server, false, volume == null ? null : attachedTo(volume, server.ref()), List.of());
   }
 
   private CreatedServer findAfterLostAnswer(CreateRequest request, RetryableProviderException cause) {
     String why = cause == null ? "the provider says it already exists" : "its answer was lost (" + cause.reason() + ")";
     for (int search = 1; search <= tuning.lostAnswerSearches(); search++) {
-      Optional<ServerInfo> found = oldest(findBySeedboxUid(request.seedboxUid()));
-      if (found.isPresent()) {
-        LOG.info("found {} for seedbox {} after a create where {}", found.get().ref(), request.seedboxUid(), why);
-        return new CreatedServer(found.get(), true);
+      List<ServerInfo> found = findBySeedboxUid(request.seedboxUid());
+      if (!found.isEmpty()) {
+        return adopt(request, found, "a create where " + why);
       }
       if (search < tuning.lostAnswerSearches()) {
         waiter.pause("search for seedbox " + request.seedboxUid(), tuning.retry().backoff(search), cause);
@@ -122,8 +184,90 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
     }
     throw new RetryableProviderException(cause.reason(), "create for seedbox " + request.seedboxUid()
         + " may have succeeded but " + why + " and no server with its tag showed up after "
-        + tuning.lostAnswerSearches() + " searches; the next create searches again before it posts", null, cause);
+        + tuning.lostAnswerSearches() + " searches; the next create searches again and posts no second create for "
+        + tuning.lostAnswerWindow() + " unless the server shows up", null, cause);
   }
+
+  /** Keeps the oldest server, deletes newer duplicates, and makes sure the plan's volume is attached to it. */
+  private CreatedServer adopt(CreateRequest request, List<ServerInfo> servers, String why) {
+    List<ServerInfo> byAge = servers.stream().sorted(Comparator.comparingLong(s -> s.ref().id())).toList();
+    ServerInfo kept = byAge.get(0);
+    List<ServerRef> deleted = new ArrayList<>();
+    for (ServerInfo duplicate : byAge.subList(1, byAge.size())) {
+      LOG.warn("seedbox {} has {} servers carrying its UID; keeping the oldest {} and deleting {}",
+          request.seedboxUid(), byAge.size(), kept.ref(), duplicate.ref());
+      delete(duplicate.ref().id());
+      deleted.add(duplicate.ref());
+    }
+    VolumeInfo volume = null;
+    if (request.wantsVolume()) {
+      volume = ensureAttached(ensureVolume(request), kept.ref());
+    }
+    LOG.info("adopting {} for seedbox {}: {}", kept.ref(), request.seedboxUid(), why);
+    return new CreatedServer(kept, true, volume, deleted);
+  }
+
+  // ---- volumes --------------------------------------------------------------------------------------------------
+
+  /** The seedbox's volume: the one carrying its UID (attached first), or a new one. */
+  private VolumeInfo ensureVolume(CreateRequest request) {
+    Optional<VolumeInfo> existing = preferred(findVolumes(request.seedboxUid()));
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    Optional<VolumeInfo> created;
+    try {
+      created = postVolume(request);
+    } catch (RetryableProviderException e) {
+      if (e.reason() == Cause.RATE_LIMITED || e.reason() == Cause.BUSY) {
+        throw e;
+      }
+      // volume names are unique at both providers, so a second post cannot make a second volume; look once more
+      waiter.pause("search for the volume of seedbox " + request.seedboxUid(), tuning.retry().backoff(1), e);
+      return preferred(findVolumes(request.seedboxUid())).orElseThrow(() -> e);
+    }
+    if (created.isPresent()) {
+      LOG.info("created volume {} ({} GB in {}) for seedbox {}", created.get().id(), request.volumeGb(),
+          request.region(), request.seedboxUid());
+      return created.get();
+    }
+    return preferred(findVolumes(request.seedboxUid())).orElseThrow(() -> new RetryableProviderException(Cause.BUSY,
+        "the volume of seedbox " + request.seedboxUid() + " exists by name but is not listed yet"));
+  }
+
+  private static Optional<VolumeInfo> preferred(List<VolumeInfo> volumes) {
+    if (volumes.size() > 1) {
+      LOG.warn("{} volumes carry seedbox UID {}; using the attached or oldest one and keeping the others for the "
+          + "orphan sweep to report", volumes.size(), volumes.get(0).seedboxUid());
+    }
+    return volumes.stream().min(Comparator.comparing((VolumeInfo v) -> v.attachedTo() == null)
+        .thenComparing(VolumeInfo::id));
+  }
+
+  private VolumeInfo ensureAttached(VolumeInfo volume, ServerRef server) {
+    if (volume.isAttachedTo(server)) {
+      return volume;
+    }
+    if (volume.attachedTo() != null) {
+      runVolumeAction(volume, VolumeAction.DETACH, volume.attachedTo().id());
+    }
+    runVolumeAction(volume, VolumeAction.ATTACH, server.id());
+    LOG.info("attached volume {} to {}", volume.id(), server);
+    return attachedTo(volume, server);
+  }
+
+  private void runVolumeAction(VolumeInfo volume, VolumeAction action, long serverId) {
+    if (!awaitAction(startVolumeAction(volume, action, serverId), tuning.actionTimeout())) {
+      throw new RetryableProviderException(Cause.BUSY, action.name().toLowerCase() + " of volume " + volume.id()
+          + " and " + ref(serverId) + " did not finish within " + tuning.actionTimeout());
+    }
+  }
+
+  private static VolumeInfo attachedTo(VolumeInfo volume, ServerRef server) {
+    return new VolumeInfo(volume.id(), volume.seedboxUid(), volume.sizeGb(), volume.region(), server);
+  }
+
+  // ---- power ----------------------------------------------------------------------------------------------------
 
   @Override
   public void suspend(ServerRef server) {
@@ -132,20 +276,55 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
     if (info.state() == ServerState.OFF || info.state() == ServerState.ARCHIVED) {
       return;
     }
-    if (info.state() != ServerState.STOPPING) {
-      boolean stopped = awaitAction(startAction(id, PowerAction.SHUTDOWN), tuning.shutdownTimeout());
-      if (stopped && isOff(id)) {
-        return;
-      }
-      LOG.info("{} did not shut down within {}; powering it off", server, tuning.shutdownTimeout());
-    }
-    if (isOff(id)) {
+    Long shutdown = info.state() == ServerState.STOPPING ? null : startAction(id, PowerAction.SHUTDOWN);
+    Optional<String> notOff = awaitOff(id, shutdown);
+    if (notOff.isEmpty()) {
       return;
     }
-    if (!awaitAction(startAction(id, PowerAction.POWER_OFF), tuning.actionTimeout()) && !isOff(id)) {
-      throw new RetryableProviderException(Cause.BUSY, "power-off of " + server + " did not finish within "
+    String outcome = notOff.get();
+    LOG.info("{} did not reach 'off' within {} of the shutdown request ({}); powering it off", server,
+        tuning.shutdownTimeout(), outcome);
+    long powerOff;
+    try {
+      powerOff = startAction(id, PowerAction.POWER_OFF);
+    } catch (RetryableProviderException e) {
+      throw new RetryableProviderException(e.reason(), "suspend of " + server + ": the server did not reach 'off' "
+          + "within " + tuning.shutdownTimeout() + " (" + outcome + ") and the power-off was refused: "
+          + e.getMessage(), e.retryAfter().orElse(null), e);
+    }
+    if (!awaitAction(powerOff, tuning.actionTimeout()) && !isOff(id)) {
+      throw new RetryableProviderException(Cause.BUSY, "suspend of " + server + ": the server did not reach 'off' "
+          + "within " + tuning.shutdownTimeout() + " (" + outcome + ") and the power-off did not finish within "
           + tuning.actionTimeout());
     }
+  }
+
+  /**
+   * Waits up to the shutdown timeout for the server to report {@code off}; the shutdown action only confirms that
+   * the request reached the server. Empty when it is off, else what was seen last.
+   */
+  private Optional<String> awaitOff(long id, Long shutdownAction) {
+    int polls = tuning.pollsWithin(tuning.shutdownTimeout());
+    ActionProgress progress = shutdownAction == null ? ActionProgress.DONE : ActionProgress.RUNNING;
+    String status = "stopping";
+    for (int poll = 0; poll <= polls; poll++) {
+      if (progress == ActionProgress.RUNNING) {
+        progress = actionProgress(shutdownAction);
+      }
+      if (progress == ActionProgress.FAILED) {
+        return Optional.of("the shutdown action failed");
+      }
+      Optional<ServerInfo> now = fetch(id);
+      if (now.isEmpty() || now.get().state() == ServerState.OFF) {
+        return Optional.empty();
+      }
+      status = now.get().providerStatus();
+      if (poll < polls) {
+        waiter.pause("shutdown of " + ref(id), tuning.actionPollInterval(), null);
+      }
+    }
+    return Optional.of(progress == ActionProgress.RUNNING ? "the shutdown action was still running"
+        : "the shutdown action completed but the server still reports '" + status + "'");
   }
 
   @Override
@@ -164,10 +343,54 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
     }
   }
 
+  // ---- terminate ------------------------------------------------------------------------------------------------
+
   @Override
   public void terminate(ServerRef server) {
-    delete(requireOurs(server));
+    long id = requireOurs(server);
+    Optional<ServerInfo> info = fetch(id);
+    if (info.isEmpty()) {
+      return; // gone, and with it what it carried; a volume left behind is the orphan sweep's
+    }
+    release(info.get());
+    deleteDetachedVolumes(info.get().seedboxUid());
   }
+
+  @Override
+  public int terminateBySeedboxUid(String seedboxUid) {
+    List<ServerInfo> servers = findBySeedboxUid(seedboxUid);
+    for (ServerInfo server : servers) {
+      release(server);
+    }
+    deleteDetachedVolumes(seedboxUid);
+    return servers.size();
+  }
+
+  /** Detaches the server's volumes (so they can be deleted), then deletes the server. */
+  private void release(ServerInfo server) {
+    for (VolumeInfo volume : findVolumes(server.seedboxUid())) {
+      if (volume.isAttachedTo(server.ref())) {
+        runVolumeAction(volume, VolumeAction.DETACH, server.ref().id());
+      }
+    }
+    delete(server.ref().id());
+  }
+
+  /** Deletes the UID's volumes that no server holds; one still attached to another server is left to it. */
+  private void deleteDetachedVolumes(String seedboxUid) {
+    for (VolumeInfo volume : findVolumes(seedboxUid)) {
+      Optional<ServerRef> holder = volume.attachment();
+      if (holder.isPresent() && fetch(holder.get().id()).isPresent()) {
+        LOG.warn("volume {} of seedbox {} is attached to {}, which still exists; not deleting it", volume.id(),
+            seedboxUid, holder.get());
+        continue;
+      }
+      deleteVolume(volume);
+      LOG.info("deleted volume {} of seedbox {}", volume.id(), seedboxUid);
+    }
+  }
+
+  // ---- the rest -------------------------------------------------------------------------------------------------
 
   @Override
   public Optional<ServerInfo> status(ServerRef server) {
@@ -190,6 +413,11 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
   @Override
   public List<ServerInfo> listManaged() {
     return listAllManaged();
+  }
+
+  @Override
+  public List<VolumeInfo> listManagedVolumes() {
+    return listAllManagedVolumes();
   }
 
   private boolean isOff(long id) {
@@ -225,13 +453,5 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
   private static PermanentProviderException gone(String operation, ServerRef server) {
     return new PermanentProviderException(operation + " " + server, 404, "not_found",
         "the server no longer exists at the provider");
-  }
-
-  private static Optional<ServerInfo> oldest(List<ServerInfo> servers) {
-    if (servers.size() > 1) {
-      LOG.warn("{} servers carry the same seedbox UID {}; using the oldest", servers.size(),
-          servers.get(0).seedboxUid());
-    }
-    return servers.stream().min(Comparator.comparingLong(s -> s.ref().id()));
   }
 }

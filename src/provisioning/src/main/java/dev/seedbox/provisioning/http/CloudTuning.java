@@ -11,11 +11,14 @@ import java.util.Objects;
  *
  * @param requestTimeout per HTTP request
  * @param retry retries of one call
- * @param shutdownTimeout how long a graceful shutdown may take before the server is powered off
+ * @param shutdownTimeout how long a graceful shutdown may take to bring the server to {@code off} before it is
+ *     powered off
  * @param actionTimeout how long a power-off or power-on action may take
  * @param actionPollInterval how often an action's progress is read
  * @param lostAnswerSearches how often, with back-off, to look for the server by tag or label after a create whose
  *     answer was lost, before the call gives up (the next create looks again before it posts)
+ * @param lostAnswerWindow after a create whose answer was lost, how long no second create is posted for the same
+ *     Seedbox UID unless its server shows up: listings lag behind creates
  * @param sleeper waits (injected in tests)
  * @param clock reads rate-limit reset times
  */
@@ -26,6 +29,7 @@ public record CloudTuning(
     Duration actionTimeout,
     Duration actionPollInterval,
     int lostAnswerSearches,
+    Duration lostAnswerWindow,
     Sleeper sleeper,
     Clock clock) {
 
@@ -35,6 +39,7 @@ public record CloudTuning(
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     Objects.requireNonNull(actionTimeout, "actionTimeout");
     Objects.requireNonNull(actionPollInterval, "actionPollInterval");
+    Objects.requireNonNull(lostAnswerWindow, "lostAnswerWindow");
     Objects.requireNonNull(sleeper, "sleeper");
     Objects.requireNonNull(clock, "clock");
     if (actionPollInterval.isZero() || actionPollInterval.isNegative()) {
@@ -47,7 +52,7 @@ public record CloudTuning(
 
   public static CloudTuning defaults() {
     return new CloudTuning(Duration.ofSeconds(30), RetryPolicy.defaults(), Duration.ofSeconds(60),
-        Duration.ofMinutes(3), Duration.ofSeconds(2), 5, Sleeper.real(), Clock.systemUTC());
+        Duration.ofMinutes(3), Duration.ofSeconds(2), 5, Duration.ofMinutes(10), Sleeper.real(), Clock.systemUTC());
   }
 
   /** Polls that fit into {@code timeout}. */

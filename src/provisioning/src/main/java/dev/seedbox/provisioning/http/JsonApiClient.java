@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.seedbox.provisioning.PermanentProviderException;
+import dev.seedbox.provisioning.ProviderUnauthorizedException;
 import dev.seedbox.provisioning.Retrier;
 import dev.seedbox.provisioning.RetryableProviderException;
 import dev.seedbox.provisioning.RetryableProviderException.Cause;
@@ -53,10 +54,12 @@ public final class JsonApiClient {
   private final Clock clock;
   private final ResetMeaning resetMeaning;
   private final Function<JsonNode, ProviderError> errorReader;
+  private final ErrorClassifier classifier;
   private final AtomicReference<Instant> pausedUntil = new AtomicReference<>(Instant.EPOCH);
 
   public JsonApiClient(String providerName, URI baseUrl, String token, HttpClient http, Duration requestTimeout,
-      Retrier retrier, Clock clock, ResetMeaning resetMeaning, Function<JsonNode, ProviderError> errorReader) {
+      Retrier retrier, Clock clock, ResetMeaning resetMeaning, Function<JsonNode, ProviderError> errorReader,
+      ErrorClassifier classifier) {
     this.providerName = Objects.requireNonNull(providerName, "providerName");
     String base = Objects.requireNonNull(baseUrl, "baseUrl").toString();
     this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
@@ -67,6 +70,7 @@ public final class JsonApiClient {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.resetMeaning = Objects.requireNonNull(resetMeaning, "resetMeaning");
     this.errorReader = Objects.requireNonNull(errorReader, "errorReader");
+    this.classifier = Objects.requireNonNull(classifier, "classifier");
   }
 
   public static ObjectMapper json() {
@@ -160,11 +164,14 @@ public final class JsonApiClient {
     }
     if (status >= 400) {
       ProviderError error = readError(response.body());
-      if (status == 423 || (status == 409 && "conflict".equals(error.code()))) {
-        throw new RetryableProviderException(Cause.BUSY,
-            providerName + " " + operation + " found the server busy: " + error.message());
+      switch (classifier.classify(status, error)) {
+        case BUSY -> throw new RetryableProviderException(Cause.BUSY, providerName + " " + operation
+            + " found the resource busy (HTTP " + status + " " + error.code() + "): " + error.message());
+        case UNAUTHORIZED -> throw new ProviderUnauthorizedException(providerName + " " + operation, status,
+            error.code(), error.message());
+        case PERMANENT -> throw new PermanentProviderException(providerName + " " + operation, status, error.code(),
+            error.message());
       }
-      throw new PermanentProviderException(providerName + " " + operation, status, error.code(), error.message());
     }
     if (status < 200 || status >= 300) {
       throw new RetryableProviderException(Cause.MALFORMED_RESPONSE,

@@ -5,6 +5,7 @@ import dev.seedbox.provisioning.CreateRequest;
 import dev.seedbox.provisioning.CreatedServer;
 import dev.seedbox.provisioning.Credentials;
 import dev.seedbox.provisioning.PermanentProviderException;
+import dev.seedbox.provisioning.ProviderUnauthorizedException;
 import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.Retrier;
 import dev.seedbox.provisioning.RetryPolicy;
@@ -14,6 +15,7 @@ import dev.seedbox.provisioning.ServerInfo;
 import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.ServerState;
 import dev.seedbox.provisioning.Sleeper;
+import dev.seedbox.provisioning.VolumeInfo;
 import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +36,8 @@ import java.util.function.Supplier;
  * without a global lock (the latency is slept before touching the map, and each server changes atomically on its
  * own), servers go from {@code new} to {@code active} after {@link Options#activationDelay()}, and faults can be
  * injected: fail the next calls with 5xx, answer 429 with a wait, lose the next create's answer, and lose a server
- * behind the control plane's back. Ids start above 2^32 so that 32-bit bugs show.
+ * behind the control plane's back, and refuse the token. A plan's volume is a record beside its server, one per
+ * Seedbox UID, released with it. Ids start above 2^32 so that 32-bit bugs show.
  */
 public final class InMemoryProvider implements ProvisioningProvider {
 
@@ -99,10 +102,19 @@ public final class InMemoryProvider implements ProvisioningProvider {
     }
   }
 
+  private record Volume(String id, String seedboxUid, long sizeGb, String region, long serverId) {
+
+    Volume withServer(long value) {
+      return new Volume(id, seedboxUid, sizeGb, region, value);
+    }
+  }
+
   private final Options options;
   private final Retrier retrier;
   private final ConcurrentHashMap<Long, Server> servers = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> idsByUid = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Volume> volumesByUid = new ConcurrentHashMap<>();
+  private final AtomicBoolean tokenRejected = new AtomicBoolean();
   private final AtomicLong nextId = new AtomicLong((1L << 32) + 1000);
   private final AtomicLong serversCreated = new AtomicLong();
   private final AtomicInteger failNext = new AtomicInteger();
@@ -137,11 +149,21 @@ public final class InMemoryProvider implements ProvisioningProvider {
     loseNextCreateAnswer.set(true);
   }
 
-  /** Deletes a server without the control plane knowing, as an operator clicking in a console would. */
+  /** Every call is refused as a revoked token would be, until this is set back to false. */
+  public void rejectToken(boolean value) {
+    tokenRejected.set(value);
+  }
+
+  /**
+   * Deletes a server without the control plane knowing, as an operator clicking in a console would; its volume
+   * stays, detached, as it does at the cloud providers.
+   */
   public boolean loseServer(ServerRef server) {
     Server removed = servers.remove(server.id());
     if (removed != null) {
       idsByUid.remove(removed.seedboxUid(), removed.id());
+      volumesByUid.computeIfPresent(removed.seedboxUid(), (uid, v) -> v.serverId() == removed.id() ? v.withServer(0)
+          : v);
     }
     return removed != null;
   }
@@ -166,7 +188,7 @@ public final class InMemoryProvider implements ProvisioningProvider {
   public CreatedServer create(CreateRequest request) {
     Optional<ServerInfo> existing = call("find " + request.seedboxUid(), true, () -> find(request.seedboxUid()));
     if (existing.isPresent()) {
-      return new CreatedServer(existing.get(), true);
+      return adopted(request, existing.get());
     }
     try {
       return call("create " + request.seedboxUid(), false, () -> insert(request));
@@ -178,7 +200,7 @@ public final class InMemoryProvider implements ProvisioningProvider {
       // creates again.
       Optional<ServerInfo> found = call("find " + request.seedboxUid(), true, () -> find(request.seedboxUid()));
       if (found.isPresent()) {
-        return new CreatedServer(found.get(), true);
+        return adopted(request, found.get());
       }
       throw e;
     }
@@ -201,6 +223,7 @@ public final class InMemoryProvider implements ProvisioningProvider {
     if (created.get()) {
       serversCreated.incrementAndGet();
     }
+    VolumeInfo volume = request.wantsVolume() ? attachVolume(request, id) : null;
     if (created.get() && loseNextCreateAnswer.compareAndSet(true, false)) {
       throw new RetryableProviderException(Cause.TIMEOUT, "in-memory create for seedbox " + request.seedboxUid()
           + " lost its answer (injected fault)");
@@ -209,7 +232,18 @@ public final class InMemoryProvider implements ProvisioningProvider {
     if (server == null) {
       throw new RetryableProviderException(Cause.BUSY, "in-memory server " + id + " vanished while being created");
     }
-    return new CreatedServer(info(server), !created.get());
+    return new CreatedServer(info(server), !created.get(), volume, List.of());
+  }
+
+  private CreatedServer adopted(CreateRequest request, ServerInfo server) {
+    VolumeInfo volume = request.wantsVolume() ? attachVolume(request, server.ref().id()) : null;
+    return new CreatedServer(server, true, volume, List.of());
+  }
+
+  /** The UID's volume, made when it has none, attached to this server. */
+  private VolumeInfo attachVolume(CreateRequest request, long serverId) {
+    return info(volumesByUid.compute(request.seedboxUid(), (uid, v) -> v == null
+        ? new Volume("vol-" + serverId, uid, request.volumeGb(), request.region(), serverId) : v.withServer(serverId)));
   }
 
   @Override
@@ -225,14 +259,23 @@ public final class InMemoryProvider implements ProvisioningProvider {
   @Override
   public void terminate(ServerRef server) {
     requireOurs(server);
-    call("terminate " + server, true, () -> loseServer(server));
+    call("terminate " + server, true, () -> {
+      Server gone = servers.get(server.id());
+      boolean removed = loseServer(server);
+      if (gone != null) {
+        volumesByUid.computeIfPresent(gone.seedboxUid(), (uid, v) -> v.serverId() == 0 ? null : v);
+      }
+      return removed;
+    });
   }
 
   @Override
   public int terminateBySeedboxUid(String seedboxUid) {
     return call("terminate seedbox " + seedboxUid, true, () -> {
       Long id = idsByUid.get(seedboxUid);
-      return id != null && loseServer(new ServerRef(ProviderKind.INMEMORY, id)) ? 1 : 0;
+      int removed = id != null && loseServer(new ServerRef(ProviderKind.INMEMORY, id)) ? 1 : 0;
+      volumesByUid.remove(seedboxUid);
+      return removed;
     });
   }
 
@@ -267,11 +310,20 @@ public final class InMemoryProvider implements ProvisioningProvider {
     });
   }
 
+  @Override
+  public List<VolumeInfo> listManagedVolumes() {
+    return call("listManagedVolumes", true, () -> volumesByUid.values().stream().map(this::info).toList());
+  }
+
   // ---- internals ----------------------------------------------------------------------------------------------
 
   private <T> T call(String operation, boolean transientFailuresAreSafe, Supplier<T> work) {
     return retrier.call("in-memory " + operation, transientFailuresAreSafe, () -> {
       retrier.pause(operation, options.latency(), null);
+      if (tokenRejected.get()) {
+        throw new ProviderUnauthorizedException("in-memory " + operation, 401, "unauthorized",
+            "Unable to authenticate you (injected fault).");
+      }
       if (rateLimitNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw new RetryableProviderException(Cause.RATE_LIMITED, "in-memory " + operation
             + " was rate limited (injected fault); asked to wait " + rateLimitWait, rateLimitWait, null);
@@ -315,6 +367,11 @@ public final class InMemoryProvider implements ProvisioningProvider {
     long id = server.id();
     String ipv4 = "100." + (64 + ((id >> 16) & 63)) + "." + ((id >> 8) & 255) + "." + (id & 255);
     return new ServerInfo(new ServerRef(ProviderKind.INMEMORY, id), server.seedboxUid(), state, status, ipv4);
+  }
+
+  private VolumeInfo info(Volume volume) {
+    return new VolumeInfo(volume.id(), volume.seedboxUid(), volume.sizeGb(), volume.region(),
+        volume.serverId() == 0 ? null : new ServerRef(ProviderKind.INMEMORY, volume.serverId()));
   }
 
   private static void requireOurs(ServerRef server) {

@@ -123,4 +123,38 @@ class QbittorrentCloudInitTest {
     assertThatThrownBy(() -> new QbittorrentCloudInit("seedbox", hash, 6881, 6881))
         .hasMessageContaining("must differ");
   }
+
+  @Test
+  void mountsThePlansVolumeByLabelWithNofailAtTheDownloadDirectoryBeforeTheClientStarts() throws Exception {
+    JsonNode mount = file(QbittorrentCloudInit.MOUNT_SCRIPT);
+    String script = mount.path("content").asText();
+
+    assertThat(mount.path("owner").asText()).isEqualTo("root:root");
+    assertThat(script).contains("label=seedbox-data\n", "dir=/var/lib/qbittorrent/downloads\n",
+            "\"LABEL=$label $dir ext4 defaults,nofail,noatime 0 2\" >> /etc/fstab")
+        .contains("/dev/disk/by-id/scsi-0DO_Volume_*", "/dev/disk/by-id/scsi-0HC_Volume_*")
+        .as("formats only a device that has no filesystem yet, so an adopted volume keeps its data")
+        .contains("if [ -z \"$(blkid -o value -s TYPE \"$dev\" || true)\" ]; then");
+    assertThat(commands()).containsSubsequence(QbittorrentCloudInit.MOUNT_SCRIPT,
+        "chown -R qbittorrent:qbittorrent /var/lib/qbittorrent", "systemctl enable --now qbittorrent-nox.service");
+    assertThat(file(QbittorrentCloudInit.CONFIG_FILE).path("content").asText())
+        .contains("Session\\DefaultSavePath=/var/lib/qbittorrent/downloads");
+    assertThat(file(QbittorrentCloudInit.UNIT_FILE).path("content").asText())
+        .contains("RequiresMountsFor=/var/lib/qbittorrent/downloads");
+    assertThat(shellAccepts(script)).as("the mount script is valid POSIX sh").isTrue();
+  }
+
+  private static boolean shellAccepts(String script) throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("mount", ".sh");
+    try {
+      java.nio.file.Files.writeString(file, script);
+      Process sh = new ProcessBuilder("sh", "-n", file.toString()).redirectErrorStream(true).start();
+      String output = new String(sh.getInputStream().readAllBytes());
+      int status = sh.waitFor();
+      assertThat(output).isEmpty();
+      return status == 0;
+    } finally {
+      java.nio.file.Files.delete(file);
+    }
+  }
 }

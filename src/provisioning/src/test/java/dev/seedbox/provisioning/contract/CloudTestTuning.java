@@ -13,6 +13,6 @@ public final class CloudTestTuning {
 
   public static CloudTuning with(RetryPolicy retry, Sleeper sleeper) {
     return new CloudTuning(Duration.ofSeconds(5), retry, Duration.ofSeconds(10), Duration.ofSeconds(10),
-        Duration.ofMillis(200), 4, sleeper, Clock.systemUTC());
+        Duration.ofMillis(200), 4, Duration.ofMinutes(10), sleeper, Clock.systemUTC());
   }
 }

@@ -39,10 +39,12 @@ public abstract class FakeCloudApi implements AutoCloseable {
   }
 
   protected static final ObjectMapper JSON = new ObjectMapper();
+  public static final String FORBIDDEN_MESSAGE = "You are not authorized to perform this operation.";
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(8);
   private final String token;
+  private volatile String readOnlyToken;
   private final AtomicInteger rateLimited = new AtomicInteger();
   private volatile long rateLimitSeconds = 1;
   private final AtomicInteger serverErrors = new AtomicInteger();
@@ -50,6 +52,7 @@ public abstract class FakeCloudApi implements AutoCloseable {
   private final AtomicInteger requests = new AtomicInteger();
   protected volatile Duration activationDelay = Duration.ofMillis(30);
   protected volatile Duration actionDelay = Duration.ofMillis(20);
+  private final java.util.List<String> actionsPosted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   protected FakeCloudApi(String token) {
     this.token = token;
@@ -68,6 +71,11 @@ public abstract class FakeCloudApi implements AutoCloseable {
 
   protected URI root() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** A second token that may read but not write, as a token created with read scope only. */
+  public void acceptReadOnlyToken(String value) {
+    readOnlyToken = value;
   }
 
   /** The next {@code count} requests are answered 429, asking to wait {@code seconds}. */
@@ -90,9 +98,38 @@ public abstract class FakeCloudApi implements AutoCloseable {
     activationDelay = delay;
   }
 
+  /** How long power and volume actions run before they complete. */
+  public void setActionDelay(Duration delay) {
+    actionDelay = delay;
+  }
+
   public int requestCount() {
     return requests.get();
   }
+
+  /** The power and volume actions posted so far, in the provider's own words ({@code power_off}, ...). */
+  public java.util.List<String> actionsPosted() {
+    return java.util.List.copyOf(actionsPosted);
+  }
+
+  protected void recordAction(String type) {
+    actionsPosted.add(type);
+  }
+
+  /** New servers stay out of listings for this many listing requests (the APIs are eventually consistent). */
+  public abstract void listingLag(int requests);
+
+  /** Listings catch up: every server shows up from the next listing on. */
+  public abstract void catchUpListings();
+
+  /** Servers created through the API, adoption not counted. */
+  public abstract int createdCount();
+
+  /** After a shutdown action completes, the server keeps running this long while its OS goes down. */
+  public abstract void shutdownLag(Duration lag);
+
+  /** The provider's name for the hard power-off action. */
+  public abstract String powerOffAction();
 
   /** A routed answer. */
   protected record Answer(int status, JsonNode body, Map<String, String> headers) {
@@ -120,8 +157,13 @@ public abstract class FakeCloudApi implements AutoCloseable {
     try (exchange) {
       requests.incrementAndGet();
       String auth = exchange.getRequestHeaders().getFirst("Authorization");
-      if (!("Bearer " + token).equals(auth)) {
+      boolean readOnly = readOnlyToken != null && ("Bearer " + readOnlyToken).equals(auth);
+      if (!("Bearer " + token).equals(auth) && !readOnly) {
         send(exchange, Answer.of(401, errorBody("unauthorized", "Unable to authenticate you.")), null);
+        return;
+      }
+      if (readOnly && !exchange.getRequestMethod().equals("GET")) {
+        send(exchange, Answer.of(403, errorBody("forbidden", FORBIDDEN_MESSAGE)), null);
         return;
       }
       if (rateLimited.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {

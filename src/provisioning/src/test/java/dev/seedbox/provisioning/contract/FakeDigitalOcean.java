@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,9 +17,11 @@ import java.util.regex.Pattern;
 
 /**
  * A stateful fake of the DigitalOcean v2 API: droplets ({@code new} → {@code active} after a delay, {@code off}
- * after shutdown or power_off), actions ({@code in-progress} → {@code completed}), tags, pagination, 404s as
- * {@code {"id":"not_found","message":...}}, 429 with {@code retry-after} and the {@code ratelimit-*} headers, and
- * ids above 2^31.
+ * after shutdown or power_off), actions ({@code in-progress} → {@code completed}; while one runs, another action on
+ * the droplet is refused with 422 "Droplet already has a pending event."), a shutdown that only confirms the request
+ * (the droplet goes off some time after it completes), block storage volumes (tags, one droplet each, same region,
+ * attach and detach actions), tags, pagination, 404s as {@code {"id":"not_found","message":...}}, 429 with
+ * {@code retry-after} and the {@code ratelimit-*} headers, and ids above 2^31.
  */
 public final class FakeDigitalOcean extends FakeCloudApi {
 
@@ -29,6 +32,27 @@ public final class FakeDigitalOcean extends FakeCloudApi {
   private static final Pattern DROPLET = Pattern.compile("/v2/droplets/(\\d+)");
   private static final Pattern DROPLET_ACTIONS = Pattern.compile("/v2/droplets/(\\d+)/actions");
   private static final Pattern ACTION = Pattern.compile("/v2/actions/(\\d+)");
+  private static final Pattern VOLUME = Pattern.compile("/v2/volumes/([0-9a-f-]{36})");
+  private static final Pattern VOLUME_ACTIONS = Pattern.compile("/v2/volumes/([0-9a-f-]{36})/actions");
+  private static final Pattern VOLUME_NAME = Pattern.compile("[a-z][a-z0-9-]{0,63}");
+  public static final String PENDING_EVENT_MESSAGE = "Droplet already has a pending event.";
+
+  private static final class Volume {
+    final String id;
+    final String name;
+    final String region;
+    final long sizeGb;
+    final List<String> tags;
+    long dropletId;
+
+    Volume(String id, String name, String region, long sizeGb, List<String> tags) {
+      this.id = id;
+      this.name = name;
+      this.region = region;
+      this.sizeGb = sizeGb;
+      this.tags = tags;
+    }
+  }
 
   private static final class Droplet {
     final long id;
@@ -38,7 +62,8 @@ public final class FakeDigitalOcean extends FakeCloudApi {
     final List<String> tags;
     final Instant createdAt;
     final String userData;
-    boolean off;
+    /** When the droplet is (or will be) off; null while it runs. */
+    Instant offAt;
     int hiddenFromListings;
 
     Droplet(long id, String name, String region, String size, List<String> tags, Instant createdAt, String userData) {
@@ -56,14 +81,21 @@ public final class FakeDigitalOcean extends FakeCloudApi {
     final long id;
     final long dropletId;
     final String type;
-    final Instant completesAt;
+    Instant completesAt;
+    final String volumeId;
+    boolean errs;
     String status = "in-progress";
 
     Action(long id, long dropletId, String type, Instant completesAt) {
+      this(id, dropletId, type, completesAt, null);
+    }
+
+    Action(long id, long dropletId, String type, Instant completesAt, String volumeId) {
       this.id = id;
       this.dropletId = dropletId;
       this.type = type;
       this.completesAt = completesAt;
+      this.volumeId = volumeId;
     }
   }
 
@@ -71,7 +103,11 @@ public final class FakeDigitalOcean extends FakeCloudApi {
   private final Map<Long, Action> actions = new LinkedHashMap<>();
   private long nextDropletId = 3_000_000_000L;
   private long nextActionId = 2_200_000_000L;
+  private final TreeMap<String, Volume> volumes = new TreeMap<>();
+  private long nextVolume = 1;
   private boolean shutdownHangs;
+  private Duration shutdownLag = Duration.ZERO;
+  private boolean nextShutdownPends;
   private int listingLag;
   private int created;
 
@@ -84,17 +120,50 @@ public final class FakeDigitalOcean extends FakeCloudApi {
     return root();
   }
 
-  /** Shutdown actions never complete, as with an OS that ignores ACPI. */
+  /** Shutdown actions complete but the droplet never goes off, as with an OS that ignores ACPI. */
   public synchronized void shutdownHangs(boolean value) {
     shutdownHangs = value;
   }
 
+  /** After a shutdown action completes, the droplet keeps running this long while its OS goes down. */
+  @Override
+  public synchronized void shutdownLag(Duration lag) {
+    shutdownLag = lag;
+  }
+
+  /**
+   * The next shutdown action stays in progress until {@link #endHungShutdowns()}, as a hung shutdown does;
+   * meanwhile every other action on the droplet is refused with 422 {@value #PENDING_EVENT_MESSAGE}.
+   */
+  public synchronized void nextShutdownHangs() {
+    nextShutdownPends = true;
+  }
+
+  /** Hung shutdowns end as DigitalOcean ends them eventually: errored. */
+  public synchronized void endHungShutdowns() {
+    actions.values().stream().filter(a -> a.errs && a.status.equals("in-progress"))
+        .forEach(a -> a.completesAt = Instant.now());
+  }
+
+  public synchronized int volumeCount() {
+    return volumes.size();
+  }
+
+  /** Adds a volume directly, as someone else in the same account (or an earlier run of ours) would. */
+  public synchronized String addVolume(String name, String region, long sizeGb, List<String> tags) {
+    String id = String.format("506f78a4-e098-11e5-ad9f-%012d", nextVolume++);
+    volumes.put(id, new Volume(id, name, region, sizeGb, List.copyOf(tags)));
+    return id;
+  }
+
   /** New droplets stay out of tag listings for this many listing requests (the API is eventually consistent). */
+  @Override
   public synchronized void listingLag(int requests) {
     listingLag = requests;
   }
 
   /** Droplets created through the API, adoption not counted. */
+  @Override
   public synchronized int createdCount() {
     return created;
   }
@@ -118,6 +187,19 @@ public final class FakeDigitalOcean extends FakeCloudApi {
   /** Deletes a droplet behind the control plane's back. */
   public synchronized void removeDroplet(long id) {
     droplets.remove(id);
+    volumes.values().stream().filter(v -> v.dropletId == id).forEach(v -> v.dropletId = 0);
+  }
+
+  /** Listings catch up: every droplet shows up from the next listing on. */
+  @Override
+  public synchronized void catchUpListings() {
+    listingLag = 0;
+    droplets.values().forEach(d -> d.hiddenFromListings = 0);
+  }
+
+  @Override
+  public String powerOffAction() {
+    return "power_off";
   }
 
   @Override
@@ -160,6 +242,33 @@ public final class FakeDigitalOcean extends FakeCloudApi {
         default -> null;
       };
     }
+    if (path.equals("/v2/volumes")) {
+      return switch (call.method()) {
+        case "POST" -> createVolume(call.body());
+        case "GET" -> listVolumes(call.query());
+        default -> null;
+      };
+    }
+    if ((m = VOLUME_ACTIONS.matcher(path)).matches() && call.method().equals("POST")) {
+      return volumeAction(m.group(1), call.body());
+    }
+    if ((m = VOLUME.matcher(path)).matches()) {
+      Volume volume = volumes.get(m.group(1));
+      if (volume == null) {
+        return null;
+      }
+      return switch (call.method()) {
+        case "GET" -> Answer.of(200, JSON.createObjectNode().set("volume", json(volume)));
+        case "DELETE" -> {
+          if (volume.dropletId != 0) {
+            yield Answer.of(409, errorBody("conflict", "The volume is attached to a Droplet; detach it first."));
+          }
+          volumes.remove(volume.id);
+          yield Answer.of(204, null);
+        }
+        default -> null;
+      };
+    }
     if ((m = DROPLET_ACTIONS.matcher(path)).matches() && call.method().equals("POST")) {
       return startAction(Long.parseLong(m.group(1)), call.body());
     }
@@ -172,6 +281,7 @@ public final class FakeDigitalOcean extends FakeCloudApi {
         case "GET" -> Answer.of(200, JSON.createObjectNode().set("droplet", json(droplet)));
         case "DELETE" -> {
           droplets.remove(droplet.id);
+          volumes.values().stream().filter(v -> v.dropletId == droplet.id).forEach(v -> v.dropletId = 0);
           yield Answer.of(204, null);
         }
         default -> null;
@@ -201,7 +311,17 @@ public final class FakeDigitalOcean extends FakeCloudApi {
       }
       tags.add(tag.asText());
     }
+    List<Volume> attach = new ArrayList<>();
+    for (JsonNode volumeId : body.path("volumes")) {
+      Volume volume = volumes.get(volumeId.asText());
+      if (volume == null || volume.dropletId != 0 || !volume.region.equals(body.get("region").asText())) {
+        return Answer.of(422, errorBody("unprocessable_entity",
+            "Volume " + volumeId.asText() + " does not exist in this region or is attached to another Droplet."));
+      }
+      attach.add(volume);
+    }
     long id = nextDropletId++;
+    attach.forEach(v -> v.dropletId = id);
     Droplet droplet = new Droplet(id, body.get("name").asText(), body.get("region").asText(),
         body.get("size").asText(), List.copyOf(tags), Instant.now(), body.path("user_data").asText(""));
     droplet.hiddenFromListings = listingLag;
@@ -252,6 +372,7 @@ public final class FakeDigitalOcean extends FakeCloudApi {
       return Answer.of(422, errorBody("unprocessable_entity", "tag_name is required."));
     }
     droplets.values().removeIf(d -> d.tags.contains(tag));
+    volumes.values().stream().filter(v -> !droplets.containsKey(v.dropletId)).forEach(v -> v.dropletId = 0);
     return Answer.of(204, null);
   }
 
@@ -264,11 +385,95 @@ public final class FakeDigitalOcean extends FakeCloudApi {
     if (!Set.of("shutdown", "power_off", "power_on", "reboot").contains(type)) {
       return Answer.of(422, errorBody("unprocessable_entity", "Invalid action type: " + type));
     }
+    if (hasPendingEvent(dropletId)) {
+      return Answer.of(422, errorBody("unprocessable_entity", PENDING_EVENT_MESSAGE));
+    }
+    recordAction(type);
     long id = nextActionId++;
-    Instant completesAt = type.equals("shutdown") && shutdownHangs ? Instant.MAX : Instant.now().plus(actionDelay);
-    Action action = new Action(id, dropletId, type, completesAt);
+    boolean pends = type.equals("shutdown") && nextShutdownPends;
+    Action action = new Action(id, dropletId, type, pends ? Instant.MAX : Instant.now().plus(actionDelay));
+    action.errs = pends;
+    nextShutdownPends = nextShutdownPends && !pends;
     actions.put(id, action);
     return Answer.of(201, JSON.createObjectNode().set("action", json(action)));
+  }
+
+  private boolean hasPendingEvent(long dropletId) {
+    return actions.values().stream().anyMatch(a -> a.dropletId == dropletId && a.status.equals("in-progress"));
+  }
+
+  private Answer createVolume(JsonNode body) {
+    String name = body.path("name").asText("");
+    if (!VOLUME_NAME.matcher(name).matches()) {
+      return Answer.of(422, errorBody("unprocessable_entity", "Name must be lowercase letters, numbers and dashes, "
+          + "starting with a letter."));
+    }
+    String region = body.path("region").asText("");
+    if (!REGIONS.contains(region)) {
+      return Answer.of(422, errorBody("unprocessable_entity", "You specified an invalid region for the volume."));
+    }
+    long size = body.path("size_gigabytes").asLong(0);
+    if (size < 1 || size > 16_384) {
+      return Answer.of(422, errorBody("unprocessable_entity", "size_gigabytes must be between 1 and 16384."));
+    }
+    if (volumes.values().stream().anyMatch(v -> v.name.equals(name) && v.region.equals(region))) {
+      return Answer.of(409, errorBody("conflict", "A volume with this name already exists in this region."));
+    }
+    List<String> tags = new ArrayList<>();
+    body.path("tags").forEach(t -> tags.add(t.asText()));
+    String id = addVolume(name, region, size, tags);
+    return Answer.of(201, JSON.createObjectNode().set("volume", json(volumes.get(id))));
+  }
+
+  private Answer listVolumes(Map<String, String> query) {
+    int page = Math.max(1, intParam(query, "page", 1));
+    int perPage = Math.min(200, Math.max(1, intParam(query, "per_page", 20)));
+    List<Volume> matching = volumes.values().stream()
+        .filter(v -> !query.containsKey("region") || v.region.equals(query.get("region")))
+        .filter(v -> !query.containsKey("name") || v.name.equals(query.get("name")))
+        .toList();
+    ObjectNode answer = JSON.createObjectNode();
+    ArrayNode items = answer.putArray("volumes");
+    int from = (page - 1) * perPage;
+    for (int i = from; i < Math.min(matching.size(), from + perPage); i++) {
+      items.add(json(matching.get(i)));
+    }
+    ObjectNode pages = answer.putObject("links").putObject("pages");
+    if (from + perPage < matching.size()) {
+      pages.put("next", root() + "/v2/volumes?page=" + (page + 1) + "&per_page=" + perPage);
+    }
+    answer.putObject("meta").put("total", matching.size());
+    return Answer.of(200, answer);
+  }
+
+  private Answer volumeAction(String volumeId, JsonNode body) {
+    Volume volume = volumes.get(volumeId);
+    if (volume == null) {
+      return null;
+    }
+    String type = body.path("type").asText();
+    long dropletId = body.path("droplet_id").asLong();
+    Droplet droplet = droplets.get(dropletId);
+    if (droplet == null) {
+      return Answer.of(422, errorBody("unprocessable_entity", "Droplet " + dropletId + " does not exist."));
+    }
+    if (!body.path("region").asText().equals(volume.region) || !droplet.region.equals(volume.region)) {
+      return Answer.of(422, errorBody("unprocessable_entity", "The volume and the Droplet must be in one region."));
+    }
+    if (type.equals("attach") && volume.dropletId != 0 && volume.dropletId != dropletId) {
+      return Answer.of(422, errorBody("unprocessable_entity", "The volume is already attached to another Droplet."));
+    }
+    if (!type.equals("attach") && !type.equals("detach")) {
+      return Answer.of(422, errorBody("unprocessable_entity", "Invalid action type: " + type));
+    }
+    if (hasPendingEvent(dropletId)) {
+      return Answer.of(422, errorBody("unprocessable_entity", PENDING_EVENT_MESSAGE));
+    }
+    recordAction(type + "_volume");
+    long id = nextActionId++;
+    Action action = new Action(id, dropletId, type + "_volume", Instant.now().plus(actionDelay), volumeId);
+    actions.put(id, action);
+    return Answer.of(202, JSON.createObjectNode().set("action", json(action)));
   }
 
   private void settleActions() {
@@ -276,14 +481,18 @@ public final class FakeDigitalOcean extends FakeCloudApi {
     for (Action action : actions.values()) {
       if (action.status.equals("in-progress") && !now.isBefore(action.completesAt)) {
         Droplet droplet = droplets.get(action.dropletId);
-        if (droplet == null) {
+        if (droplet == null || action.errs) {
           action.status = "errored";
           continue;
         }
         action.status = "completed";
+        Volume volume = action.volumeId == null ? null : volumes.get(action.volumeId);
         switch (action.type) {
-          case "shutdown", "power_off" -> droplet.off = true;
-          case "power_on" -> droplet.off = false;
+          case "shutdown" -> droplet.offAt = shutdownHangs ? null : action.completesAt.plus(shutdownLag);
+          case "power_off" -> droplet.offAt = action.completesAt;
+          case "power_on" -> droplet.offAt = null;
+          case "attach_volume" -> volume.dropletId = droplet.id;
+          case "detach_volume" -> volume.dropletId = 0;
           default -> { }
         }
       }
@@ -294,7 +503,8 @@ public final class FakeDigitalOcean extends FakeCloudApi {
     ObjectNode node = JSON.createObjectNode();
     node.put("id", droplet.id);
     node.put("name", droplet.name);
-    String status = droplet.off ? "off"
+    boolean off = droplet.offAt != null && !Instant.now().isBefore(droplet.offAt);
+    String status = off ? "off"
         : Instant.now().isBefore(droplet.createdAt.plus(activationDelay)) ? "new" : "active";
     node.put("status", status);
     node.put("memory", 1024).put("vcpus", 1).put("disk", 25).put("locked", false);
@@ -310,7 +520,25 @@ public final class FakeDigitalOcean extends FakeCloudApi {
       v4.addObject().put("ip_address", "203.0.113." + (droplet.id % 250)).put("type", "public");
     }
     networks.putArray("v6");
-    node.putArray("volume_ids");
+    ArrayNode volumeIds = node.putArray("volume_ids");
+    volumes.values().stream().filter(v -> v.dropletId == droplet.id).forEach(v -> volumeIds.add(v.id));
+    return node;
+  }
+
+  private ObjectNode json(Volume volume) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("id", volume.id);
+    node.put("name", volume.name);
+    node.put("size_gigabytes", volume.sizeGb);
+    node.put("description", "");
+    node.putObject("region").put("slug", volume.region).put("name", volume.region);
+    ArrayNode dropletIds = node.putArray("droplet_ids");
+    if (volume.dropletId != 0) {
+      dropletIds.add(volume.dropletId);
+    }
+    ArrayNode tags = node.putArray("tags");
+    volume.tags.forEach(tags::add);
+    node.putNull("filesystem_type");
     return node;
   }
 
@@ -320,7 +548,7 @@ public final class FakeDigitalOcean extends FakeCloudApi {
     node.put("status", action.status);
     node.put("type", action.type);
     node.put("resource_id", action.dropletId);
-    node.put("resource_type", "droplet");
+    node.put("resource_type", action.volumeId == null ? "droplet" : "volume");
     return node;
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,8 +18,11 @@ import java.util.regex.Pattern;
 /**
  * A stateful fake of the Hetzner Cloud v1 API: servers ({@code initializing} → {@code running}, {@code off}),
  * unique names (409 {@code uniqueness_error}), labels and {@code label_selector}, power actions
- * ({@code running} → {@code success}), pagination in {@code meta.pagination}, errors as
- * {@code {"error":{"code","message"}}}, 429 {@code rate_limit_exceeded} with the {@code RateLimit-*} headers.
+ * ({@code running} → {@code success}; while one runs, another on the server is refused with 423 {@code locked}),
+ * a shutdown that only confirms the request (the server goes off some time after it), delete protection (403
+ * {@code protected}), volumes (unique names, labels, one server each, same location, attach and detach actions),
+ * pagination in {@code meta.pagination}, errors as {@code {"error":{"code","message"}}}, 429
+ * {@code rate_limit_exceeded} with the {@code RateLimit-*} headers.
  */
 public final class FakeHetzner extends FakeCloudApi {
 
@@ -28,13 +32,37 @@ public final class FakeHetzner extends FakeCloudApi {
   private static final Pattern SERVER = Pattern.compile("/v1/servers/(\\d+)");
   private static final Pattern SERVER_ACTION = Pattern.compile("/v1/servers/(\\d+)/actions/([a-z_]+)");
   private static final Pattern ACTION = Pattern.compile("/v1/actions/(\\d+)");
+  private static final Pattern VOLUME = Pattern.compile("/v1/volumes/(\\d+)");
+  private static final Pattern VOLUME_ACTION = Pattern.compile("/v1/volumes/(\\d+)/actions/([a-z_]+)");
+  public static final String LOCKED_MESSAGE = "server is locked";
+  public static final String PROTECTED_MESSAGE = "server deletion is protected";
+
+  private static final class Volume {
+    final long id;
+    final String name;
+    final String location;
+    final long size;
+    final Map<String, String> labels;
+    long serverId;
+
+    Volume(long id, String name, String location, long size, Map<String, String> labels) {
+      this.id = id;
+      this.name = name;
+      this.location = location;
+      this.size = size;
+      this.labels = labels;
+    }
+  }
 
   private static final class Server {
     final long id;
     final String name;
     final Map<String, String> labels;
     final Instant createdAt;
-    boolean off;
+    /** When the server is (or will be) off; null while it runs. */
+    Instant offAt;
+    boolean deleteProtected;
+    String location = "fsn1";
     int hiddenFromListings;
 
     Server(long id, String name, Map<String, String> labels, Instant createdAt) {
@@ -50,6 +78,7 @@ public final class FakeHetzner extends FakeCloudApi {
     final long serverId;
     final String command;
     final Instant completesAt;
+    long volumeId;
     String status = "running";
 
     Action(long id, long serverId, String command, Instant completesAt) {
@@ -66,6 +95,9 @@ public final class FakeHetzner extends FakeCloudApi {
   private long nextActionId = 4_100_000_000L;
   private int listingLag;
   private int created;
+  private final TreeMap<Long, Volume> volumes = new TreeMap<>();
+  private long nextVolumeId = 6_000_000_000L;
+  private Duration shutdownLag = Duration.ZERO;
 
   public FakeHetzner(String token) {
     super(token);
@@ -76,6 +108,7 @@ public final class FakeHetzner extends FakeCloudApi {
     return URI.create(root() + "/v1");
   }
 
+  @Override
   public synchronized void listingLag(int requests) {
     listingLag = requests;
   }
@@ -85,8 +118,30 @@ public final class FakeHetzner extends FakeCloudApi {
     servers.get(id).hiddenFromListings = requests;
   }
 
+  @Override
   public synchronized int createdCount() {
     return created;
+  }
+
+  /** After a shutdown action succeeds, the server keeps running this long while its OS goes down. */
+  @Override
+  public synchronized void shutdownLag(Duration lag) {
+    shutdownLag = lag;
+  }
+
+  /** Turns on delete protection for a server, as the console's "Protection" switch does. */
+  public synchronized void protect(long id) {
+    servers.get(id).deleteProtected = true;
+  }
+
+  public synchronized int volumeCount() {
+    return volumes.size();
+  }
+
+  public synchronized long addVolume(String name, String location, long size, Map<String, String> labels) {
+    long id = nextVolumeId++;
+    volumes.put(id, new Volume(id, name, location, size, Map.copyOf(labels)));
+    return id;
   }
 
   public synchronized long addServer(String name, Map<String, String> labels) {
@@ -97,6 +152,19 @@ public final class FakeHetzner extends FakeCloudApi {
 
   public synchronized void removeServer(long id) {
     servers.remove(id);
+    volumes.values().stream().filter(v -> v.serverId == id).forEach(v -> v.serverId = 0);
+  }
+
+  /** Listings catch up: every server shows up from the next listing on. */
+  @Override
+  public synchronized void catchUpListings() {
+    listingLag = 0;
+    servers.values().forEach(s -> s.hiddenFromListings = 0);
+  }
+
+  @Override
+  public String powerOffAction() {
+    return "poweroff";
   }
 
   @Override
@@ -143,6 +211,34 @@ public final class FakeHetzner extends FakeCloudApi {
         default -> null;
       };
     }
+    if (path.equals("/v1/volumes")) {
+      return switch (call.method()) {
+        case "POST" -> createVolume(call.body());
+        case "GET" -> listVolumes(call.query());
+        default -> null;
+      };
+    }
+    if ((m = VOLUME_ACTION.matcher(path)).matches() && call.method().equals("POST")) {
+      return volumeAction(Long.parseLong(m.group(1)), m.group(2), call.body());
+    }
+    if ((m = VOLUME.matcher(path)).matches()) {
+      long id = Long.parseLong(m.group(1));
+      Volume volume = volumes.get(id);
+      if (volume == null) {
+        return Answer.of(404, errorBody("not_found", "volume with ID '" + id + "' not found"));
+      }
+      return switch (call.method()) {
+        case "GET" -> Answer.of(200, JSON.createObjectNode().set("volume", json(volume)));
+        case "DELETE" -> {
+          if (volume.serverId != 0) {
+            yield Answer.of(423, errorBody("locked", "volume is attached to a server"));
+          }
+          volumes.remove(id);
+          yield Answer.of(204, null);
+        }
+        default -> null;
+      };
+    }
     if ((m = SERVER_ACTION.matcher(path)).matches() && call.method().equals("POST")) {
       return startAction(Long.parseLong(m.group(1)), m.group(2));
     }
@@ -155,7 +251,14 @@ public final class FakeHetzner extends FakeCloudApi {
       return switch (call.method()) {
         case "GET" -> Answer.of(200, JSON.createObjectNode().set("server", json(server)));
         case "DELETE" -> {
+          if (server.deleteProtected) {
+            yield Answer.of(403, errorBody("protected", PROTECTED_MESSAGE));
+          }
+          if (isLocked(id)) {
+            yield Answer.of(423, errorBody("locked", LOCKED_MESSAGE));
+          }
           servers.remove(id);
+          volumes.values().stream().filter(v -> v.serverId == id).forEach(v -> v.serverId = 0);
           Action action = new Action(nextActionId++, id, "delete_server", Instant.now());
           action.status = "success";
           actions.put(action.id, action);
@@ -198,8 +301,19 @@ public final class FakeHetzner extends FakeCloudApi {
       }
       labels.put(label.getKey(), label.getValue().asText());
     }
+    String location = body.path("location").asText();
+    List<Volume> attach = new ArrayList<>();
+    for (JsonNode volumeId : body.path("volumes")) {
+      Volume volume = volumes.get(volumeId.asLong());
+      if (volume == null || volume.serverId != 0 || !volume.location.equals(location)) {
+        return invalidInput("volumes");
+      }
+      attach.add(volume);
+    }
     long id = nextServerId++;
+    attach.forEach(v -> v.serverId = id);
     Server server = new Server(id, name, labels, Instant.now());
+    server.location = location;
     server.hiddenFromListings = listingLag;
     servers.put(id, server);
     created++;
@@ -220,8 +334,6 @@ public final class FakeHetzner extends FakeCloudApi {
   private Answer list(Map<String, String> query) {
     String selector = query.get("label_selector");
     String name = query.get("name");
-    int page = Math.max(1, intParam(query, "page", 1));
-    int perPage = Math.min(50, Math.max(1, intParam(query, "per_page", 25)));
     List<Server> matching = new ArrayList<>();
     for (Server server : servers.values()) {
       if ((selector != null && !matches(selector, server.labels)) || (name != null && !server.name.equals(name))) {
@@ -233,11 +345,17 @@ public final class FakeHetzner extends FakeCloudApi {
       }
       matching.add(server);
     }
+    return page(query, "servers", matching.stream().<JsonNode>map(this::json).toList());
+  }
+
+  private Answer page(Map<String, String> query, String collection, List<JsonNode> matching) {
+    int page = Math.max(1, intParam(query, "page", 1));
+    int perPage = Math.min(50, Math.max(1, intParam(query, "per_page", 25)));
     ObjectNode answer = JSON.createObjectNode();
-    ArrayNode items = answer.putArray("servers");
+    ArrayNode items = answer.putArray(collection);
     int from = (page - 1) * perPage;
     for (int i = from; i < Math.min(matching.size(), from + perPage); i++) {
-      items.add(json(matching.get(i)));
+      items.add(matching.get(i));
     }
     int lastPage = Math.max(1, (matching.size() + perPage - 1) / perPage);
     ObjectNode pagination = answer.putObject("meta").putObject("pagination");
@@ -285,7 +403,86 @@ public final class FakeHetzner extends FakeCloudApi {
     if (!Set.of("shutdown", "poweroff", "poweron", "reboot").contains(command)) {
       return Answer.of(404, errorBody("not_found", "action '" + command + "' not found"));
     }
+    if (isLocked(serverId)) {
+      return Answer.of(423, errorBody("locked", LOCKED_MESSAGE));
+    }
+    recordAction(command);
     Action action = new Action(nextActionId++, serverId, command, Instant.now().plus(actionDelay));
+    actions.put(action.id, action);
+    return Answer.of(201, JSON.createObjectNode().set("action", json(action)));
+  }
+
+  private boolean isLocked(long serverId) {
+    return actions.values().stream().anyMatch(a -> a.serverId == serverId && a.status.equals("running")
+        && !a.command.equals("create_server"));
+  }
+
+  private Answer createVolume(JsonNode body) {
+    String name = body.path("name").asText("");
+    if (name.isEmpty() || name.length() > 64 || !name.matches("[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?")) {
+      return invalidInput("name");
+    }
+    long size = body.path("size").asLong(0);
+    if (size < 10 || size > 10_240) {
+      return invalidInput("size");
+    }
+    String location = body.path("location").asText("");
+    if (!LOCATIONS.contains(location)) {
+      return Answer.of(400, errorBody("invalid_input", INVALID_LOCATION_MESSAGE));
+    }
+    if (volumes.values().stream().anyMatch(v -> v.name.equals(name))) {
+      return Answer.of(409, errorBody("uniqueness_error", "volume name is already used"));
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    body.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    long id = addVolume(name, location, size, labels);
+    Action action = new Action(nextActionId++, 0, "create_volume", Instant.now());
+    action.status = "success";
+    action.volumeId = id;
+    actions.put(action.id, action);
+    ObjectNode answer = JSON.createObjectNode();
+    answer.set("volume", json(volumes.get(id)));
+    answer.set("action", json(action));
+    answer.putArray("next_actions");
+    return Answer.of(201, answer);
+  }
+
+  private Answer listVolumes(Map<String, String> query) {
+    String selector = query.get("label_selector");
+    List<JsonNode> matching = volumes.values().stream()
+        .filter(v -> selector == null || matches(selector, v.labels))
+        .<JsonNode>map(this::json).toList();
+    return page(query, "volumes", matching);
+  }
+
+  private Answer volumeAction(long volumeId, String command, JsonNode body) {
+    Volume volume = volumes.get(volumeId);
+    if (volume == null) {
+      return Answer.of(404, errorBody("not_found", "volume with ID '" + volumeId + "' not found"));
+    }
+    long serverId;
+    switch (command) {
+      case "attach" -> {
+        serverId = body.path("server").asLong();
+        Server server = servers.get(serverId);
+        if (server == null || !server.location.equals(volume.location)) {
+          return invalidInput("server");
+        }
+        if (volume.serverId != 0 && volume.serverId != serverId) {
+          return Answer.of(422, errorBody("volume_already_attached", "volume is already attached to a server"));
+        }
+      }
+      case "detach" -> serverId = volume.serverId;
+      default -> {
+        return Answer.of(404, errorBody("not_found", "action '" + command + "' not found"));
+      }
+    }
+    if (serverId != 0 && isLocked(serverId)) {
+      return Answer.of(423, errorBody("locked", LOCKED_MESSAGE));
+    }
+    recordAction(command + "_volume");
+    Action action = new Action(nextActionId++, serverId, command + "_volume", Instant.now().plus(actionDelay));
+    action.volumeId = volumeId;
     actions.put(action.id, action);
     return Answer.of(201, JSON.createObjectNode().set("action", json(action)));
   }
@@ -300,9 +497,13 @@ public final class FakeHetzner extends FakeCloudApi {
           continue;
         }
         action.status = "success";
+        Volume volume = volumes.get(action.volumeId);
         switch (action.command) {
-          case "shutdown", "poweroff" -> server.off = true;
-          case "poweron" -> server.off = false;
+          case "shutdown" -> server.offAt = action.completesAt.plus(shutdownLag);
+          case "poweroff" -> server.offAt = action.completesAt;
+          case "poweron" -> server.offAt = null;
+          case "attach_volume" -> volume.serverId = server.id;
+          case "detach_volume" -> volume.serverId = 0;
           default -> { }
         }
       }
@@ -315,14 +516,38 @@ public final class FakeHetzner extends FakeCloudApi {
     node.put("name", server.name);
     boolean starting = actions.values().stream()
         .anyMatch(a -> a.serverId == server.id && a.status.equals("running") && a.command.equals("create_server"));
-    node.put("status", server.off ? "off" : starting ? "initializing" : "running");
+    boolean off = server.offAt != null && !Instant.now().isBefore(server.offAt);
+    node.put("status", off ? "off" : starting ? "initializing" : "running");
     node.put("created", server.createdAt.toString());
     ObjectNode labels = node.putObject("labels");
     server.labels.forEach(labels::put);
     ObjectNode ipv4 = node.putObject("public_net").putObject("ipv4");
     ipv4.put("ip", "198.51.100." + (server.id % 250)).put("blocked", false);
     node.putObject("server_type").put("name", "cx22");
-    node.put("locked", false);
+    node.put("locked", isLocked(server.id));
+    node.putObject("protection").put("delete", server.deleteProtected).put("rebuild", server.deleteProtected);
+    ArrayNode attached = node.putArray("volumes");
+    volumes.values().stream().filter(v -> v.serverId == server.id).forEach(v -> attached.add(v.id));
+    node.putObject("datacenter").putObject("location").put("name", server.location);
+    return node;
+  }
+
+  private ObjectNode json(Volume volume) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("id", volume.id);
+    node.put("name", volume.name);
+    node.put("size", volume.size);
+    if (volume.serverId == 0) {
+      node.putNull("server");
+    } else {
+      node.put("server", volume.serverId);
+    }
+    node.putObject("location").put("name", volume.location);
+    ObjectNode labels = node.putObject("labels");
+    volume.labels.forEach(labels::put);
+    node.put("linux_device", "/dev/disk/by-id/scsi-0HC_Volume_" + volume.id);
+    node.put("status", "available");
+    node.putNull("format");
     return node;
   }
 
@@ -334,7 +559,12 @@ public final class FakeHetzner extends FakeCloudApi {
     node.put("progress", action.status.equals("running") ? 0 : 100);
     node.putNull("error");
     ArrayNode resources = node.putArray("resources");
-    resources.addObject().put("id", action.serverId).put("type", "server");
+    if (action.serverId != 0) {
+      resources.addObject().put("id", action.serverId).put("type", "server");
+    }
+    if (action.volumeId != 0) {
+      resources.addObject().put("id", action.volumeId).put("type", "volume");
+    }
     return node;
   }
 }

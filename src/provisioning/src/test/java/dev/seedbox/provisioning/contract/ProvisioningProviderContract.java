@@ -9,25 +9,34 @@ import dev.seedbox.provisioning.CreateRequest;
 import dev.seedbox.provisioning.CreatedServer;
 import dev.seedbox.provisioning.Credentials;
 import dev.seedbox.provisioning.PermanentProviderException;
+import dev.seedbox.provisioning.ProviderUnauthorizedException;
 import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.RetryPolicy;
 import dev.seedbox.provisioning.RetryableProviderException;
 import dev.seedbox.provisioning.ServerInfo;
 import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.ServerState;
+import dev.seedbox.provisioning.VolumeInfo;
 import dev.seedbox.provisioning.cloudinit.QbittorrentCloudInit;
 import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every {@link ProvisioningProvider} promises (DESIGN §6). A subclass wires one provider to its cloud
- * (a stateful fake of the HTTP API, or the in-memory cloud) and implements the fault hooks; waits go through
+ * The behaviour every {@link ProvisioningProvider} promises (architecture §6). A subclass wires one provider to its
+ * cloud (a stateful fake of the HTTP API, or the in-memory cloud) and implements the fault hooks; waits go through
  * {@link #sleeper} so that they are checked, not spent.
  */
 public abstract class ProvisioningProviderContract {
@@ -68,12 +77,43 @@ public abstract class ProvisioningProviderContract {
   /** Adds a server at the provider that is not ours (no tag or label); a no-op where nothing else can exist. */
   protected abstract void addForeignServer();
 
+  /** The same cloud seen with a token the provider refuses (revoked or mistyped). */
+  protected abstract ProvisioningProvider providerWithRejectedToken();
+
+  /** Adds {@code count} of our servers, each with its volume, behind the provider's back (for pagination). */
+  protected abstract void addManagedServersWithVolumes(int count);
+
+  /** After a shutdown request the server keeps running this long while its OS goes down. */
+  protected abstract void shutdownLag(Duration lag);
+
+  /** How many power-off (hard) actions were posted so far. */
+  protected abstract long powerOffsPosted();
+
+  /** New servers stay out of listings for this many lookups; 0 makes every server show up at once. */
+  protected abstract void listingLag(int lookups);
+
+  /** Servers made by creates at the provider, adoptions not counted. */
+  protected abstract long serversCreated();
+
+  /** Large enough for several pages at every provider (DigitalOcean: 200, Hetzner: 50 per page). */
+  protected static final int SEVERAL_PAGES = 230;
+
+  protected static final long VOLUME_GB = 100;
+
   /** Hashing costs 100,000 PBKDF2 rounds, so the suite renders its user data once. */
   private static final String USER_DATA =
       QbittorrentCloudInit.withDefaultPorts("seedbox", QbittorrentPassword.hash("contract-password")).render();
 
   protected CreateRequest request(String uid) {
     return new CreateRequest(uid, size(), region(), TorrentClient.QBITTORRENT, USER_DATA);
+  }
+
+  protected CreateRequest requestWithVolume(String uid) {
+    return new CreateRequest(uid, size(), region(), TorrentClient.QBITTORRENT, USER_DATA, VOLUME_GB);
+  }
+
+  private List<VolumeInfo> volumesWith(String uid) {
+    return provider().listManagedVolumes().stream().filter(v -> v.seedboxUid().equals(uid)).toList();
   }
 
   protected static String newUid() {
@@ -250,5 +290,172 @@ public abstract class ProvisioningProviderContract {
     assertThatThrownBy(() -> provider().suspend(ref))
         .isInstanceOfSatisfying(PermanentProviderException.class, e -> assertThat(e.isNotFound()).isTrue());
     assertThat(managedWith(uid)).isEmpty();
+  }
+
+  // ---- storage: the plan's volume ------------------------------------------------------------------------------
+
+  @Test
+  void aPlanWithStorageGetsOneVolumeInTheServersRegionTaggedWithTheUidAndAttachedAtCreate() {
+    String uid = newUid();
+    CreatedServer created = provider().create(requestWithVolume(uid));
+
+    assertThat(created.attachedVolume()).hasValueSatisfying(v -> {
+      assertThat(v.seedboxUid()).isEqualTo(uid);
+      assertThat(v.attachedTo()).isEqualTo(created.ref());
+    });
+    assertThat(volumesWith(uid)).singleElement().satisfies(v -> {
+      assertThat(v.sizeGb()).isEqualTo(VOLUME_GB);
+      assertThat(v.region()).isEqualTo(region());
+      assertThat(v.attachedTo()).isEqualTo(created.ref());
+    });
+  }
+
+  @Test
+  void aPlanWhoseStorageFitsTheServersDiskGetsNoVolume() {
+    String uid = newUid();
+    CreatedServer created = provider().create(request(uid));
+
+    assertThat(created.attachedVolume()).isEmpty();
+    assertThat(volumesWith(uid)).isEmpty();
+  }
+
+  @Test
+  void aRetriedOrRestartedCreateAdoptsTheVolumeInsteadOfMakingASecond() {
+    String uid = newUid();
+    CreatedServer first = provider().create(requestWithVolume(uid));
+    CreatedServer again = provider().create(requestWithVolume(uid));
+    CreatedServer afterRestart = restartedProvider().create(requestWithVolume(uid));
+
+    assertThat(again.adopted()).isTrue();
+    assertThat(afterRestart.ref()).isEqualTo(first.ref());
+    assertThat(afterRestart.attachedVolume().map(VolumeInfo::id)).isEqualTo(first.attachedVolume().map(VolumeInfo::id));
+    assertThat(volumesWith(uid)).hasSize(1);
+  }
+
+  @Test
+  void terminateDetachesAndDeletesTheVolumeWithTheServer() {
+    String uid = newUid();
+    ServerRef ref = provider().create(requestWithVolume(uid)).ref();
+    awaitState(ref, ServerState.RUNNING);
+
+    provider().terminate(ref);
+
+    assertThat(provider().status(ref)).isEmpty();
+    assertThat(volumesWith(uid)).isEmpty();
+  }
+
+  @Test
+  void aVolumeLeftWithoutItsServerIsListedAndDeletedByUid() {
+    String uid = newUid();
+    ServerRef ref = provider().create(requestWithVolume(uid)).ref();
+    loseServer(ref);
+
+    assertThat(volumesWith(uid)).singleElement().satisfies(v -> assertThat(v.attachment()).isEmpty());
+    assertThat(provider().terminateBySeedboxUid(uid)).isZero();
+    assertThat(volumesWith(uid)).isEmpty();
+  }
+
+  @Test
+  void listingsReadEveryPageOfServersAndVolumes() {
+    addManagedServersWithVolumes(SEVERAL_PAGES);
+
+    assertThat(provider().listManaged()).hasSizeGreaterThanOrEqualTo(SEVERAL_PAGES)
+        .extracting(ServerInfo::ref).doesNotHaveDuplicates();
+    assertThat(provider().listManagedVolumes()).hasSizeGreaterThanOrEqualTo(SEVERAL_PAGES)
+        .extracting(VolumeInfo::id).doesNotHaveDuplicates();
+  }
+
+  // ---- duplicates -------------------------------------------------------------------------------------------------
+
+  @Test
+  void concurrentCreatesForOneUidMakeOneServerAndOneVolume() throws Exception {
+    String uid = newUid();
+    int threads = 4;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Throwable> refusals = new CopyOnWriteArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<ServerRef>> results = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        results.add(pool.submit(() -> {
+          start.await();
+          try {
+            return provider().create(requestWithVolume(uid)).ref();
+          } catch (RetryableProviderException e) {
+            refusals.add(e);
+            return null;
+          }
+        }));
+      }
+      start.countDown();
+      Set<ServerRef> refs = new java.util.HashSet<>();
+      for (Future<ServerRef> result : results) {
+        ServerRef ref = result.get(30, TimeUnit.SECONDS);
+        if (ref != null) {
+          refs.add(ref);
+        }
+      }
+      assertThat(refs).hasSize(1);
+      assertThat(refusals).allSatisfy(e -> assertThat(((RetryableProviderException) e).reason())
+          .isEqualTo(RetryableProviderException.Cause.BUSY));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(managedWith(uid)).hasSize(1);
+    assertThat(serversCreated()).isEqualTo(1);
+    assertThat(volumesWith(uid)).hasSize(1);
+  }
+
+  @Test
+  void aCreateAnswerLostBehindALaggingListingPostsNoSecondCreateUntilTheServerShowsUp() {
+    String uid = newUid();
+    loseNextCreateAnswer();
+    listingLag(1_000);
+
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        provider().create(request(uid));
+      } catch (RetryableProviderException e) {
+        // the caller retries later; what matters is that no attempt posts a second create
+      }
+    }
+    assertThat(serversCreated()).isEqualTo(1);
+
+    listingLag(0);
+    CreatedServer found = provider().create(request(uid));
+    assertThat(found.adopted()).isTrue();
+    assertThat(managedWith(uid)).extracting(ServerInfo::ref).containsExactly(found.ref());
+    assertThat(serversCreated()).isEqualTo(1);
+  }
+
+  // ---- suspension -------------------------------------------------------------------------------------------------
+
+  @Test
+  void suspendWaitsForTheServerToBeOffInsteadOfCuttingThePower() {
+    ServerRef ref = provider().create(request(newUid())).ref();
+    awaitState(ref, ServerState.RUNNING);
+    shutdownLag(Duration.ofMillis(150));
+
+    provider().suspend(ref);
+
+    assertThat(provider().status(ref)).map(ServerInfo::state).contains(ServerState.OFF);
+    assertThat(powerOffsPosted()).as("a shutdown that takes its time is not cut short").isZero();
+  }
+
+  // ---- credentials the provider refuses -----------------------------------------------------------------------
+
+  @Test
+  void aRefusedTokenIsTheOperatorsUnauthorizedErrorNotTheCustomersAndIsNotRepeatedInTheCall() {
+    String uid = newUid();
+    ProvisioningProvider refused = providerWithRejectedToken();
+    sleeper.clear();
+
+    assertThatThrownBy(refused::listManaged).isInstanceOf(ProviderUnauthorizedException.class);
+    assertThatThrownBy(() -> refused.create(requestWithVolume(uid)))
+        .isInstanceOfSatisfying(ProviderUnauthorizedException.class, e -> {
+          assertThat(e.httpStatus()).isIn(401, 403);
+          assertThat(e.providerMessage()).isNotBlank();
+        });
+    assertThat(sleeper.waits()).as("an unauthorized answer is not retried inside the call").isEmpty();
   }
 }

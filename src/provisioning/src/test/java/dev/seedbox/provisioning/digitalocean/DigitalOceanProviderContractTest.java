@@ -2,16 +2,16 @@ package dev.seedbox.provisioning.digitalocean;
 
 import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.ServerRef;
+import dev.seedbox.provisioning.contract.CloudProviderContract;
 import dev.seedbox.provisioning.contract.CloudTestTuning;
 import dev.seedbox.provisioning.contract.FakeCloudApi;
 import dev.seedbox.provisioning.contract.FakeDigitalOcean;
-import dev.seedbox.provisioning.contract.ProvisioningProviderContract;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-class DigitalOceanProviderContractTest extends ProvisioningProviderContract {
+class DigitalOceanProviderContractTest extends CloudProviderContract {
 
   private static final String TOKEN = "do-test-token";
 
@@ -70,11 +70,6 @@ class DigitalOceanProviderContractTest extends ProvisioningProviderContract {
   }
 
   @Override
-  protected void failNextCalls(int calls) {
-    fake.failNext(calls);
-  }
-
-  @Override
   protected void loseNextCreateAnswer() {
     fake.loseNextCreateAnswer(FakeCloudApi.LostAnswer.TRUNCATED);
   }
@@ -87,5 +82,25 @@ class DigitalOceanProviderContractTest extends ProvisioningProviderContract {
   @Override
   protected void addForeignServer() {
     fake.addDroplet("someone-elses-web-server", List.of("web"));
+  }
+
+  @Override
+  protected ProvisioningProvider providerWithRejectedToken() {
+    return new DigitalOceanProvider(fake.baseUrl(), "revoked-token", CloudTestTuning.with(RETRY, sleeper));
+  }
+
+  @Override
+  protected void addManagedServersWithVolumes(int count) {
+    for (int i = 0; i < count; i++) {
+      String uid = "paged-" + i;
+      List<String> tags = List.of(DigitalOceanProvider.MANAGED_TAG, DigitalOceanProvider.uidTag(uid));
+      fake.addDroplet("seedbox-" + uid, tags);
+      fake.addVolume(DigitalOceanProvider.volumeName(uid), "nyc1", 100, tags);
+    }
+  }
+
+  @Override
+  protected FakeCloudApi fake() {
+    return fake;
   }
 }

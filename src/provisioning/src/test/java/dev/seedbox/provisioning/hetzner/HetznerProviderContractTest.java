@@ -2,16 +2,16 @@ package dev.seedbox.provisioning.hetzner;
 
 import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.ServerRef;
+import dev.seedbox.provisioning.contract.CloudProviderContract;
 import dev.seedbox.provisioning.contract.CloudTestTuning;
 import dev.seedbox.provisioning.contract.FakeCloudApi;
 import dev.seedbox.provisioning.contract.FakeHetzner;
-import dev.seedbox.provisioning.contract.ProvisioningProviderContract;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-class HetznerProviderContractTest extends ProvisioningProviderContract {
+class HetznerProviderContractTest extends CloudProviderContract {
 
   private static final String TOKEN = "hcloud-test-token";
 
@@ -71,11 +71,6 @@ class HetznerProviderContractTest extends ProvisioningProviderContract {
   }
 
   @Override
-  protected void failNextCalls(int calls) {
-    fake.failNext(calls);
-  }
-
-  @Override
   protected void loseNextCreateAnswer() {
     fake.loseNextCreateAnswer(FakeCloudApi.LostAnswer.SERVER_ERROR);
   }
@@ -88,5 +83,25 @@ class HetznerProviderContractTest extends ProvisioningProviderContract {
   @Override
   protected void addForeignServer() {
     fake.addServer("someone-elses-db", Map.of("team", "data"));
+  }
+
+  @Override
+  protected ProvisioningProvider providerWithRejectedToken() {
+    return new HetznerProvider(fake.baseUrl(), "revoked-token", CloudTestTuning.with(RETRY, sleeper));
+  }
+
+  @Override
+  protected void addManagedServersWithVolumes(int count) {
+    for (int i = 0; i < count; i++) {
+      String uid = "paged-" + i;
+      Map<String, String> labels = Map.of(HetznerProvider.MANAGED_LABEL, "true", HetznerProvider.UID_LABEL, uid);
+      fake.addServer(HetznerProvider.serverName(uid), labels);
+      fake.addVolume(HetznerProvider.serverName(uid), "fsn1", 100, labels);
+    }
+  }
+
+  @Override
+  protected FakeCloudApi fake() {
+    return fake;
   }
 }

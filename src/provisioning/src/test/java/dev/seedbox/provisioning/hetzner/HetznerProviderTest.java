@@ -2,11 +2,15 @@ package dev.seedbox.provisioning.hetzner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.seedbox.api.v1alpha1.TorrentClient;
 import dev.seedbox.provisioning.CreateRequest;
 import dev.seedbox.provisioning.CreatedServer;
 import dev.seedbox.provisioning.PermanentProviderException;
+import dev.seedbox.provisioning.ProviderUnauthorizedException;
+import dev.seedbox.provisioning.RetryableProviderException;
+import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.RetryPolicy;
 import dev.seedbox.provisioning.ServerState;
 import dev.seedbox.provisioning.contract.CloudTestTuning;
@@ -92,5 +96,70 @@ class HetznerProviderTest {
 
   private void hideFromNextListing(long id) {
     fake.hideFromListings(id, 1);
+  }
+
+  @Test
+  void aProtectedServerIsAPermanentRefusalWithHetznersMessageNotUnauthorizedAndNotRetried() {
+    ServerRef ref = provider.create(request(UUID.randomUUID().toString())).ref();
+    fake.protect(ref.id());
+    sleeper.clear();
+
+    assertThatThrownBy(() -> provider.terminate(ref))
+        .isInstanceOfSatisfying(PermanentProviderException.class, e -> {
+          assertThat(e.httpStatus()).isEqualTo(403);
+          assertThat(e.providerCode()).isEqualTo("protected");
+          assertThat(e.getMessage()).contains(FakeHetzner.PROTECTED_MESSAGE);
+        });
+    assertThat(sleeper.waits()).isEmpty();
+  }
+
+  @Test
+  void aReadOnlyTokenIsUnauthorized() {
+    fake.acceptReadOnlyToken("read-only-token");
+    HetznerProvider readOnly =
+        new HetznerProvider(fake.baseUrl(), "read-only-token", CloudTestTuning.with(RETRY, sleeper));
+
+    assertThatThrownBy(() -> readOnly.create(request(UUID.randomUUID().toString())))
+        .isInstanceOfSatisfying(ProviderUnauthorizedException.class, e -> {
+          assertThat(e.httpStatus()).isEqualTo(403);
+          assertThat(e.providerCode()).isEqualTo("forbidden");
+        });
+  }
+
+  @Test
+  void aLockedServerIsRetriedWithBackoffAndThenReportedBusy() {
+    String uid = UUID.randomUUID().toString();
+    ServerRef ref = provider.create(new CreateRequest(uid, "cx22", "nbg1", TorrentClient.QBITTORRENT,
+        "#cloud-config\n{}\n", 100)).ref();
+    await().atMost(Duration.ofSeconds(5)).until(() -> provider.status(ref).orElseThrow().state()
+        == ServerState.RUNNING);
+    fake.setActionDelay(Duration.ofSeconds(2));
+    HetznerProvider other =
+        new HetznerProvider(fake.baseUrl(), TOKEN, CloudTestTuning.with(RETRY, new RecordingSleeper()));
+    Thread shutdown = new Thread(() -> other.suspend(ref));
+    shutdown.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> fake.actionsPosted().contains("shutdown"));
+    sleeper.clear();
+
+    assertThatThrownBy(() -> provider.terminate(ref))
+        .isInstanceOfSatisfying(RetryableProviderException.class, e -> {
+          assertThat(e.reason()).isEqualTo(RetryableProviderException.Cause.BUSY);
+          assertThat(e.getMessage()).contains("locked").contains(FakeHetzner.LOCKED_MESSAGE);
+        });
+    assertThat(sleeper.waits()).as("retried inside the call with back-off first").hasSize(RETRY.maxAttempts() - 1);
+    shutdown.interrupt();
+  }
+
+  @Test
+  void theVolumeCarriesTheUidLabelAndIsDeletedWithTheServer() {
+    String uid = UUID.randomUUID().toString();
+    CreatedServer created = provider.create(new CreateRequest(uid, "cx22", "nbg1", TorrentClient.QBITTORRENT,
+        "#cloud-config\n{}\n", 4000));
+    assertThat(created.attachedVolume()).hasValueSatisfying(v -> assertThat(v.sizeGb()).isEqualTo(4000));
+
+    provider.terminate(created.ref());
+
+    assertThat(fake.volumeCount()).isZero();
+    assertThat(fake.actionsPosted()).contains("detach_volume");
   }
 }

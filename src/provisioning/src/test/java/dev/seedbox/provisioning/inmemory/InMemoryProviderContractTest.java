@@ -1,5 +1,7 @@
 package dev.seedbox.provisioning.inmemory;
 
+import dev.seedbox.api.v1alpha1.TorrentClient;
+import dev.seedbox.provisioning.CreateRequest;
 import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.contract.ProvisioningProviderContract;
@@ -74,5 +76,38 @@ class InMemoryProviderContractTest extends ProvisioningProviderContract {
   @Override
   protected void addForeignServer() {
     // the in-memory cloud holds only our servers
+  }
+
+  @Override
+  protected ProvisioningProvider providerWithRejectedToken() {
+    provider.rejectToken(true);
+    return provider;
+  }
+
+  @Override
+  protected void addManagedServersWithVolumes(int count) {
+    for (int i = 0; i < count; i++) {
+      provider.create(new CreateRequest("paged-" + i, size(), region(), TorrentClient.QBITTORRENT, "", 100));
+    }
+  }
+
+  /** In-memory servers are off the moment they are suspended: there is no OS to wait for. */
+  @Override
+  protected void shutdownLag(Duration lag) {
+  }
+
+  @Override
+  protected long powerOffsPosted() {
+    return 0;
+  }
+
+  /** The in-memory cloud has no listing that could lag. */
+  @Override
+  protected void listingLag(int lookups) {
+  }
+
+  @Override
+  protected long serversCreated() {
+    return provider.serversCreated();
   }
 }

@@ -1,4 +1,4 @@
-package dev.seedbox.operator.devsupport;
+package dev.seedbox.devsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,6 +1,5 @@
-package dev.seedbox.devstack;
+package dev.seedbox.devsupport;
 
-import dev.seedbox.operator.devsupport.ApiDiscoveryDispatcher;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;

@@ -1,4 +1,4 @@
-package dev.seedbox.operator.devsupport;
+package dev.seedbox.devsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.api.v1alpha1.Seedbox;
 import dev.seedbox.api.v1alpha1.SeedboxSpec;
-import dev.seedbox.operator.harness.KubernetesApiFixture;
 import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -18,24 +17,29 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** With discovery served from the stored CRDs, discovery-driven clients (fabric8 generic calls, kubectl) work. */
 class ApiDiscoveryDispatcherTest {
 
-  @RegisterExtension
-  static final KubernetesApiFixture api = new KubernetesApiFixture();
+  private static EmbeddedKubernetes api;
 
   @TempDir
   static Path tmp;
 
   @BeforeAll
   static void oneSeedboxInEachOfTwoNamespaces() {
-    api.create(seedbox("alpha", "team-a"));
-    api.create(seedbox("beta", "team-b"));
+    api = EmbeddedKubernetes.start(Path.of(System.getProperty("seedbox.crds", "../crds")));
+    api.client().resource(seedbox("alpha", "team-a")).create();
+    api.client().resource(seedbox("beta", "team-b")).create();
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
   }
 
   @Test

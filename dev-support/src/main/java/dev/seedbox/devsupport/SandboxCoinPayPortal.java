@@ -1,4 +1,4 @@
-package dev.seedbox.billing.gateway;
+package dev.seedbox.devsupport;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.seedbox.billing.webhook.WebhookVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -19,10 +18,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +33,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A stateful stand-in for CoinPayPortal's payment API on loopback, speaking its paths, JSON and status codes, plus a
- * webhook sender that signs exactly as the gateway does ({@code X-CoinPay-Signature: t=..,v1=..} over
- * {@code <t>.<body>}). It can be down (5xx), slow, refuse our key, lose an answer after creating the payment, and
- * ignore {@code Idempotency-Key} as the real gateway may.
+ * webhook sender that delivers as the gateway does: {@code x-coinpay-signature: t=..,v1=..} (lowercase hex
+ * HMAC-SHA256 over {@code <t>.<body>}), {@code x-coinpay-event} and a {@code x-coinpay-delivery} id. It signs with its
+ * own code, not the billing-controller's verifier, so a test proves the two sides agree. It can be down (5xx), slow,
+ * refuse our key, lose an answer after creating the payment, and ignore {@code Idempotency-Key} as the real gateway
+ * may. The dev stack runs it as its sandbox gateway; the billing-controller's tests run it as their gateway.
  */
-public final class FakeCoinPayPortal implements AutoCloseable {
+public final class SandboxCoinPayPortal implements AutoCloseable {
+
+  public static final String SIGNATURE_HEADER = "x-coinpay-signature";
+  public static final String EVENT_HEADER = "x-coinpay-event";
+  public static final String DELIVERY_HEADER = "x-coinpay-delivery";
 
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -66,6 +75,8 @@ public final class FakeCoinPayPortal implements AutoCloseable {
   private final Map<String, Payment> payments = new ConcurrentHashMap<>();
   private final List<String> createBodies = new ArrayList<>();
   private final AtomicInteger createCalls = new AtomicInteger();
+  private final List<String> asked = new ArrayList<>();
+  private final List<Long> askedAtNanos = new ArrayList<>();
   private final AtomicLong events = new AtomicLong();
   private final HttpClient webhookClient = HttpClient.newHttpClient();
   private volatile boolean honourIdempotencyKey = true;
@@ -73,11 +84,12 @@ public final class FakeCoinPayPortal implements AutoCloseable {
   private volatile int rejectStatus;
   private volatile String rejectMessage = "";
   private volatile Duration delay = Duration.ZERO;
-  private volatile boolean loseNextAnswer;
+  // when the next create to lose was asked for: a slow create that arrived before then is not the one to lose
+  private final AtomicLong loseCreatesArrivedFrom = new AtomicLong(Long.MAX_VALUE);
   private volatile boolean malformedAnswers;
   private volatile Clock clock = Clock.systemUTC();
 
-  public FakeCoinPayPortal(String apiKey, String businessId, String webhookSecret) {
+  public SandboxCoinPayPortal(String apiKey, String businessId, String webhookSecret) {
     this.apiKey = apiKey;
     this.businessId = businessId;
     this.webhookSecret = webhookSecret;
@@ -98,52 +110,52 @@ public final class FakeCoinPayPortal implements AutoCloseable {
   // ---- behaviour switches ----
 
   /** The real gateway may ignore the key; then every create makes a new payment. */
-  public FakeCoinPayPortal honourIdempotencyKey(boolean honour) {
+  public SandboxCoinPayPortal honourIdempotencyKey(boolean honour) {
     this.honourIdempotencyKey = honour;
     return this;
   }
 
   /** Answer every call with this 5xx status (0 = healthy). */
-  public FakeCoinPayPortal failWith(int status) {
+  public SandboxCoinPayPortal failWith(int status) {
     this.failWithStatus = status;
     return this;
   }
 
   /** Answer creates with this 4xx and the gateway's error shape (0 = accept). */
-  public FakeCoinPayPortal rejectWith(int status, String message) {
+  public SandboxCoinPayPortal rejectWith(int status, String message) {
     this.rejectStatus = status;
     this.rejectMessage = message;
     return this;
   }
 
   /** Wait this long before answering (and before creating anything). */
-  public FakeCoinPayPortal delay(Duration delay) {
+  public SandboxCoinPayPortal delay(Duration delay) {
     this.delay = delay;
     return this;
   }
 
   /** The next create stores the payment and then drops the connection without answering. */
-  public FakeCoinPayPortal loseNextAnswer() {
-    this.loseNextAnswer = true;
+  public SandboxCoinPayPortal loseNextAnswer() {
+    loseCreatesArrivedFrom.set(System.nanoTime());
     return this;
   }
 
   /** Answer 200 with a body that is not the documented shape. */
-  public FakeCoinPayPortal malformedAnswers(boolean malformed) {
+  public SandboxCoinPayPortal malformedAnswers(boolean malformed) {
     this.malformedAnswers = malformed;
     return this;
   }
 
-  public FakeCoinPayPortal clock(Clock clock) {
+  public SandboxCoinPayPortal clock(Clock clock) {
     this.clock = clock;
     return this;
   }
 
-  public FakeCoinPayPortal healthy() {
+  public SandboxCoinPayPortal healthy() {
     failWithStatus = 0;
     rejectStatus = 0;
     delay = Duration.ZERO;
-    loseNextAnswer = false;
+    loseCreatesArrivedFrom.set(Long.MAX_VALUE);
     malformedAnswers = false;
     return this;
   }
@@ -164,6 +176,16 @@ public final class FakeCoinPayPortal implements AutoCloseable {
 
   public synchronized List<String> createBodies() {
     return List.copyOf(createBodies);
+  }
+
+  /** The payment ids {@code GET /api/payments/{id}} asked about, in order. */
+  public synchronized List<String> asked() {
+    return List.copyOf(asked);
+  }
+
+  /** When each of {@link #asked()} arrived, by {@link System#nanoTime()}. */
+  public synchronized List<Long> askedAtNanos() {
+    return List.copyOf(askedAtNanos);
   }
 
   /** Moves a payment to a new status, as the gateway does when it sees funds or gives up. */
@@ -231,6 +253,9 @@ public final class FakeCoinPayPortal implements AutoCloseable {
     }
 
     private boolean signatureSet;
+    private String eventHeader;
+    private String deliveryId;
+    private boolean deliverySet;
 
     public String rawBody() {
       if (body != null) {
@@ -263,7 +288,23 @@ public final class FakeCoinPayPortal implements AutoCloseable {
         return signature;
       }
       long t = (signedAt == null ? clock.instant() : signedAt).getEpochSecond();
-      return WebhookVerifier.sign(secret, t, rawBody().getBytes(StandardCharsets.UTF_8));
+      return sign(secret, t, rawBody().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Send it with these delivery headers instead of the ones the gateway would set ({@code null} drops one). */
+    public Webhook delivery(String eventHeader, String deliveryId) {
+      this.eventHeader = eventHeader;
+      this.deliveryId = deliveryId;
+      this.deliverySet = true;
+      return this;
+    }
+
+    /** The delivery id the gateway puts on this delivery; a resend of the same delivery keeps it. */
+    public String deliveryId() {
+      if (!deliverySet && deliveryId == null) {
+        deliveryId = "dlv_" + java.util.UUID.randomUUID();
+      }
+      return deliveryId;
     }
 
     /** POSTs it to our webhook route and returns the answer. */
@@ -275,7 +316,14 @@ public final class FakeCoinPayPortal implements AutoCloseable {
           .POST(HttpRequest.BodyPublishers.ofString(raw, StandardCharsets.UTF_8));
       String header = signatureHeader();
       if (header != null) {
-        request.header(WebhookVerifier.HEADER, header);
+        request.header(SIGNATURE_HEADER, header);
+      }
+      String event = deliverySet ? eventHeader : type;
+      if (event != null) {
+        request.header(EVENT_HEADER, event);
+      }
+      if (deliveryId() != null) {
+        request.header(DELIVERY_HEADER, deliveryId());
       }
       try {
         return webhookClient.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -285,6 +333,18 @@ public final class FakeCoinPayPortal implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
+    }
+  }
+
+  /** The signature header the gateway puts on {@code rawBody} at {@code timestamp}. */
+  public static String sign(String secret, long timestamp, byte[] rawBody) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
+      return "t=" + timestamp + ",v1=" + HexFormat.of().formatHex(mac.doFinal(rawBody));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is unavailable in this JVM", e);
     }
   }
 
@@ -301,7 +361,15 @@ public final class FakeCoinPayPortal implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      long arrived = System.nanoTime();
       byte[] body = exchange.getRequestBody().readAllBytes();
+      String requested = exchange.getRequestURI().getPath();
+      if ("GET".equals(exchange.getRequestMethod()) && requested.startsWith("/api/payments/")) {
+        synchronized (this) {
+          asked.add(requested.substring("/api/payments/".length()));
+          askedAtNanos.add(System.nanoTime());
+        }
+      }
       sleep(delay);
       if (failWithStatus > 0) {
         respond(exchange, failWithStatus, "{\"success\":false,\"error\":\"Internal server error\"}");
@@ -314,7 +382,7 @@ public final class FakeCoinPayPortal implements AutoCloseable {
           respond(exchange, 401, "{\"success\":false,\"error\":\"Authentication required\"}");
           return;
         }
-        create(exchange, body);
+        create(exchange, body, arrived);
       } else if ("GET".equals(method) && path.startsWith("/api/payments/")) {
         Payment payment = payments.get(path.substring("/api/payments/".length()));
         if (payment == null) {
@@ -332,7 +400,7 @@ public final class FakeCoinPayPortal implements AutoCloseable {
     return ("Bearer " + apiKey).equals(exchange.getRequestHeaders().getFirst("Authorization"));
   }
 
-  private void create(HttpExchange exchange, byte[] body) throws IOException {
+  private void create(HttpExchange exchange, byte[] body, long arrived) throws IOException {
     createCalls.incrementAndGet();
     synchronized (this) {
       createBodies.add(new String(body, StandardCharsets.UTF_8));
@@ -363,8 +431,8 @@ public final class FakeCoinPayPortal implements AutoCloseable {
         key, "addr_" + id.substring(4, 16), amount.divide(new BigDecimal("65000"), 8, java.math.RoundingMode.UP)
         .toPlainString(), now, now.plus(Duration.ofHours(1)), "pending");
     payments.put(id, payment);
-    if (loseNextAnswer) {
-      loseNextAnswer = false;
+    long armed = loseCreatesArrivedFrom.get();
+    if (arrived >= armed && loseCreatesArrivedFrom.compareAndSet(armed, Long.MAX_VALUE)) {
       // Created, but the answer never leaves: closing the exchange before any status line drops the connection.
       return;
     }

@@ -1,0 +1,174 @@
+package dev.seedbox.operator.seedbox;
+
+import dev.seedbox.api.lifecycle.Phase;
+import dev.seedbox.api.plan.Plan;
+import dev.seedbox.api.plan.PlanCatalog;
+import dev.seedbox.api.v1alpha1.AccountState;
+import dev.seedbox.api.v1alpha1.BillingAccount;
+import dev.seedbox.api.v1alpha1.ByosConnection;
+import dev.seedbox.api.v1alpha1.ByosPhase;
+import dev.seedbox.api.v1alpha1.Seedbox;
+import dev.seedbox.api.v1alpha1.SeedboxSpec;
+import dev.seedbox.api.v1alpha1.SeedboxStatus;
+import dev.seedbox.api.v1alpha1.TorrentClient;
+import dev.seedbox.ledger.AccountSnapshot;
+import dev.seedbox.ledger.LedgerModule;
+import dev.seedbox.ledger.SeedboxRecord;
+import dev.seedbox.operator.seedbox.SeedboxObservation.Account;
+import dev.seedbox.operator.seedbox.SeedboxObservation.Byos;
+import dev.seedbox.operator.seedbox.SeedboxObservation.Credentials;
+import dev.seedbox.operator.seedbox.SeedboxObservation.Order;
+import dev.seedbox.operator.seedbox.SeedboxObservation.ProviderFailure;
+import dev.seedbox.operator.seedbox.SeedboxObservation.Row;
+import dev.seedbox.operator.seedbox.SeedboxObservation.Server;
+import dev.seedbox.provisioning.ProviderException;
+import dev.seedbox.provisioning.ProviderRegistry;
+import dev.seedbox.provisioning.ProvisioningProvider;
+import dev.seedbox.provisioning.ServerInfo;
+import dev.seedbox.provisioning.ServerRef;
+import dev.seedbox.provisioning.client.TorrentClientProfiles;
+import dev.seedbox.provisioning.cloudinit.QbittorrentCloudInit;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The observe step (architecture §5): the CR, the plan catalog, the BillingAccount (informer) and its ledger account,
+ * the {@code seedbox_resources} row, the ByosConnection (informer) and the provider's view of the server. It reads and
+ * never writes; a provider answer is kept in {@link ServerPolls} so a wake within one poll interval need not ask again.
+ */
+final class SeedboxObserver {
+
+  private final LedgerModule ledger;
+  private final ProviderRegistry providers;
+  private final TorrentClientProfiles clients;
+  private final PlanCatalog plans;
+  private final Clock clock;
+  private final SeedboxTiming timing;
+  private final ProviderCalls calls;
+  private final ServerPolls serverPolls;
+  private volatile InformerEventSource<BillingAccount, Seedbox> accounts;
+  private volatile InformerEventSource<ByosConnection, Seedbox> byosConnections;
+
+  SeedboxObserver(LedgerModule ledger, ProviderRegistry providers, TorrentClientProfiles clients, PlanCatalog plans,
+      Clock clock, SeedboxTiming timing, ProviderCalls calls, ServerPolls serverPolls) {
+    this.ledger = ledger;
+    this.providers = providers;
+    this.clients = clients;
+    this.plans = plans;
+    this.clock = clock;
+    this.timing = timing;
+    this.calls = calls;
+    this.serverPolls = serverPolls;
+  }
+
+  /** The informers the BillingAccount and the ByosConnection are read from, once the controller has them. */
+  void readFrom(InformerEventSource<BillingAccount, Seedbox> accounts,
+      InformerEventSource<ByosConnection, Seedbox> byosConnections) {
+    this.accounts = accounts;
+    this.byosConnections = byosConnections;
+  }
+
+  SeedboxPass observe(Seedbox seedbox, SeedboxStatus status, boolean deleting) {
+    String uid = seedbox.getMetadata().getUid();
+    SeedboxSpec spec = seedbox.getSpec();
+    Optional<SeedboxRecord> row = ledger.seedboxes().seedbox(uid);
+    Phase phase = row.map(SeedboxRecord::phase).orElse(status.getPhase() == null ? Phase.PENDING : status.getPhase());
+    Plan plan = plans.find(spec.getPlan()).orElse(null);
+    BillingAccount account = find(accounts, spec.getAccountRef(), seedbox);
+    Order order = new Order(spec.getPlan(), plan, spec.getProvider(), spec.getRegion(), spec.getByosConnectionRef(),
+        byos(seedbox), Boolean.TRUE.equals(spec.getSuspend()), spec.getSuspendReason(), spec.getClient(),
+        providers.enabled(), clients.installable());
+    Duration[] serverAge = {Duration.ZERO};
+    Server server = server(seedbox, status, deleting, row, phase, serverAge);
+    SeedboxObservation observation = new SeedboxObservation(phase, deleting, order, account(account),
+        row.map(r -> new Row(true, r.billingHold(), r.terminateAt(), r.providerRef(), r.operatorHold()))
+            .orElseGet(Row::none), server,
+        new Credentials(SeedboxPass.longOf(spec.getCredentialsRotation()),
+            SeedboxPass.longOf(status.getObservedCredentialsRotation())), clock.instant());
+    return new SeedboxPass(seedbox, status, deleting, observation, plan, account, row, serverAge[0]);
+  }
+
+  private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T find(
+      InformerEventSource<T, Seedbox> informer, String name, Seedbox seedbox) {
+    return informer == null || name == null ? null
+        : informer.get(new ResourceID(name, seedbox.getMetadata().getNamespace())).orElse(null);
+  }
+
+  private Byos byos(Seedbox seedbox) {
+    if (seedbox.getSpec().getByosConnectionRef() == null) {
+      return Byos.NOT_REFERENCED;
+    }
+    ByosConnection connection = find(byosConnections, seedbox.getSpec().getByosConnectionRef(), seedbox);
+    if (connection == null) {
+      return Byos.MISSING;
+    }
+    return connection.getStatus() != null && connection.getStatus().getPhase() == ByosPhase.CONNECTED
+        ? Byos.CONNECTED : Byos.NOT_CONNECTED;
+  }
+
+  private Account account(BillingAccount account) {
+    if (account == null) {
+      return Account.missing();
+    }
+    Optional<AccountSnapshot> snapshot = ledger.ledger().account(account.getMetadata().getUid());
+    return snapshot.map(s -> new Account(true, true, AccountState.valueOf(s.state().name()), s.balanceCents()))
+        .orElseGet(Account::notOpened);
+  }
+
+  private Server server(Seedbox seedbox, SeedboxStatus status, boolean deleting, Optional<SeedboxRecord> row,
+      Phase phase, Duration[] age) {
+    if (row.isEmpty() || row.get().providerRef() == null || !(SeedboxDecider.BILLABLE.contains(phase)
+        || phase == Phase.TERMINATING)) {
+      return new Server.NotCreated();
+    }
+    String uid = seedbox.getMetadata().getUid();
+    // a spec edit (the user asking us to look) or a deletion always asks the provider
+    boolean specSeen = Objects.equals(seedbox.getMetadata().getGeneration(), status.getObservedGeneration());
+    Optional<ServerPolls.Seen> seen = deleting || !specSeen ? Optional.empty()
+        : serverPolls.recent(uid, phase, timing.serverPoll());
+    if (seen.isPresent()) {
+      age[0] = seen.get().age();
+      return seen.get().server();
+    }
+    Server server = poll(ServerRef.parse(row.get().providerRef()), seedbox);
+    serverPolls.record(uid, phase, server);
+    return server;
+  }
+
+  /** A client changed in the spec after the server was built keeps the web UI the server has. */
+  private String webUiUrl(Seedbox seedbox, String address) {
+    return clients.find(SeedboxActions.clientOf(seedbox.getSpec()))
+        .or(() -> clients.find(TorrentClient.QBITTORRENT))
+        .map(profile -> profile.webUiUrl(address).toString())
+        .orElseGet(() -> "http://" + address + ":" + QbittorrentCloudInit.DEFAULT_WEB_UI_PORT);
+  }
+
+  /** Maps the provider's view of the server onto what the decider distinguishes. */
+  private Server poll(ServerRef ref, Seedbox seedbox) {
+    Optional<ProvisioningProvider> provider = providers.find(ref.provider());
+    if (provider.isEmpty()) {
+      return new Server.Unreachable(new ProviderFailure(false, null, "provider " + ref.provider()
+          + " is not enabled in this operator (SEEDBOX_PROVIDERS)"));
+    }
+    try {
+      Optional<ServerInfo> info = calls.call(provider.get(), "status", p -> p.status(ref));
+      if (info.isEmpty()) {
+        return new Server.Vanished();
+      }
+      return switch (info.get().state()) {
+        case RUNNING -> info.get().address()
+            .<Server>map(ip -> new Server.Running(ip, webUiUrl(seedbox, ip)))
+            .orElseGet(Server.Creating::new);
+        case OFF, ARCHIVED -> new Server.Stopped();
+        case DELETING -> new Server.Vanished();
+        default -> new Server.Creating();
+      };
+    } catch (ProviderException e) {
+      return new Server.Unreachable(timing.withBackoff(ProviderCalls.failure(e)));
+    }
+  }
+}

@@ -1,0 +1,240 @@
+package dev.seedbox.operator.seedbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.seedbox.api.lifecycle.Phase;
+import dev.seedbox.api.status.Condition;
+import dev.seedbox.api.v1alpha1.BillingAccount;
+import dev.seedbox.api.v1alpha1.BillingAccountSpec;
+import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.api.v1alpha1.Seedbox;
+import dev.seedbox.api.v1alpha1.SeedboxSpec;
+import dev.seedbox.ledger.AccountSpec;
+import dev.seedbox.ledger.LedgerModule;
+import dev.seedbox.ledger.audit.AuditEvent;
+import dev.seedbox.ledger.testing.MutableClock;
+import dev.seedbox.operator.harness.OperatorFixture;
+import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
+import dev.seedbox.provisioning.inmemory.InMemoryProvider;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.awaitility.core.ConditionFactory;
+
+/**
+ * What the Seedbox controller's end-to-end tests share: the operator in-process on the mock API (CRUD mode, CRDs
+ * from crds/), a real PostgreSQL ledger and the in-memory provider, reached through the test class's own fixture and
+ * clock. Each test works in its own namespace with its own BillingAccount, whose ledger account the test opens
+ * itself (the BillingAccount reconciler is not part of these suites).
+ */
+abstract class SeedboxScenario {
+
+  static final AtomicInteger NAMESPACES = new AtomicInteger();
+  static final long STARTER = 1500;
+
+  private final OperatorFixture harness;
+  private final Clock clock;
+
+  /**
+   * @param harness the test class's operator, database and provider
+   * @param clock the clock they run on
+   */
+  SeedboxScenario(OperatorFixture harness, Clock clock) {
+    this.harness = harness;
+    this.clock = clock;
+  }
+
+  /** An operator on {@code clock} with the in-memory provider and the test timing. */
+  static OperatorFixture operatorOn(Clock clock) {
+    return new OperatorFixture(clock, OperatorFixture.testProviderOptions(), OperatorFixture.TEST_TIMING);
+  }
+
+  /** A clock of the test class's own that starts now and that the tests move forward. */
+  static MutableClock clockFromNow() {
+    return new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  OperatorFixture harness() {
+    return harness;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  InMemoryProvider provider() {
+    return harness().provider();
+  }
+
+  private LedgerModule ledger;
+
+  /** The test's own view of the ledger (the operator may be stopped while a test looks at it). */
+  synchronized LedgerModule ledger() {
+    if (ledger == null) {
+      ledger = LedgerModule.create(harness().database().runtime(), clock());
+    }
+    return ledger;
+  }
+
+  String namespace() {
+    return "t" + NAMESPACES.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 100_000, 36);
+  }
+
+  BillingAccount createAccount(String ns, String name, Integer graceDays, boolean paused) {
+    BillingAccount account = new BillingAccount();
+    account.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
+    BillingAccountSpec spec = new BillingAccountSpec();
+    spec.setOwner("owner@" + ns + ".example");
+    spec.setGracePeriodDays(graceDays);
+    spec.setLowBalanceThresholdCents(0L);
+    spec.setPaused(paused);
+    account.setSpec(spec);
+    return harness().client().resource(account).create();
+  }
+
+  /** A BillingAccount CR whose ledger account the test opens itself, with optional credit. */
+  String account(String ns, String name, long creditCents, int graceDays) {
+    // The BillingAccount reconciler copies the spec into the ledger too, so both must say the same.
+    String uid = createAccount(ns, name, graceDays, false).getMetadata().getUid();
+    ledger().ledger().openAccount(new AccountSpec(uid, ns, name, "owner", "USD", 0, graceDays), "test");
+    if (creditCents > 0) {
+      ledger().ledger().creditTopUp(uid, "initial-" + ns + "-" + name, creditCents, "test");
+    }
+    return uid;
+  }
+
+  Seedbox seedbox(String ns, String name, String account, String region) {
+    Seedbox sb = new Seedbox();
+    sb.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    SeedboxSpec spec = new SeedboxSpec();
+    spec.setAccountRef(account);
+    spec.setPlan("starter");
+    spec.setProvider(ProviderKind.INMEMORY);
+    spec.setRegion(region);
+    sb.setSpec(spec);
+    return sb;
+  }
+
+  Seedbox create(Seedbox sb) {
+    return harness().client().resource(sb).create();
+  }
+
+  Seedbox fetch(String ns, String name) {
+    return harness().client().resources(Seedbox.class).inNamespace(ns).withName(name).get();
+  }
+
+  void edit(String ns, String name, UnaryOperator<Seedbox> change) {
+    harness().client().resources(Seedbox.class).inNamespace(ns).withName(name).edit(change);
+  }
+
+  void delete(String ns, String name) {
+    harness().client().resources(Seedbox.class).inNamespace(ns).withName(name).delete();
+  }
+
+  Secret secret(String ns, String name) {
+    return harness().client().secrets().inNamespace(ns).withName(name).get();
+  }
+
+  String encode(String value) {
+    return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The qBittorrent hash of {@code password} with the salt of {@code stored} ({@code @ByteArray(salt:key)}). */
+  String qbittorrentHash(String password, String stored) {
+    assertThat(stored).startsWith("@ByteArray(").endsWith(")").contains(":");
+    byte[] salt = Base64.getDecoder().decode(stored.substring("@ByteArray(".length(), stored.indexOf(':')));
+    return QbittorrentPassword.hash(password, salt);
+  }
+
+  String decode(Secret secret, String key) {
+    return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+  }
+
+  ConditionFactory waiting(Duration atMost) {
+    return await().atMost(atMost).pollInterval(Duration.ofMillis(50));
+  }
+
+  Seedbox awaitSeedbox(String ns, String name, java.util.function.Predicate<Seedbox> condition) {
+    return waiting(Duration.ofSeconds(15)).until(() -> fetch(ns, name),
+        sb -> sb != null && sb.getStatus() != null && condition.test(sb));
+  }
+
+  Seedbox awaitPhase(String ns, String name, Phase phase, Duration atMost) {
+    return waiting(atMost).until(() -> fetch(ns, name),
+        sb -> sb != null && sb.getStatus() != null && sb.getStatus().getPhase() == phase);
+  }
+
+  void awaitGone(String ns, String name) {
+    waiting(Duration.ofSeconds(20)).until(() -> fetch(ns, name) == null);
+  }
+
+  void assertStays(String ns, String name, java.util.function.Predicate<Seedbox> condition, Duration during) {
+    await().during(during).atMost(during.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
+        .until(() -> condition.test(fetch(ns, name)));
+  }
+
+  boolean hasCondition(Seedbox sb, String type, String reason) {
+    return sb.getStatus() != null && sb.getStatus().findCondition(type)
+        .map(c -> reason.equals(c.getReason())).orElse(false);
+  }
+
+  Condition condition(Seedbox sb, String type) {
+    return sb.getStatus().findCondition(type).orElseThrow();
+  }
+
+  List<String> eventReasons(String ns, String name) {
+    return harness().client().v1().events().inNamespace(ns).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .sorted(java.util.Comparator.comparing(Event::getFirstTimestamp))
+        .map(Event::getReason)
+        .toList();
+  }
+
+  void awaitEvent(String ns, String name, String reason) {
+    waiting(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(eventReasons(ns, name)).contains(reason));
+  }
+
+  List<AuditEvent> audit(String uid) {
+    List<AuditEvent> events = new java.util.ArrayList<>(ledger().audit().recent("seedbox:" + uid, 500));
+    java.util.Collections.reverse(events);
+    return events;
+  }
+
+  List<String> auditActions(String uid) {
+    return audit(uid).stream().map(AuditEvent::action).toList();
+  }
+
+  List<String> auditDetails(String uid) {
+    return audit(uid).stream().map(AuditEvent::detailJson).toList();
+  }
+
+  /** The audited transitions of a seedbox, oldest first, as "From->To". */
+  List<String> transitions(String uid) {
+    return audit(uid).stream().filter(e -> e.action().equals("seedbox.transition"))
+        .map(e -> field(e.detailJson(), "from") + "->" + field(e.detailJson(), "to"))
+        .toList();
+  }
+
+  private String field(String json, String name) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get(name).asText();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  double providerErrors() {
+    return harness().wiring().registry().find("seedbox.provider.errors").counters().stream()
+        .mapToDouble(c -> c.count()).sum();
+  }
+}

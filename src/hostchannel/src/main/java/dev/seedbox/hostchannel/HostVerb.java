@@ -1,0 +1,31 @@
+package dev.seedbox.hostchannel;
+
+/**
+ * The closed set of commands the host script understands. The verb is the only command-line argument the server
+ * sees; everything else travels as JSON on stdin.
+ */
+public enum HostVerb {
+  VERSION("version"),
+  BOOT_STATUS("boot-status"),
+  INSTALL_CLIENT("install-client"),
+  SET_CREDENTIALS("set-credentials"),
+  START("start"),
+  STOP("stop"),
+  HEALTH("health"),
+  UNINSTALL("uninstall");
+
+  private final String wireName;
+
+  HostVerb(String wireName) {
+    this.wireName = wireName;
+  }
+
+  public String wireName() {
+    return wireName;
+  }
+
+  /** Whether the arguments carry a secret, so that nothing about them may be logged. */
+  public boolean carriesSecret() {
+    return this == SET_CREDENTIALS;
+  }
+}

@@ -1,0 +1,216 @@
+package dev.seedbox.hostchannel.inmemory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.seedbox.hostchannel.HostChannel;
+import dev.seedbox.hostchannel.HostReply;
+import dev.seedbox.hostchannel.HostScript;
+import dev.seedbox.hostchannel.HostTarget;
+import dev.seedbox.hostchannel.HostVerb;
+import dev.seedbox.hostchannel.webui.LoginCheck;
+import dev.seedbox.hostchannel.webui.WebUiLogin;
+import dev.seedbox.keys.key.SshKeyPair;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Seedbox servers held in memory, with the host script's contract: the same verbs, arguments, refusals and
+ * idempotence, a web UI login that accepts exactly the credentials last set while the client runs, the host key
+ * pin checked, a latency per command and faults a test can inject. It serves the dev stack, the operator tests and
+ * the benchmarks, where no real server exists.
+ */
+public final class InMemoryHost implements HostChannel, WebUiLogin {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern SLOT = Pattern.compile("sb-[a-z0-9]{4,28}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A fault to inject on one host: every command fails this way until cleared. */
+  public enum Fault { UNREACHABLE, CLIENT_CRASHED, REJECT_LOGINS }
+
+  private record Server(String hostKeyFingerprint, Set<String> authorizedKeys, Map<String, Slot> slots) {
+  }
+
+  private static final class Slot {
+    int webUiPort;
+    String username;
+    byte[] salt;
+    byte[] passwordDigest;
+    boolean running;
+  }
+
+  private final Map<String, Server> servers = new ConcurrentHashMap<>();
+  private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+  private final Duration latency;
+
+  public InMemoryHost(Duration latency) {
+    this.latency = Objects.requireNonNull(latency, "latency");
+  }
+
+  /** A server as cloud-init leaves it: our host key and the management key authorised for the admin user. */
+  public void boot(String host, String hostKeyFingerprint, String managementKeyFingerprint) {
+    servers.put(host, new Server(hostKeyFingerprint, ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>()));
+    servers.get(host).authorizedKeys().add(managementKeyFingerprint);
+  }
+
+  public void remove(String host) {
+    servers.remove(host);
+  }
+
+  public void inject(String host, Fault fault) {
+    faults.put(host, fault);
+  }
+
+  public void clear(String host) {
+    faults.remove(host);
+  }
+
+  @Override
+  public HostReply run(HostTarget target, SshKeyPair key, HostVerb verb, Map<String, Object> args) {
+    pause();
+    Server server = servers.get(target.host());
+    if (server == null || faults.get(target.host()) == Fault.UNREACHABLE) {
+      return new HostReply.Unreachable("could not connect to " + target.host() + " port " + target.port());
+    }
+    if (!server.hostKeyFingerprint().equals(target.hostKeyFingerprint())) {
+      return new HostReply.HostKeyMismatch(target.hostKeyFingerprint(), server.hostKeyFingerprint());
+    }
+    if (!server.authorizedKeys().contains(key.publicKey().fingerprint())) {
+      return new HostReply.AuthenticationRejected("the server at " + target.host() + " refused our key for user "
+          + target.user());
+    }
+    if (verb == HostVerb.VERSION || verb == HostVerb.BOOT_STATUS) {
+      return done(Map.of("state", "done"));
+    }
+    Object slotName = args.get("slot");
+    if (!(slotName instanceof String name) || !SLOT.matcher(name).matches()) {
+      return new HostReply.Refused("InvalidArgument", "argument 'slot' does not have the expected form");
+    }
+    if (!"qbittorrent".equals(args.get("client"))) {
+      return new HostReply.Refused("ClientNotSupported", "client '" + args.get("client")
+          + "' is not one this server script installs");
+    }
+    synchronized (server) {
+      return slotCommand(server, target.host(), name, verb, args);
+    }
+  }
+
+  private HostReply slotCommand(Server server, String host, String name, HostVerb verb, Map<String, Object> args) {
+    Slot slot = server.slots().get(name);
+    switch (verb) {
+      case INSTALL_CLIENT -> {
+        boolean changed = slot == null;
+        if (slot == null) {
+          slot = new Slot();
+          server.slots().put(name, slot);
+        }
+        if (!(args.get("webUiPort") instanceof Integer port)) {
+          return new HostReply.Refused("InvalidArgument", "expected argument 'webUiPort' to be a port 1024-65535");
+        }
+        changed |= slot.webUiPort != port;
+        slot.webUiPort = port;
+        return done(Map.of("unitChanged", changed));
+      }
+      case UNINSTALL -> {
+        server.slots().remove(name);
+        return done(Map.of("dataKept", !Boolean.TRUE.equals(args.get("deleteData"))));
+      }
+      case HEALTH -> {
+        boolean running = slot != null && slot.running && faults.get(host) != Fault.CLIENT_CRASHED;
+        return done(Map.of("installed", slot != null, "running", running,
+            "credentialsSet", slot != null && slot.passwordDigest != null));
+      }
+      default -> {
+      }
+    }
+    if (slot == null) {
+      return new HostReply.Refused("ClientNotInstalled", "slot " + name + " has no installed client");
+    }
+    switch (verb) {
+      case SET_CREDENTIALS -> {
+        if (!(args.get("password") instanceof String password) || password.length() < 12) {
+          return new HostReply.Refused("InvalidArgument", "expected a printable password of 12-128 characters");
+        }
+        slot.username = String.valueOf(args.get("username"));
+        slot.salt = new byte[16];
+        RANDOM.nextBytes(slot.salt);
+        slot.passwordDigest = digest(slot.salt, password);
+        return done(Map.of("restarted", slot.running));
+      }
+      case START -> {
+        if (slot.passwordDigest == null) {
+          return new HostReply.Refused("CredentialsNotSet", "slot " + name + " has no web UI credentials yet");
+        }
+        slot.running = true;
+        return done(Map.of("running", true));
+      }
+      case STOP -> {
+        slot.running = false;
+        return done(Map.of("running", false));
+      }
+      default -> throw new IllegalStateException("unhandled host verb " + verb);
+    }
+  }
+
+  @Override
+  public LoginCheck login(URI webUi, String username, String password) {
+    pause();
+    Server server = servers.get(webUi.getHost());
+    Fault fault = faults.get(webUi.getHost());
+    if (server == null || fault == Fault.UNREACHABLE) {
+      return new LoginCheck.Unreachable("could not reach the web UI at " + webUi);
+    }
+    synchronized (server) {
+      for (Slot slot : server.slots().values()) {
+        if (slot.webUiPort == webUi.getPort()) {
+          if (!slot.running || fault == Fault.CLIENT_CRASHED) {
+            return new LoginCheck.Unreachable("could not reach the web UI at " + webUi + ": connection refused");
+          }
+          boolean accepted = fault != Fault.REJECT_LOGINS && username.equals(slot.username)
+              && MessageDigest.isEqual(slot.passwordDigest, digest(slot.salt, password));
+          return accepted ? new LoginCheck.Accepted()
+              : new LoginCheck.Rejected("the web UI at " + webUi + " refused the credentials");
+        }
+      }
+    }
+    return new LoginCheck.Unreachable("could not reach the web UI at " + webUi + ": connection refused");
+  }
+
+  private static HostReply done(Map<String, Object> fields) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("ok", true).put("version", HostScript.VERSION);
+    fields.forEach((k, v) -> body.set(k, JSON.valueToTree(v)));
+    return new HostReply.Done((JsonNode) body);
+  }
+
+  private static byte[] digest(byte[] salt, String password) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(salt);
+      return sha.digest(password.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private void pause() {
+    if (latency.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(latency.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.seedbox.hostchannel.webui;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Logs in to qBittorrent's Web API as the customer would ({@code POST /api/v2/auth/login}): the answer {@code Ok.}
+ * means the credentials work, {@code Fails.} that they do not, and 403 that the client banned the address after
+ * too many failures.
+ */
+public final class QbittorrentWebUi implements WebUiLogin {
+
+  public static final String LOGIN_PATH = "/api/v2/auth/login";
+
+  private final HttpClient http;
+  private final Duration timeout;
+
+  public QbittorrentWebUi(HttpClient http, Duration timeout) {
+    this.http = Objects.requireNonNull(http, "http");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+  }
+
+  @Override
+  public LoginCheck login(URI webUi, String username, String password) {
+    URI login = webUi.resolve(LOGIN_PATH);
+    String form = "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8)
+        + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
+    HttpRequest request = HttpRequest.newBuilder(login)
+        .timeout(timeout)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Referer", webUi.toString())
+        .POST(HttpRequest.BodyPublishers.ofString(form))
+        .build();
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (HttpTimeoutException e) {
+      return new LoginCheck.Unreachable("the web UI at " + webUi + " did not answer within " + timeout);
+    } catch (IOException e) {
+      return new LoginCheck.Unreachable("could not reach the web UI at " + webUi + ": " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new LoginCheck.Unreachable("interrupted while logging in to " + webUi);
+    }
+    String body = response.body() == null ? "" : response.body().strip();
+    if (response.statusCode() == 200 && body.equals("Ok.")) {
+      return new LoginCheck.Accepted();
+    }
+    if (response.statusCode() == 200 && body.equals("Fails.")) {
+      return new LoginCheck.Rejected("the web UI at " + webUi + " refused the credentials");
+    }
+    if (response.statusCode() == 403) {
+      return new LoginCheck.Rejected("the web UI at " + webUi + " has banned this address after failed logins");
+    }
+    return new LoginCheck.Unreachable("the web UI at " + webUi + " answered HTTP " + response.statusCode()
+        + ", which is not qBittorrent's login answer");
+  }
+}

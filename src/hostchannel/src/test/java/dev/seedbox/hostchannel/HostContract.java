@@ -1,0 +1,236 @@
+package dev.seedbox.hostchannel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.seedbox.hostchannel.credentials.CredentialRotation;
+import dev.seedbox.hostchannel.credentials.MemoryCredentialStore;
+import dev.seedbox.hostchannel.credentials.RotationOutcome;
+import dev.seedbox.hostchannel.webui.LoginCheck;
+import dev.seedbox.hostchannel.webui.WebUiLogin;
+import dev.seedbox.keys.key.Ed25519Keys;
+import dev.seedbox.keys.key.SshKeyPair;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every host channel promises, run against the real server (Debian's OpenSSH and qbittorrent-nox) and against
+ * the in-memory host: the same verbs, the same refusals, and a customer login that works exactly when it should.
+ */
+public abstract class HostContract {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  protected abstract HostChannel channel();
+
+  protected abstract WebUiLogin webUi();
+
+  /** The server's address as the web UI URL names it. */
+  protected abstract String address();
+
+  protected abstract HostTarget target();
+
+  protected abstract SshKeyPair managementKey();
+
+  /** Checks, after the slot's client was uninstalled, that only a real file system can make. */
+  protected void assertUninstalled(String slot) {
+  }
+
+  /** Removes what a test's slot left behind, whether or not the test passed. */
+  protected void cleanUp(String slot) {
+  }
+
+  protected final HostReply run(HostVerb verb, Map<String, Object> args) {
+    return channel().run(target(), managementKey(), verb, args);
+  }
+
+  protected final JsonNode done(HostVerb verb, Map<String, Object> args) {
+    HostReply reply = run(verb, args);
+    assertThat(reply).as("%s: %s", verb, reply.message()).isInstanceOf(HostReply.Done.class);
+    return ((HostReply.Done) reply).body();
+  }
+
+  private LoginCheck login(int port, String password) {
+    return webUi().login(URI.create("http://" + address() + ":" + port + "/"), "customer", password);
+  }
+
+  private void awaitAnswer(int port, String password) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+        .until(() -> !(login(port, password) instanceof LoginCheck.Unreachable));
+  }
+
+  @Test
+  void theCustomerLogsInWithTheCredentialsSetRotatedAndResumed() {
+    String slot = newSlot();
+    int webUi = 18000 + RANDOM.nextInt(1000);
+    Map<String, Object> slotArgs = slotArgs(slot);
+    Map<String, Object> install = installArgs(slot, webUi);
+    try {
+      assertThat(done(HostVerb.BOOT_STATUS, Map.of()).path("state").asText()).isEqualTo("done");
+      assertThat(done(HostVerb.INSTALL_CLIENT, install).path("unitChanged").asBoolean()).isTrue();
+      // a second install after a lost answer changes nothing
+      assertThat(done(HostVerb.INSTALL_CLIENT, install).path("unitChanged").asBoolean()).isFalse();
+
+      // never started with the client's well-known default credentials
+      HostReply early = run(HostVerb.START, slotArgs);
+      assertThat(early).isInstanceOf(HostReply.Refused.class);
+      assertThat(((HostReply.Refused) early).reason()).isEqualTo("CredentialsNotSet");
+
+      String first = password();
+      done(HostVerb.SET_CREDENTIALS, credentials(slotArgs, first));
+      assertThat(done(HostVerb.START, slotArgs).path("running").asBoolean()).isTrue();
+      awaitAnswer(webUi, first);
+      assertThat(login(webUi, first)).isInstanceOf(LoginCheck.Accepted.class);
+      assertThat(login(webUi, first + "x")).isInstanceOf(LoginCheck.Rejected.class);
+      URI url = URI.create("http://" + address() + ":" + webUi + "/");
+      ClientProbe probe = new ClientProbe(channel(), webUi());
+      assertThat(probe.probe(target(), managementKey(), slotArgs, url, "customer", first))
+          .isInstanceOf(ProbeResult.Healthy.class);
+      assertThat(probe.probe(target(), managementKey(), slotArgs, url, "customer", first + "x"))
+          .isEqualTo(new ProbeResult.Unhealthy(ClientProbe.CREDENTIALS_REJECTED,
+              "the web UI at " + url + " refused the credentials"));
+
+      String second = password();
+      assertThat(done(HostVerb.SET_CREDENTIALS, credentials(slotArgs, second)).path("restarted").asBoolean())
+          .isTrue();
+      awaitAnswer(webUi, second);
+      assertThat(login(webUi, second)).isInstanceOf(LoginCheck.Accepted.class);
+      assertThat(login(webUi, first)).isInstanceOf(LoginCheck.Rejected.class);
+
+      // suspended: the client is stopped, so nothing answers on its port
+      assertThat(done(HostVerb.STOP, slotArgs).path("running").asBoolean()).isFalse();
+      assertThat(login(webUi, second)).isInstanceOf(LoginCheck.Unreachable.class);
+      assertThat(done(HostVerb.HEALTH, slotArgs).path("running").asBoolean()).isFalse();
+      assertThat(probe.probe(target(), managementKey(), slotArgs, url, "customer", second))
+          .isEqualTo(new ProbeResult.Unhealthy(ClientProbe.CLIENT_NOT_RUNNING, "the client is installed but not running"));
+      assertThat(probe.probe(target(), managementKey(), slotArgs, URI.create("http://" + address() + ":" + (webUi + 2)
+          + "/"), "customer", second)).isInstanceOf(ProbeResult.Unhealthy.class);
+
+      assertThat(done(HostVerb.START, slotArgs).path("running").asBoolean()).isTrue();
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+          .until(() -> login(webUi, second) instanceof LoginCheck.Accepted);
+      JsonNode health = done(HostVerb.HEALTH, slotArgs);
+      assertThat(health.path("running").asBoolean()).isTrue();
+      assertThat(health.path("credentialsSet").asBoolean()).isTrue();
+      assertThat(done(HostVerb.UNINSTALL, slotArgs).path("dataKept").asBoolean()).isTrue();
+      assertThat(done(HostVerb.HEALTH, slotArgs).path("installed").asBoolean()).isFalse();
+      assertUninstalled(slot);
+    } finally {
+      run(HostVerb.UNINSTALL, slotArgs);
+      cleanUp(slot);
+    }
+  }
+
+  @Test
+  void aRotationWhoseLoginCheckFailsLeavesThePreviousPasswordCurrentAndWorking() {
+    String slot = newSlot();
+    int port = 19000 + RANDOM.nextInt(1000);
+    Map<String, Object> slotArgs = slotArgs(slot);
+    Map<String, Object> install = installArgs(slot, port);
+    URI webUiUrl = URI.create("http://" + address() + ":" + port + "/");
+    CredentialRotation rotation = new CredentialRotation(channel(), webUi(), Duration.ofSeconds(3));
+    MemoryCredentialStore store = new MemoryCredentialStore("customer");
+    try {
+      done(HostVerb.INSTALL_CLIENT, install);
+      // the first password starts the client, which never ran on its default credentials
+      assertThat(rotation.apply(target(), managementKey(), slotArgs, webUiUrl, store, 0))
+          .isEqualTo(new RotationOutcome.Promoted(0));
+      String first = store.read().current().orElseThrow();
+
+      // the login check of rotation 1 looks at a port where nothing answers
+      URI wrongUrl = URI.create("http://" + address() + ":" + (port + 1) + "/");
+      RotationOutcome failed = rotation.apply(target(), managementKey(), slotArgs, wrongUrl, store, 1);
+      assertThat(failed).isInstanceOf(RotationOutcome.Failed.class);
+      assertThat(((RotationOutcome.Failed) failed).reason()).isEqualTo(CredentialRotation.FAILED);
+      assertThat(failed.message()).contains("previous password was restored");
+      assertThat(store.read().current()).contains(first);
+      awaitAnswer(port, first);
+      assertThat(login(port, first)).isInstanceOf(LoginCheck.Accepted.class);
+
+      // retried where the customer really logs in, and interrupted before the promotion was written
+      String pending = store.read().pending().orElseThrow();
+      store.crashOnNextPromote();
+      assertThatThrownBy(() -> rotation.apply(target(), managementKey(), slotArgs, webUiUrl, store, 1))
+          .isInstanceOf(IllegalStateException.class);
+      assertThat(rotation.apply(target(), managementKey(), slotArgs, webUiUrl, store, 1))
+          .isEqualTo(new RotationOutcome.Promoted(1));
+      assertThat(store.read().current()).contains(pending);
+      assertThat(store.read().pending()).isEmpty();
+      assertThat(login(port, pending)).isInstanceOf(LoginCheck.Accepted.class);
+      assertThat(login(port, first)).isInstanceOf(LoginCheck.Rejected.class);
+      assertThat(rotation.apply(target(), managementKey(), slotArgs, webUiUrl, store, 1))
+          .isEqualTo(new RotationOutcome.Current(1));
+    } finally {
+      run(HostVerb.UNINSTALL, slotArgs);
+      cleanUp(slot);
+    }
+  }
+
+  @Test
+  void credentialsNeedAnInstalledClientAndArgumentsOfTheExpectedForm() {
+    HostReply notInstalled = run(HostVerb.SET_CREDENTIALS,
+        credentials(Map.of("slot", "sb-neverinstalled", "client", "qbittorrent"), password()));
+    assertThat(notInstalled).isInstanceOf(HostReply.Refused.class);
+    assertThat(((HostReply.Refused) notInstalled).reason()).isEqualTo("ClientNotInstalled");
+
+    HostReply injected = run(HostVerb.INSTALL_CLIENT, Map.of("slot", "sb-x; touch /tmp/seedbox-pwned",
+        "client", "qbittorrent", "webUiPort", 18080, "listenPort", 16881));
+    assertThat(injected).isInstanceOf(HostReply.Refused.class);
+    assertThat(((HostReply.Refused) injected).reason()).isEqualTo("InvalidArgument");
+
+    HostReply utorrent = run(HostVerb.INSTALL_CLIENT, Map.of("slot", "sb-abcd1234", "client", "utorrent",
+        "webUiPort", 18080, "listenPort", 16881));
+    assertThat(utorrent).isInstanceOf(HostReply.Refused.class);
+    assertThat(((HostReply.Refused) utorrent).reason()).isEqualTo("ClientNotSupported");
+  }
+
+  @Test
+  void aServerPresentingAnotherHostKeyOrRefusingOurKeyIsNamedAsSuch() {
+    String otherPin = new Ed25519Keys().generate("impostor").publicKey().fingerprint();
+    HostTarget wrongPin = new HostTarget(target().host(), target().port(), target().user(), otherPin);
+    HostReply mismatch = channel().run(wrongPin, managementKey(), HostVerb.VERSION, Map.of());
+    assertThat(mismatch).isInstanceOf(HostReply.HostKeyMismatch.class);
+    assertThat(((HostReply.HostKeyMismatch) mismatch).pinned()).isEqualTo(otherPin);
+    assertThat(((HostReply.HostKeyMismatch) mismatch).presented()).isEqualTo(target().hostKeyFingerprint());
+
+    HostReply stranger = channel().run(target(), new Ed25519Keys().generate("stranger"), HostVerb.VERSION, Map.of());
+    assertThat(stranger).isInstanceOf(HostReply.AuthenticationRejected.class);
+
+    assertThat(done(HostVerb.VERSION, Map.of()).path("version").asInt()).isEqualTo(HostScript.VERSION);
+  }
+
+  private static String newSlot() {
+    return "sb-" + Long.toHexString(RANDOM.nextLong() & 0xffffffffL | 0x10000000L);
+  }
+
+  private static Map<String, Object> slotArgs(String slot) {
+    return Map.of("slot", slot, "client", "qbittorrent");
+  }
+
+  /** Bound to every address, since the test logs in from outside the server; listen ports never meet web UI ones. */
+  private static Map<String, Object> installArgs(String slot, int webUiPort) {
+    Map<String, Object> install = new HashMap<>(slotArgs(slot));
+    install.putAll(Map.of("webUiPort", webUiPort, "listenPort", webUiPort + 2000, "bindAddress", "0.0.0.0"));
+    return install;
+  }
+
+  protected static String password() {
+    byte[] bytes = new byte[18];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static Map<String, Object> credentials(Map<String, Object> slotArgs, String password) {
+    Map<String, Object> args = new HashMap<>(slotArgs);
+    args.put("username", "customer");
+    args.put("password", password);
+    return args;
+  }
+}

@@ -1,0 +1,256 @@
+package dev.seedbox.hostchannel.realhost;
+
+import dev.seedbox.hostchannel.HostBootstrap;
+import dev.seedbox.hostchannel.HostScript;
+import dev.seedbox.keys.key.Ed25519Keys;
+import dev.seedbox.keys.key.SshKeyPair;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real seedbox server for the real-host lane: Debian's OpenSSH in a network namespace of its own, reached over a
+ * veth pair at an address of the rig's own, laid out as cloud-init leaves a server we create: an unprivileged admin
+ * user holding only our management key, the host key we generated, password and root logins off, the host script
+ * root-owned with a sudo rule for it and nothing else.
+ *
+ * <p>The sandbox has no systemd, so the admin user's sudo path starts with a systemctl STAND-IN that runs a unit's
+ * ExecStart as its User inside the namespace; it is the one stand-in in this lane.
+ */
+final class NetnsHost implements AutoCloseable {
+
+  /** Every rig's addresses: a /30 per namespace out of this range, allow-listed for the channel under test. */
+  static final String ADDRESSES = "10.250.0.0/16";
+  static final List<String> PACKAGES = List.of("openssh-server", "sudo", "qbittorrent-nox", "python3", "iproute2");
+  private static final List<String> BINARIES = List.of("/usr/sbin/sshd", "/usr/bin/sudo", "/usr/bin/qbittorrent-nox",
+      "/usr/bin/python3", "/usr/sbin/ip");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  final String namespace;
+  final String address;
+  final String adminUser;
+  final SshKeyPair managementKey;
+  final SshKeyPair hostKey;
+  private final int index;
+  private final Path dir;
+  private final List<String> cleanup = new ArrayList<>();
+  private Process sshd;
+
+  /** Why this machine cannot run the lane, or empty when it can. */
+  static Optional<String> unavailable() {
+    List<String> missing = BINARIES.stream().filter(b -> !Files.isExecutable(Path.of(b))).toList();
+    if (!missing.isEmpty()) {
+      return Optional.of("missing " + missing + " (apt-get install " + String.join(" ", PACKAGES) + "; .ci/run does)");
+    }
+    try {
+      if (!exec(List.of("id", "-u")).strip().equals("0")) {
+        return Optional.of("the rig needs root to create network namespaces and users");
+      }
+      String probe = "sbx-probe-" + Long.toHexString(RANDOM.nextLong() & 0xffffffL);
+      exec(List.of("ip", "netns", "add", probe));
+      exec(List.of("ip", "netns", "del", probe));
+    } catch (IllegalStateException e) {
+      return Optional.of("network namespaces are refused here: " + e.getMessage());
+    }
+    return Optional.empty();
+  }
+
+  NetnsHost() {
+    this.index = 1 + RANDOM.nextInt(250);
+    String suffix = Integer.toString(index) + Long.toHexString(RANDOM.nextLong() & 0xfffL);
+    this.namespace = "sbx-" + suffix;
+    this.address = "10.250." + index + ".2";
+    this.adminUser = "sbxadm" + suffix;
+    Ed25519Keys keys = new Ed25519Keys();
+    this.managementKey = keys.generate("seedbox-management@" + namespace);
+    this.hostKey = keys.generate("root@" + namespace);
+    try {
+      this.dir = Files.createTempDirectory("seedbox-rig-");
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  NetnsHost start() {
+    network();
+    adminUser();
+    hostScript();
+    sshd();
+    return this;
+  }
+
+  private void network() {
+    String host = "sbxh" + index + "x" + namespace.substring(namespace.length() - 3);
+    String guest = "sbxg" + index + "x" + namespace.substring(namespace.length() - 3);
+    exec(List.of("ip", "netns", "add", namespace));
+    cleanup.add(0, "ip netns del " + namespace);
+    exec(List.of("ip", "link", "add", host, "type", "veth", "peer", "name", guest));
+    cleanup.add(0, "ip link del " + host);
+    exec(List.of("ip", "link", "set", guest, "netns", namespace));
+    exec(List.of("ip", "addr", "add", "10.250." + index + ".1/30", "dev", host));
+    exec(List.of("ip", "link", "set", host, "up"));
+    inNamespace(List.of("ip", "addr", "add", address + "/30", "dev", guest));
+    inNamespace(List.of("ip", "link", "set", guest, "up"));
+    inNamespace(List.of("ip", "link", "set", "lo", "up"));
+  }
+
+  private void adminUser() {
+    exec(List.of("useradd", "--create-home", "--shell", "/bin/bash", adminUser));
+    cleanup.add(0, "userdel --remove " + adminUser);
+    // no password at all, yet not locked: sshd (without PAM here) refuses locked accounts even for keys
+    exec(List.of("usermod", "-p", "*", adminUser));
+    Path ssh = Path.of("/home", adminUser, ".ssh");
+    write(ssh.resolve("authorized_keys"), managementKey.publicKey().line() + "\n", "rw-------");
+    exec(List.of("chmod", "700", ssh.toString()));
+    exec(List.of("chown", "-R", adminUser + ":" + adminUser, ssh.toString()));
+  }
+
+  private void hostScript() {
+    Path script = Path.of(HostScript.PATH);
+    write(script, HostScript.text(), "rwxr-xr-x");
+    Path bin = dir.resolve("bin");
+    write(bin.resolve("systemctl"), resource("systemctl-standin"), "rwxr-xr-x");
+    Path sudoers = Path.of("/etc/sudoers.d", "seedbox-" + adminUser);
+    write(sudoers, "Defaults:" + adminUser + " secure_path=" + bin + ":/usr/local/sbin:/usr/local/bin:/usr/sbin"
+        + ":/usr/bin:/sbin:/bin\n" + HostScript.sudoersRule(adminUser), "r--r-----");
+    cleanup.add(0, "rm -f " + sudoers);
+    exec(List.of("visudo", "-c", "-q", "-f", sudoers.toString()));
+  }
+
+  private void sshd() {
+    Path key = dir.resolve("ssh_host_ed25519_key");
+    write(key, hostKey.privateKey().openSshText(), "rw-------");
+    Path config = dir.resolve("sshd_config");
+    write(config, String.join("\n",
+        "ListenAddress " + address,
+        "Port 22",
+        "HostKey " + key,
+        "PidFile " + dir.resolve("sshd.pid"),
+        "AuthorizedKeysFile .ssh/authorized_keys",
+        "UsePAM no",
+        "LogLevel VERBOSE",
+        // what the user data puts in sshd_config.d on a server we create
+        new HostBootstrap(adminUser, managementKey.publicKey(), hostKey, List.of()).sshdHardening()),
+        "rw-------");
+    try {
+      Files.createDirectories(Path.of("/run/sshd"));
+      sshd = new ProcessBuilder("ip", "netns", "exec", namespace, "/usr/sbin/sshd", "-D", "-e", "-f",
+          config.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
+    while (Instant.now().isBefore(deadline)) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(address, 22), 500);
+        return;
+      } catch (IOException notYet) {
+        if (!sshd.isAlive()) {
+          throw new IllegalStateException("sshd exited: " + sshdLog());
+        }
+        sleep(100);
+      }
+    }
+    throw new IllegalStateException("sshd did not listen on " + address + ":22 within 15 s: " + sshdLog());
+  }
+
+  String sshdLog() {
+    try {
+      return Files.readString(dir.resolve("sshd.log"));
+    } catch (IOException e) {
+      return "(no sshd log)";
+    }
+  }
+
+  String inNamespace(List<String> command) {
+    List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+    argv.addAll(command);
+    return exec(argv);
+  }
+
+  @Override
+  public void close() {
+    if (sshd != null) {
+      sshd.destroy();
+    }
+    // whatever still runs in the namespace (a client the test left running) ends with it
+    try {
+      for (String pid : exec(List.of("ip", "netns", "pids", namespace)).split("\\s+")) {
+        if (!pid.isBlank()) {
+          exec(List.of("kill", "-9", pid));
+        }
+      }
+    } catch (IllegalStateException alreadyGone) {
+      // the namespace was never made
+    }
+    for (String step : cleanup) {
+      try {
+        exec(List.of("sh", "-c", step));
+      } catch (IllegalStateException e) {
+        System.err.println("real-host rig: cleanup step '" + step + "' failed: " + e.getMessage());
+      }
+    }
+    exec(List.of("rm", "-rf", dir.toString()));
+  }
+
+  static String exec(List<String> argv) {
+    try {
+      Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(String.join(" ", argv) + " did not finish in 60 s");
+      }
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", argv) + " exited " + p.exitValue() + ": " + out.strip());
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException(String.join(" ", argv) + " could not run: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted running " + argv.get(0));
+    }
+  }
+
+  private static void write(Path path, String content, String permissions) {
+    try {
+      Files.createDirectories(path.getParent());
+      Files.writeString(path, content);
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = NetnsHost.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.seedbox.provisioning.client;
+
+import dev.seedbox.api.v1alpha1.TorrentClient;
+import dev.seedbox.hostchannel.webui.LoginCheck;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * What the control plane needs to know about one BitTorrent client to run it on a seedbox server: which package
+ * installs it, which ports it needs open, how the web UI credentials are put on the server, and how a login is
+ * checked through the client's own API. A new client arrives as one more implementation.
+ */
+public interface TorrentClientProfile {
+
+  /** The client as {@code spec.client} names it. */
+  TorrentClient kind();
+
+  /** The Debian package that installs it. */
+  String debianPackage();
+
+  /** The ports the server opens for it (the web UI first); SSH is not among them. */
+  List<Port> ports();
+
+  /** The web UI's TCP port. */
+  int webUiPort();
+
+  /** The web UI of a server reachable at {@code address}. */
+  default URI webUiUrl(String address) {
+    return URI.create("http://" + address + ":" + webUiPort());
+  }
+
+  /**
+   * The form of a web UI password the client stores on the server (never the password itself). Computed once per
+   * password and kept beside it.
+   */
+  String storedPassword(String password);
+
+  /**
+   * The server's first-boot setup (cloud-init user data) that installs the client, opens its ports and gives the web
+   * UI this user and the stored password.
+   *
+   * @param storedPassword from {@link #storedPassword(String)}
+   */
+  String userData(String username, String storedPassword);
+
+  /** Logs in to the web UI at {@code webUi} through the client's API, as a customer would. */
+  LoginCheck checkLogin(URI webUi, String username, String password);
+
+  /** The client as the host script names it ({@code client} in its arguments). */
+  default String hostScriptName() {
+    return kind().wireName();
+  }
+
+  /** A port the client listens on. */
+  record Port(int number, Protocol protocol, String purpose) {
+  }
+
+  enum Protocol {
+    TCP,
+    UDP
+  }
+
+}
