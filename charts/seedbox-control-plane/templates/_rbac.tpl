@@ -1,26 +1,26 @@
 {{/*
 The operator's rules on the watched resources, granted cluster-wide (ClusterRole) or per watched namespace (Role).
-Exactly the verbs the reconcilers use; no wildcards. Secrets hold web UI credentials and BYOS keys: the operator
-creates, reads and deletes them; it updates only a Seedbox's web UI Secret in place, when its credentials rotate
-(a BYOS key rotation writes a new, immutable Secret).
+Exactly the calls the operator makes (operator/src/test/.../OperatorRbacMatchesChartTest records them against the
+mock API and compares with this list); no wildcards. Informers list and watch our resources; status and finalizers
+are written with patches. Secrets are read one by one by name, never listed or watched: the operator creates web UI
+Secrets and BYOS key Secrets, updates a web UI Secret when its credentials rotate and deletes a revoked key Secret.
+A web UI Secret's owner reference blocks its Seedbox's deletion, which needs update on seedboxes/finalizers. What
+the operator may write in Secrets is narrowed further by the ValidatingAdmissionPolicy in operator-secrets-policy.yaml.
 */}}
 {{- define "seedbox.operator.rules" -}}
 - apiGroups: ["seedbox.dev"]
   resources: ["seedboxes", "billingaccounts", "byosconnections"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["list", "watch", "patch"]
 - apiGroups: ["seedbox.dev"]
   resources: ["seedboxes/status", "billingaccounts/status", "byosconnections/status"]
-  verbs: ["get", "patch", "update"]
+  verbs: ["patch"]
 - apiGroups: ["seedbox.dev"]
-  resources: ["seedboxes/finalizers", "billingaccounts/finalizers", "byosconnections/finalizers"]
+  resources: ["seedboxes/finalizers"]
   verbs: ["update"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
-- apiGroups: ["events.k8s.io"]
-  resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["create"]
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "list", "watch", "create", "update", "delete"]
+  verbs: ["get", "create", "update", "delete"]
 {{- end }}

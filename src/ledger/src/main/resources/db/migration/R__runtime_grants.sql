@@ -55,3 +55,5 @@ GRANT EXECUTE ON FUNCTION seedbox_credit_paid_webhooks(text[], text[], text[], t
 GRANT EXECUTE ON FUNCTION seedbox_post_adjustment(text, text, bigint, text, text, timestamptz) TO ${billingRole};
 GRANT EXECUTE ON FUNCTION seedbox_seal_audit_events(integer) TO ${billingRole};
 GRANT EXECUTE ON FUNCTION seedbox_try_lock(text) TO ${billingRole};
+-- the only way to change a pinned host key, host or port (V6); audited in the same transaction
+GRANT EXECUTE ON FUNCTION seedbox_repin_host_key(text, text, integer, text, text, timestamptz) TO ${operatorRole};

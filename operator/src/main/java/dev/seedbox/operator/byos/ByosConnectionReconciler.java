@@ -59,6 +59,8 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
   public static final String REASON_CONNECTED = "Connected";
   public static final String REASON_AWAITING = "AwaitingAuthorization";
   public static final String REASON_HOST_KEY_MISMATCH = "HostKeyMismatch";
+  public static final String REASON_HOST_CHANGE_REFUSED = "HostChangeRefused";
+  public static final String REASON_HOST_KEY_REPINNED = "HostKeyRepinned";
   public static final String REASON_ADDRESS_REFUSED = "AddressRefused";
   public static final String REASON_UNREACHABLE = "Unreachable";
   public static final String REASON_VAULT_NOT_CONFIGURED = "VaultNotConfigured";
@@ -94,6 +96,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
   private final KubernetesClient client;
   private final Clock clock;
   private final Timings timings;
+  private final KeyRevocations revocations;
   private final ReconcilePipeline<ByosConnection, ByosConnectionStatus> pipeline;
 
   public ByosConnectionReconciler(PauseGate pauseGate, OperatorMetrics metrics, EventRecorder events, ByosKeys keys,
@@ -107,6 +110,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
     this.client = client;
     this.clock = clock;
     this.timings = timings;
+    this.revocations = new KeyRevocations(keys, audit, events, ACTOR);
     this.pipeline = new ReconcilePipeline<>("ByosConnection", metrics, pauseGate,
         new StatusRecorder<>(client, ByosConnectionStatus::new), c -> Boolean.TRUE.equals(c.getSpec().getPaused()),
         false);
@@ -145,6 +149,9 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
           + " in " + issued.secretRef().value() + "; run the onboarding command on the server");
     }
 
+    if (!honourHostKeyRequest(resource, status, target)) {
+      return timings.recheck();
+    }
     ByosConnectionRecord row = recordConnection(resource, target, issued);
     revokeSupersededPendingKey(resource, status.getSecretRef(), issued, row);
 
@@ -156,7 +163,8 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
     ByosConnectionStatusAggregator.keyIssued(status, "key " + issued.fingerprint() + " (rotation " + rotation
         + ") is in " + issued.secretRef().value(), resource.getMetadata().getGeneration(), clock.instant());
 
-    String specPin = spec.getHostKeyFingerprint();
+    String specPin = spec.getAcceptHostKeyFingerprint() != null ? spec.getAcceptHostKeyFingerprint()
+        : spec.getHostKeyFingerprint();
     if (specPin != null && row.pinnedHostKey() != null && !specPin.equals(row.pinnedHostKey())) {
       mismatch(resource, status, row.pinnedHostKey(), specPin, "spec.hostKeyFingerprint " + specPin
           + " differs from the host key pinned on first connection, expected " + row.pinnedHostKey());
@@ -168,7 +176,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
 
     VerificationResult result;
     try {
-      result = keys.verifyAndRevokePrevious(target, issued.secretRef(), pinned, previous);
+      result = keys.verify(target, issued.secretRef(), pinned);
     } catch (KeyMissingException e) {
       fail(resource, status, REASON_KEY_MISSING, "the key at " + issued.secretRef().value()
           + " is gone from its store; bump spec.rotation to issue a new one");
@@ -214,13 +222,16 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
       return timings.recheck();
     }
     if (previous != null) {
-      // the new key connected and verifyAndRevokePrevious revoked the old one: the row follows the new key
+      // the new key connected: the old one goes (unless it is not ours to revoke) and the row follows the new key
+      boolean revoked = revocations.revoke(resource, previous);
       connections.upsert(ByosConnectionRecord.of(uid, row.namespace(), row.name(), row.host(), row.port(),
           row.user(), issued.publicKeyLine(), issued.fingerprint(), issued.secretRef().value()), ACTOR);
-      audit.append(ACTOR, "byos.key-revoked", resource(uid), Map.of("secretRef", previous.value(),
-          "why", "rotated: the key of rotation " + issued.rotation() + " verified"));
+      if (revoked) {
+        audit.append(ACTOR, "byos.key-revoked", resource(uid), Map.of("secretRef", previous.value(),
+            "why", "rotated: the key of rotation " + issued.rotation() + " verified"));
+      }
       events.normal(resource, REASON_KEY_ROTATED, "key " + issued.fingerprint() + " verified; previous key "
-          + previous.value() + " revoked");
+          + previous.value() + (revoked ? " revoked" : " left alone: not this connection's key"));
     }
     boolean newlyConnected = status.getPhase() != ByosPhase.CONNECTED;
     ByosConnectionStatusAggregator.connected(status, connected.hostKeyFingerprint(), connected.message(),
@@ -234,6 +245,31 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
           + (pin instanceof HostKeyPin.Pinned ? " (pinned)" : ""));
     }
     return timings.recheck();
+  }
+
+  /**
+   * Applies a re-pin the spec asks for, or refuses a move of a pinned connection (condition, Event, audit). Returns
+   * false when the connection must not be verified now.
+   */
+  private boolean honourHostKeyRequest(ByosConnection resource, ByosConnectionStatus status, SshTarget target) {
+    String uid = resource.getMetadata().getUid();
+    ByosConnectionRecord row = connections.find(uid).orElse(null);
+    EndpointChange change = EndpointChange.of(row, target, resource.getSpec().getAcceptHostKeyFingerprint());
+    if (change instanceof EndpointChange.Refused refused) {
+      if (fail(resource, status, REASON_HOST_CHANGE_REFUSED, refused.message())) {
+        audit.append(ACTOR, "byos.host-change-refused", resource(uid), Map.of("pinnedHostKey", row.pinnedHostKey(),
+            "host", row.host(), "port", row.port(), "requestedHost", target.host(), "requestedPort", target.port()));
+      }
+      return false;
+    }
+    if (change instanceof EndpointChange.Repin repin) {
+      connections.repin(uid, target.host(), target.port(), repin.hostKey(), ACTOR);
+      String message = "host key " + repin.hostKey() + " accepted for " + target.host() + ":" + target.port()
+          + " in place of " + row.pinnedHostKey() + " (spec.acceptHostKeyFingerprint)";
+      LOG.info("ByosConnection {}: {}", who(resource), message);
+      events.normal(resource, REASON_HOST_KEY_REPINNED, message);
+    }
+    return true;
   }
 
   /** Writes the row on first sight; afterwards keeps its key (a rotation moves it once verified) and follows spec. */
@@ -268,7 +304,9 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
       return;
     }
     SecretRef superseded = SecretRef.parse(shownRef);
-    keys.revoke(superseded);
+    if (!revocations.revoke(resource, superseded)) {
+      return;
+    }
     audit.append(ACTOR, "byos.key-revoked", resource(resource.getMetadata().getUid()), Map.of(
         "secretRef", shownRef, "why", "superseded by rotation " + issued.rotation() + " before it verified"));
   }
@@ -319,9 +357,12 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
       refs.add(resource.getStatus().getSecretRef());
     }
     connections.find(uid).ifPresent(r -> refs.add(r.secretRef()));
+    Set<String> refused = new LinkedHashSet<>();
     try {
       for (String ref : refs) {
-        keys.revoke(SecretRef.parse(ref));
+        if (!revocations.revoke(resource, SecretRef.parse(ref))) {
+          refused.add(ref);
+        }
       }
     } catch (StoreUnavailableException e) {
       String message = "cannot revoke " + refs + ": " + e.getMessage() + "; deletion waits until the store is "
@@ -330,8 +371,10 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
       events.warning(resource, REASON_REVOCATION_FAILED, message);
       return ReconcilePipeline.Outcome.after(timings.recheck());
     }
+    refs.removeAll(refused);
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("secretRefs", refs);
+    detail.put("refusedSecretRefs", refused);
     detail.put("namespace", resource.getMetadata().getNamespace());
     detail.put("name", resource.getMetadata().getName());
     audit.append(ACTOR, "byos.revoked", resource(uid), detail);

@@ -23,6 +23,10 @@ import dev.seedbox.operator.harness.AccountsOperatorFixture;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +132,86 @@ class ByosConnectionReconcilerTest {
     assertThat(auditActions(uid)).contains("byos.host-key-mismatch");
     assertThat(harness.eventsFor(NS, "reinstalled")).filteredOn(e -> e.getReason().equals("HostKeyMismatch"))
         .isNotEmpty().allSatisfy(e -> assertThat(e.getType()).isEqualTo("Warning"));
+  }
+
+  /** Issue 12, attack 5: editing the host A→B→A re-pinned; the host key now changes only on an explicit request. */
+  @Test
+  void aPinnedConnectionRefusesAHostChangeNeverRePinsOnTheWayBackAndRePinsOnlyWhenAsked() throws Exception {
+    String uid = harness.create(connection("moving", "127.0.0.1", SecretStoreKind.KUBERNETES)).getMetadata().getUid();
+    Path home = temp.resolve("moving");
+    harness.ssh().authorizeFrom(USER, home.resolve(".ssh/authorized_keys"));
+    onboard(home, awaitConnection("moving", c -> c.getStatus().getPhase() == ByosPhase.AWAITING_AUTHORIZATION)
+        .getStatus().getOnboardingCommand());
+    awaitConnection("moving", c -> c.getStatus().getPhase() == ByosPhase.CONNECTED);
+    String pinned = harness.ledger().byos().find(uid).orElseThrow().pinnedHostKey();
+
+    edit("moving", spec -> spec.setHost("203.0.113.9"));
+    ByosConnection refused = awaitConnection("moving", c -> c.getStatus().findCondition("Ready")
+        .map(r -> "HostChangeRefused".equals(r.getReason())).orElse(false));
+    assertThat(refused.getStatus().getPhase()).isEqualTo(ByosPhase.FAILED);
+    assertThat(refused.getStatus().findCondition("Ready").orElseThrow().getMessage())
+        .contains("203.0.113.9", "127.0.0.1", pinned, "spec.acceptHostKeyFingerprint");
+    ByosConnectionRecord row = harness.ledger().byos().find(uid).orElseThrow();
+    assertThat(row.host()).isEqualTo("127.0.0.1");
+    assertThat(row.pinnedHostKey()).isEqualTo(pinned);
+    assertThat(auditActions(uid)).contains("byos.host-change-refused");
+
+    edit("moving", spec -> spec.setHost("127.0.0.1"));
+    awaitConnection("moving", c -> c.getStatus().getPhase() == ByosPhase.CONNECTED);
+    harness.ssh().replaceHostKey();
+    awaitConnection("moving", c -> c.getStatus().findCondition("Ready")
+        .map(r -> "HostKeyMismatch".equals(r.getReason())).orElse(false));
+    assertThat(harness.ledger().byos().find(uid).orElseThrow().pinnedHostKey()).as("back on A, still A's pin")
+        .isEqualTo(pinned);
+    assertThat(auditActions(uid)).doesNotContain("byos.host-key-repinned");
+
+    String reinstalled = harness.ssh().hostKeyFingerprint();
+    edit("moving", spec -> spec.setAcceptHostKeyFingerprint(reinstalled));
+    ByosConnection repinned = awaitConnection("moving", c -> c.getStatus().getPhase() == ByosPhase.CONNECTED);
+    assertThat(repinned.getStatus().getObservedHostKeyFingerprint()).isEqualTo(reinstalled);
+    assertThat(harness.ledger().byos().find(uid).orElseThrow().pinnedHostKey()).isEqualTo(reinstalled);
+    assertThat(auditActions(uid).stream().filter("byos.host-key-repinned"::equals)).hasSize(1);
+    assertThat(reasons("moving")).contains("HostChangeRefused", "HostKeyRepinned");
+  }
+
+  /**
+   * Issue 12, attack 8: revocation deleted whatever reference the database row named (a runtime-writable column): a
+   * Secret in kube-system, a Vault path outside our prefix. Both are refused and audited; the connection still goes.
+   */
+  @Test
+  void deletingAConnectionWhoseRowNamesSomeoneElsesSecretRevokesOnlyItsOwnKey() throws Exception {
+    harness.client().secrets().inNamespace("kube-system").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withName("victim").withLabels(Map.of("app.kubernetes.io/managed-by", "seedbox-operator"))
+        .endMetadata().withType("kubernetes.io/ssh-auth").withData(Map.of("ssh-privatekey", "c29tZXRoaW5n"))
+        .build()).create();
+    HttpResponse<String> written = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(harness.vault().address() + "/v1/secret/data/payments/gateway"))
+        .header("X-Vault-Token", harness.vault().token())
+        .POST(HttpRequest.BodyPublishers.ofString("{\"data\":{\"api-key\":\"x\"}}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(written.statusCode()).isEqualTo(200);
+    Map<String, String> foreign = Map.of("deputy-k8s", "kubernetes:kube-system/victim#ssh-privatekey",
+        "deputy-vault", "vault:secret/payments/gateway#1");
+    for (Map.Entry<String, String> target : foreign.entrySet()) {
+      String uid = harness.create(connection(target.getKey(), "127.0.0.1", SecretStoreKind.KUBERNETES))
+          .getMetadata().getUid();
+      awaitConnection(target.getKey(), c -> c.getStatus().getPhase() == ByosPhase.AWAITING_AUTHORIZATION);
+      try (Connection c = harness.database().runtime().getConnection(); Statement st = c.createStatement()) {
+        assertThat(st.executeUpdate("UPDATE seedbox_byos_connections SET secret_ref = '" + target.getValue()
+            + "' WHERE uid = '" + uid + "'")).isEqualTo(1);
+      }
+
+      harness.client().resources(ByosConnection.class).inNamespace(NS).withName(target.getKey()).delete();
+      await().atMost(Duration.ofSeconds(15)).until(() -> fetch(target.getKey()) == null);
+
+      assertThat(secretExists(target.getKey() + "-key-0")).as("its own key is revoked").isFalse();
+      assertThat(auditActions(uid)).contains("byos.revocation-refused", "byos.revoked");
+      assertThat(harness.ledger().audit().recent("byosconnection:" + uid, 50)).filteredOn(
+          e -> e.action().equals("byos.revocation-refused")).singleElement()
+          .satisfies(e -> assertThat(e.detailJson()).contains(target.getValue()));
+    }
+    assertThat(harness.client().secrets().inNamespace("kube-system").withName("victim").get()).isNotNull();
+    assertThat(harness.vault().retainsData("secret", "payments/gateway", 1)).isTrue();
   }
 
   @Test

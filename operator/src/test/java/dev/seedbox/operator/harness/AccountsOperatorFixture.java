@@ -41,6 +41,12 @@ public class AccountsOperatorFixture extends KubernetesApiFixture {
     this.vaultConfigured = vaultConfigured;
   }
 
+  public AccountsOperatorFixture(boolean vaultConfigured,
+      java.util.function.Supplier<? extends LeaseGrantingDispatcher> dispatchers) {
+    super(dispatchers);
+    this.vaultConfigured = vaultConfigured;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) {
     super.beforeAll(context);

@@ -30,9 +30,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public class KubernetesApiFixture implements BeforeAllCallback, AfterAllCallback {
 
+  private final java.util.function.Supplier<? extends LeaseGrantingDispatcher> dispatchers;
   private LeaseGrantingDispatcher dispatcher;
   private KubernetesMockServer server;
   private NamespacedKubernetesClient client;
+
+  public KubernetesApiFixture() {
+    this(LeaseGrantingDispatcher::new);
+  }
+
+  /** With another dispatcher, e.g. one that records what the operator asks of the API. */
+  protected KubernetesApiFixture(java.util.function.Supplier<? extends LeaseGrantingDispatcher> dispatchers) {
+    this.dispatchers = dispatchers;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -45,7 +55,7 @@ public class KubernetesApiFixture implements BeforeAllCallback, AfterAllCallback
   }
 
   public void start() {
-    dispatcher = new LeaseGrantingDispatcher();
+    dispatcher = dispatchers.get();
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init();
     client = server.createClient();

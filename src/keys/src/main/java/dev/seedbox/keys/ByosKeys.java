@@ -103,11 +103,11 @@ public final class ByosKeys {
    * The last step of a rotation: verify with the new key and, only if that connected, revoke the previous key. A
    * failure leaves the previous key in place, so the server stays reachable with it.
    */
-  public VerificationResult verifyAndRevokePrevious(SshTarget target, SecretRef current, String pinnedFingerprint,
-      SecretRef previous) {
+  public VerificationResult verifyAndRevokePrevious(SshTarget target, ConnectionIdentity owner, SecretRef current,
+      String pinnedFingerprint, SecretRef previous) {
     VerificationResult result = verify(target, current, pinnedFingerprint);
     if (result instanceof VerificationResult.Connected && previous != null && !previous.equals(current)) {
-      revoke(previous);
+      revoke(owner, previous);
       LOG.info("byos {}: new key {} verified, previous key {} revoked", target, current, previous);
     } else if (previous != null && !(result instanceof VerificationResult.Connected)) {
       LOG.info("byos {}: keeping previous key {} until the new key {} verifies", target, previous, current);
@@ -115,10 +115,14 @@ public final class ByosKeys {
     return result;
   }
 
-  /** Removes the key at {@code secretRef} from its store for good; revoking a revoked key does nothing. */
-  public void revoke(SecretRef secretRef) {
-    store(secretRef.kind()).delete(secretRef);
-    LOG.info("byos: revoked key {}", secretRef);
+  /**
+   * Removes the key at {@code secretRef} from its store for good; revoking a revoked key does nothing.
+   *
+   * @throws dev.seedbox.keys.store.RevocationRefusedException if the reference is not a key we made for {@code owner}
+   */
+  public void revoke(ConnectionIdentity owner, SecretRef secretRef) {
+    store(secretRef.kind()).delete(owner, secretRef);
+    LOG.info("byos {}: revoked key {}", owner, secretRef);
   }
 
   private Optional<IssuedKey> existing(SecretStore store, KeySlot slot) {

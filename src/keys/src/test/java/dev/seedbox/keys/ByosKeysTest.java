@@ -133,7 +133,7 @@ class ByosKeysTest {
     String pin = ((VerificationResult.Connected) byos.verify(target, old.secretRef(), null)).hostKeyFingerprint();
     IssuedKey rotated = byos.issue(connection, 1, kind);
 
-    VerificationResult beforeOnboarding = byos.verifyAndRevokePrevious(target, rotated.secretRef(), pin,
+    VerificationResult beforeOnboarding = byos.verifyAndRevokePrevious(target, connection, rotated.secretRef(), pin,
         old.secretRef());
 
     assertThat(beforeOnboarding).isInstanceOf(VerificationResult.AuthenticationRejected.class);
@@ -141,7 +141,7 @@ class ByosKeysTest {
     assertThat(byos.verify(target, old.secretRef(), pin)).isInstanceOf(VerificationResult.Connected.class);
 
     onboard(rotated);
-    VerificationResult afterOnboarding = byos.verifyAndRevokePrevious(target, rotated.secretRef(), pin,
+    VerificationResult afterOnboarding = byos.verifyAndRevokePrevious(target, connection, rotated.secretRef(), pin,
         old.secretRef());
 
     assertThat(afterOnboarding).isEqualTo(new VerificationResult.Connected(pin));
@@ -165,7 +165,7 @@ class ByosKeysTest {
       onboard(rotated);
       reinstalled.replaceHostKey();
 
-      VerificationResult result = byos.verifyAndRevokePrevious(there, rotated.secretRef(), pin, issued.secretRef());
+      VerificationResult result = byos.verifyAndRevokePrevious(there, connection, rotated.secretRef(), pin, issued.secretRef());
 
       assertThat(result).isEqualTo(new VerificationResult.HostKeyMismatch(pin, reinstalled.hostKeyFingerprint()));
       assertThat(kubernetesStore.get(issued.secretRef())).isPresent();
@@ -176,8 +176,8 @@ class ByosKeysTest {
   void revokingTwiceIsHarmless() {
     IssuedKey issued = byos.issue(connection, 0, SecretStoreKind.VAULT);
 
-    byos.revoke(issued.secretRef());
-    byos.revoke(issued.secretRef());
+    byos.revoke(connection, issued.secretRef());
+    byos.revoke(connection, issued.secretRef());
 
     assertThat(vaultStore.get(issued.secretRef())).isEmpty();
   }

@@ -101,9 +101,9 @@ class NothingLeaksTest {
         IssuedKey rotated = record(kind + " rotate", byos.issue(connection, 1, kind));
         collectNeedles(store, rotated.secretRef());
         record(kind + " promote before onboarding",
-            byos.verifyAndRevokePrevious(target, rotated.secretRef(), pin, first.secretRef()));
+            byos.verifyAndRevokePrevious(target, connection, rotated.secretRef(), pin, first.secretRef()));
         onboard(userHome, rotated);
-        record(kind + " promote", byos.verifyAndRevokePrevious(target, rotated.secretRef(), pin,
+        record(kind + " promote", byos.verifyAndRevokePrevious(target, connection, rotated.secretRef(), pin,
             first.secretRef()));
 
         // failure paths: their messages are output too

@@ -36,6 +36,13 @@ public class ByosConnectionSpec {
       + "successful connection.")
   private String hostKeyFingerprint;
 
+  @Pattern("^SHA256:[A-Za-z0-9+/]{43}$")
+  @JsonPropertyDescription("Re-pin request: the host key (as ssh-keygen -lf prints it) you accept in place of the "
+      + "pinned one, after reinstalling the server or to move this connection to a new host or port. Without it a "
+      + "changed host key is a failure and a host or port change of a pinned connection is refused. Each re-pin is "
+      + "audited; once set, it takes the place of hostKeyFingerprint.")
+  private String acceptHostKeyFingerprint;
+
   @Default("kubernetes")
   @JsonPropertyDescription("Where the private key is kept.")
   private SecretStoreKind secretStore = SecretStoreKind.KUBERNETES;
@@ -80,6 +87,14 @@ public class ByosConnectionSpec {
 
   public void setHostKeyFingerprint(String hostKeyFingerprint) {
     this.hostKeyFingerprint = hostKeyFingerprint;
+  }
+
+  public String getAcceptHostKeyFingerprint() {
+    return acceptHostKeyFingerprint;
+  }
+
+  public void setAcceptHostKeyFingerprint(String acceptHostKeyFingerprint) {
+    this.acceptHostKeyFingerprint = acceptHostKeyFingerprint;
   }
 
   public SecretStoreKind getSecretStore() {

@@ -61,6 +61,7 @@ class SchemaRejectsBadSpecsTest {
         row("byos empty user", BYOS, "user", "\"\""),
         row("byos unknown secretStore", BYOS, "secretStore", "\"aws-kms\""),
         row("byos fingerprint not SHA256", BYOS, "hostKeyFingerprint", "\"MD5:ab:cd\""),
+        row("byos accepted host key not SHA256", BYOS, "acceptHostKeyFingerprint", "\"SHA256:short\""),
         row("byos negative rotation", BYOS, "rotation", "-2"));
   }
 

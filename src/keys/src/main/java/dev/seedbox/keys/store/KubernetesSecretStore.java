@@ -112,8 +112,17 @@ public final class KubernetesSecretStore implements SecretStore {
   }
 
   @Override
-  public void delete(SecretRef ref) {
+  public void delete(ConnectionIdentity owner, SecretRef ref) {
     KubernetesSecretRef kubernetes = own(ref);
+    if (!kubernetes.namespace().equals(owner.namespace())) {
+      throw new RevocationRefusedException(ref, owner, "expected a Secret in the connection's namespace "
+          + owner.namespace() + ", found namespace " + kubernetes.namespace());
+    }
+    Secret existing = read(kubernetes);
+    if (existing == null) {
+      return;
+    }
+    refuseUnlessOwnedBy(existing, owner, ref);
     try {
       client.secrets().inNamespace(kubernetes.namespace()).withName(kubernetes.name()).delete();
       LOG.info("deleted key Secret {}/{}", kubernetes.namespace(), kubernetes.name());
@@ -153,6 +162,27 @@ public final class KubernetesSecretStore implements SecretStore {
       throw new SecretConflictException("expected Secret " + ref.namespace() + "/" + ref.name() + " to be labelled "
           + MANAGED_BY_LABEL + "=" + MANAGED_BY + ", found " + (managedBy == null ? "no such label" : "'" + managedBy
           + "'") + "; refusing to use a Secret we did not create");
+    }
+  }
+
+  /** Ours means: our label, our type, and a controller reference to this very connection (its uid, not its name). */
+  private static void refuseUnlessOwnedBy(Secret secret, ConnectionIdentity owner, SecretRef ref) {
+    Map<String, String> labels = secret.getMetadata().getLabels();
+    String managedBy = labels == null ? null : labels.get(MANAGED_BY_LABEL);
+    if (!MANAGED_BY.equals(managedBy)) {
+      throw new RevocationRefusedException(ref, owner, "expected the label " + MANAGED_BY_LABEL + "=" + MANAGED_BY
+          + ", found " + (managedBy == null ? "no such label" : "'" + managedBy + "'"));
+    }
+    if (!SECRET_TYPE.equals(secret.getType())) {
+      throw new RevocationRefusedException(ref, owner, "expected type " + SECRET_TYPE + ", found "
+          + secret.getType());
+    }
+    boolean owned = owner.uid() != null && secret.getMetadata().getOwnerReferences() != null
+        && secret.getMetadata().getOwnerReferences().stream().anyMatch(o -> owner.uid().equals(o.getUid())
+            && HasMetadata.getKind(ByosConnection.class).equals(o.getKind()));
+    if (!owned) {
+      throw new RevocationRefusedException(ref, owner, "expected an owner reference to ByosConnection uid "
+          + owner.uid() + ", found none");
     }
   }
 

@@ -24,6 +24,10 @@ public interface SecretStore {
   /** The key behind {@code ref}, or empty if it is gone (deleted or destroyed). */
   Optional<PrivateKeyMaterial> get(SecretRef ref);
 
-  /** Revokes the key behind {@code ref} so that it cannot be read back; deleting what is gone is not an error. */
-  void delete(SecretRef ref);
+  /**
+   * Revokes the key behind {@code ref} so that it cannot be read back; deleting what is gone is not an error. Only a
+   * key this store made for {@code owner} is deleted: anything else fails with {@link RevocationRefusedException} and
+   * stays untouched.
+   */
+  void delete(ConnectionIdentity owner, SecretRef ref);
 }

@@ -114,8 +114,9 @@ public final class VaultSecretStore implements SecretStore {
   }
 
   @Override
-  public void delete(SecretRef ref) {
+  public void delete(ConnectionIdentity owner, SecretRef ref) {
     VaultSecretRef vault = own(ref);
+    refuseUnlessOwnedBy(vault, owner);
     ObjectNode body = JSON.createObjectNode();
     body.putArray("versions").add(vault.version());
     Response destroyed = send("destroy", vault.path(), request(uri(vault.mount(), "destroy", vault.path(), null))
@@ -131,6 +132,24 @@ public final class VaultSecretStore implements SecretStore {
       }
     }
     LOG.info("destroyed Vault key {}", vault);
+  }
+
+  /**
+   * Ours means: the configured mount, and a path {@link #pathOf} gives for one of this connection's rotations, so
+   * nothing outside {@code <prefix>/<namespace>/<connection>-key-<n>} is ever destroyed.
+   */
+  private void refuseUnlessOwnedBy(VaultSecretRef ref, ConnectionIdentity owner) {
+    if (!ref.mount().equals(config.mount())) {
+      throw new RevocationRefusedException(ref, owner, "expected the configured mount " + config.mount()
+          + ", found " + ref.mount());
+    }
+    String slotPrefix = pathOf(new KeySlot(owner, 0));
+    slotPrefix = slotPrefix.substring(0, slotPrefix.length() - 1);
+    String rotation = ref.path().startsWith(slotPrefix) ? ref.path().substring(slotPrefix.length()) : "";
+    if (!rotation.matches("0|[1-9][0-9]{0,18}")) {
+      throw new RevocationRefusedException(ref, owner, "expected a path " + slotPrefix + "<rotation>, found "
+          + ref.path());
+    }
   }
 
   private Optional<VaultSecretRef> latest(String path) {

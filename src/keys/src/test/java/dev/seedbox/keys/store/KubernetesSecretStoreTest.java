@@ -38,10 +38,7 @@ class KubernetesSecretStoreTest {
     ns = "tenant-" + NAMESPACES.incrementAndGet();
     ByosConnection resource = new ByosConnection();
     resource.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("home").build());
-    ByosConnectionSpec spec = new ByosConnectionSpec();
-    spec.setHost("203.0.113.7");
-    spec.setUser("seedbox");
-    resource.setSpec(spec);
+    resource.setSpec(connectionSpec());
     connection = ConnectionIdentity.of(client.resource(resource).create());
   }
 
@@ -119,8 +116,8 @@ class KubernetesSecretStoreTest {
   void deleteRemovesTheSecretAndIsIdempotent() {
     SecretRef ref = store.put(new KeySlot(connection, 0), key(0));
 
-    store.delete(ref);
-    store.delete(ref);
+    store.delete(connection, ref);
+    store.delete(connection, ref);
 
     assertThat(client.secrets().inNamespace(ns).withName("home-key-0").get()).isNull();
     assertThat(store.get(ref)).isEmpty();
@@ -141,6 +138,51 @@ class KubernetesSecretStoreTest {
         .isInstanceOf(SecretConflictException.class);
   }
 
+  /** Attack 8 of issue 12: revoke() was handed a reference to a Secret elsewhere and deleted it. */
+  @Test
+  void revocationRefusesASecretInAnotherNamespaceAndLeavesItThere() {
+    client.secrets().inNamespace("kube-system").resource(new SecretBuilder()
+        .withNewMetadata().withName("home-key-0").withLabels(Map.of("app.kubernetes.io/managed-by", "seedbox-operator"))
+        .endMetadata().withType("kubernetes.io/ssh-auth").withData(Map.of("ssh-privatekey", "c29tZXRoaW5n"))
+        .build()).create();
+    SecretRef elsewhere = SecretRef.parse("kubernetes:kube-system/home-key-0#ssh-privatekey");
+
+    assertThatThrownBy(() -> store.delete(connection, elsewhere))
+        .isInstanceOf(RevocationRefusedException.class)
+        .hasMessage("refused to revoke kubernetes:kube-system/home-key-0#ssh-privatekey for ByosConnection " + ns
+            + "/home: expected a Secret in the connection's namespace " + ns + ", found namespace kube-system");
+    assertThat(client.secrets().inNamespace("kube-system").withName("home-key-0").get()).isNotNull();
+  }
+
+  @Test
+  void revocationRefusesASecretWithoutOurLabelOrOfAnotherTypeOrOwnedByAnotherConnection() {
+    client.secrets().inNamespace(ns).resource(new SecretBuilder()
+        .withNewMetadata().withName("database").endMetadata()
+        .withData(Map.of("password", "c29tZXRoaW5n")).build()).create();
+    client.secrets().inNamespace(ns).resource(new SecretBuilder()
+        .withNewMetadata().withName("token").withLabels(Map.of("app.kubernetes.io/managed-by", "seedbox-operator"))
+        .endMetadata().withType("kubernetes.io/service-account-token").build()).create();
+    ByosConnection other = new ByosConnection();
+    other.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("other").build());
+    other.setSpec(connectionSpec());
+    ConnectionIdentity otherConnection = ConnectionIdentity.of(client.resource(other).create());
+    SecretRef othersKey = store.put(new KeySlot(otherConnection, 0), key(0));
+
+    assertThatThrownBy(() -> store.delete(connection, SecretRef.parse("kubernetes:" + ns + "/database#password")))
+        .isInstanceOf(RevocationRefusedException.class)
+        .hasMessageEndingWith("expected the label app.kubernetes.io/managed-by=seedbox-operator, found no such label");
+    assertThatThrownBy(() -> store.delete(connection, SecretRef.parse("kubernetes:" + ns + "/token#token")))
+        .isInstanceOf(RevocationRefusedException.class)
+        .hasMessageEndingWith("expected type kubernetes.io/ssh-auth, found kubernetes.io/service-account-token");
+    assertThatThrownBy(() -> store.delete(connection, othersKey))
+        .isInstanceOf(RevocationRefusedException.class)
+        .hasMessageEndingWith("expected an owner reference to ByosConnection uid " + connection.uid() + ", found none");
+    assertThat(client.secrets().inNamespace(ns).list().getItems()).extracting(s -> s.getMetadata().getName())
+        .contains("database", "token", "other-key-0");
+    store.delete(otherConnection, othersKey);
+    assertThat(store.get(othersKey)).as("its own connection may revoke it").isEmpty();
+  }
+
   @Test
   void needsTheConnectionUidForTheOwnerReference() {
     ConnectionIdentity withoutUid = new ConnectionIdentity(ns, "home", null);
@@ -155,6 +197,13 @@ class KubernetesSecretStoreTest {
     assertThatThrownBy(() -> store.get(SecretRef.parse("vault:secret/x#1")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("expected a kubernetes: secret reference, found vault:secret/x#1");
+  }
+
+  private static ByosConnectionSpec connectionSpec() {
+    ByosConnectionSpec spec = new ByosConnectionSpec();
+    spec.setHost("203.0.113.7");
+    spec.setUser("seedbox");
+    return spec;
   }
 
   private PrivateKeyMaterial key(long rotation) {

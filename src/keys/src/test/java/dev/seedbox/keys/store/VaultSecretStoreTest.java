@@ -102,7 +102,7 @@ class VaultSecretStoreTest {
     SecretRef ref = store.put(new KeySlot(connection, 0), key());
     VaultSecretRef vaultRef = (VaultSecretRef) ref;
 
-    store.delete(ref);
+    store.delete(connection, ref);
 
     assertThat(vault.retainsData("secret", vaultRef.path(), 1)).isFalse();
     assertThat(vault.hasPath("secret", vaultRef.path())).isFalse();
@@ -115,7 +115,31 @@ class VaultSecretStoreTest {
     assertThat(raw("POST", "/v1/secret/undelete/" + vaultRef.path(), "{\"versions\":[1]}").statusCode())
         .isEqualTo(204);
     assertThat(store.get(ref)).isEmpty();
-    store.delete(ref);
+    store.delete(connection, ref);
+  }
+
+  /** Attack 8 of issue 12: revoke() was handed a Vault path outside our prefix and destroyed it. */
+  @Test
+  void revocationRefusesPathsOutsideTheConnectionsKeysAndLeavesThemIntact() throws Exception {
+    assertThat(raw("POST", "/v1/secret/data/payments/gateway", "{\"data\":{\"api-key\":\"x\"}}").statusCode())
+        .isEqualTo(200);
+    ConnectionIdentity neighbour = new ConnectionIdentity("tenant-a", connection.name() + "-key-0", null);
+    SecretRef neighboursKey = store.put(new KeySlot(neighbour, 1), key());
+    String own = "seedbox/byos/tenant-a/" + connection.name() + "-key-0";
+    int requestsBefore = vault.requests().size();
+
+    for (String foreign : new String[] {"vault:secret/payments/gateway#1", "vault:kv/" + own + "#1",
+        "vault:secret/seedbox/byos/tenant-b/" + connection.name() + "-key-0#1", neighboursKey.value(),
+        "vault:secret/" + own + "/nested#1"}) {
+      assertThatThrownBy(() -> store.delete(connection, SecretRef.parse(foreign)))
+          .as(foreign).isInstanceOf(RevocationRefusedException.class)
+          .hasMessageStartingWith("refused to revoke " + foreign + " for ByosConnection tenant-a/" + connection.name());
+    }
+    assertThat(vault.retainsData("secret", "payments/gateway", 1)).isTrue();
+    assertThat(store.get(neighboursKey)).isPresent();
+    assertThat(vault.requests().subList(requestsBefore, vault.requests().size()))
+        .noneMatch(r -> r.path().startsWith("/v1/secret/destroy/")
+        || r.path().startsWith("/v1/secret/metadata/"));
   }
 
   @Test
@@ -124,7 +148,7 @@ class VaultSecretStoreTest {
         Duration.ofSeconds(2), false));
     SecretRef ref = store.put(new KeySlot(connection, 0), key());
 
-    store.delete(ref);
+    store.delete(connection, ref);
 
     VaultSecretRef vaultRef = (VaultSecretRef) ref;
     assertThat(vault.hasPath("secret", vaultRef.path())).isTrue();

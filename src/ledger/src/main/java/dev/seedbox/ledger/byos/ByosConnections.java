@@ -14,8 +14,9 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * {@code seedbox_byos_connections}: upserted by the ByosConnection reconciler, host key pinned once on the first
- * verified handshake. The pin lives here, not in the CR status, so a lost status cannot re-pin silently; only a
- * changed host or port clears it (audited).
+ * verified handshake. The pin lives here, not in the CR status, so a lost status cannot re-pin silently. Once pinned,
+ * the pin, the host and the port change only through {@link #repin}, an explicit request the database audits in the
+ * same transaction (its trigger refuses every other way, whoever asks).
  */
 public final class ByosConnections {
 
@@ -29,7 +30,11 @@ public final class ByosConnections {
     this.audit = Objects.requireNonNull(audit, "audit");
   }
 
-  /** Inserts or updates the connection; the pinned host key is kept unless the host or port changed. */
+  /**
+   * Inserts or updates the connection; the pinned host key is always kept.
+   *
+   * @throws HostChangeRefusedException if the host key is pinned and the host or port differs: use {@link #repin}
+   */
   public ByosConnectionRecord upsert(ByosConnectionRecord c, String actor) {
     return jdbi.inTransaction(h -> {
       Optional<ByosConnectionRecord> before = find(h, c.uid(), true);
@@ -49,6 +54,11 @@ public final class ByosConnections {
       }
       ByosConnectionRecord old = before.get();
       boolean endpointChanged = !old.host().equals(c.host()) || old.port() != c.port();
+      if (endpointChanged && old.pinnedHostKey() != null) {
+        throw new HostChangeRefusedException("BYOS connection " + c.uid() + " has host key " + old.pinnedHostKey()
+            + " pinned for " + old.host() + ":" + old.port() + "; expected that host and port, found " + c.host()
+            + ":" + c.port());
+      }
       boolean changed = endpointChanged || !old.user().equals(c.user()) || !old.publicKey().equals(c.publicKey())
           || !old.fingerprint().equals(c.fingerprint()) || !old.secretRef().equals(c.secretRef())
           || !Objects.equals(old.namespace(), c.namespace()) || !Objects.equals(old.name(), c.name());
@@ -57,17 +67,14 @@ public final class ByosConnections {
                 UPDATE seedbox_byos_connections
                    SET namespace = :namespace, name = :name, host = :host, port = :port, ssh_user = :user,
                        public_key = :publicKey, fingerprint = :fingerprint, secret_ref = :secretRef,
-                       pinned_host_key = CASE WHEN :clearPin THEN NULL ELSE pinned_host_key END,
-                       pinned_at = CASE WHEN :clearPin THEN NULL ELSE pinned_at END,
                        updated_at = :now
                  WHERE uid = :uid""")
             .bind("uid", c.uid()).bind("namespace", c.namespace()).bind("name", c.name()).bind("host", c.host())
             .bind("port", c.port()).bind("user", c.user()).bind("publicKey", c.publicKey())
             .bind("fingerprint", c.fingerprint()).bind("secretRef", c.secretRef())
-            .bind("clearPin", endpointChanged).bind("now", now).execute();
+            .bind("now", now).execute();
         audit.append(h, actor, "byos.updated", resource(c), Map.of("host", c.host(), "port", c.port(),
-            "fingerprint", c.fingerprint(), "secretRef", c.secretRef(),
-            "hostKeyPinCleared", endpointChanged && old.pinnedHostKey() != null));
+            "fingerprint", c.fingerprint(), "secretRef", c.secretRef()));
       }
       return find(h, c.uid(), false).orElseThrow();
     });
@@ -90,6 +97,20 @@ public final class ByosConnections {
         return new HostKeyPin.AlreadyPinned(presentedHostKey);
       }
       return new HostKeyPin.Mismatch(c.pinnedHostKey(), presentedHostKey);
+    });
+  }
+
+  /**
+   * The explicit re-pin: the connection points at {@code host}:{@code port} and trusts {@code acceptedHostKey} from
+   * now on. The database function writes the audit event ({@code byos.host-key-repinned}) with the change; asking
+   * for what is already the case changes and audits nothing.
+   */
+  public ByosConnectionRecord repin(String uid, String host, int port, String acceptedHostKey, String actor) {
+    return jdbi.inTransaction(h -> {
+      h.createQuery("SELECT seedbox_repin_host_key(:uid, :host, :port, :key, :actor, :now)::text")
+          .bind("uid", uid).bind("host", host).bind("port", port).bind("key", acceptedHostKey).bind("actor", actor)
+          .bind("now", now()).mapTo(String.class).list();
+      return find(h, uid, false).orElseThrow(() -> new UnknownRecordException("BYOS connection", uid));
     });
   }
 
