@@ -5,7 +5,7 @@
 -- the runtime role included, is refused.
 
 CREATE OR REPLACE FUNCTION seedbox_keep_host_key_pin() RETURNS trigger LANGUAGE plpgsql
-  SET search_path = pg_catalog, pg_temp AS $$
+  SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
   IF OLD.pinned_host_key IS NOT NULL
      AND (NEW.pinned_host_key IS DISTINCT FROM OLD.pinned_host_key OR NEW.pinned_at IS DISTINCT FROM OLD.pinned_at
@@ -25,9 +25,9 @@ $$;
 -- request is an audit event in the same transaction.
 CREATE FUNCTION seedbox_repin_host_key(p_uid text, p_host text, p_port integer, p_accepted_host_key text,
     p_actor text, p_now timestamptz) RETURNS void
-  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
-  c ${flyway:defaultSchema}.seedbox_byos_connections%ROWTYPE;
+  c public.seedbox_byos_connections%ROWTYPE;
 BEGIN
   IF p_accepted_host_key IS NULL OR p_accepted_host_key !~ '^SHA256:[A-Za-z0-9+/]{43}$' THEN
     RAISE EXCEPTION 'expected the accepted host key as SHA256:<43 base64 characters>, found %',
@@ -36,17 +36,17 @@ BEGIN
   IF p_actor IS NULL OR p_actor = '' THEN
     RAISE EXCEPTION 'a re-pin names its actor' USING ERRCODE = 'check_violation';
   END IF;
-  SELECT * INTO c FROM ${flyway:defaultSchema}.seedbox_byos_connections WHERE uid = p_uid FOR UPDATE;
+  SELECT * INTO c FROM public.seedbox_byos_connections WHERE uid = p_uid FOR UPDATE;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no BYOS connection %', p_uid USING ERRCODE = 'no_data_found';
   END IF;
   IF c.pinned_host_key IS NOT DISTINCT FROM p_accepted_host_key AND c.host = p_host AND c.port = p_port THEN
     RETURN;
   END IF;
-  UPDATE ${flyway:defaultSchema}.seedbox_byos_connections
+  UPDATE public.seedbox_byos_connections
      SET host = p_host, port = p_port, pinned_host_key = p_accepted_host_key, pinned_at = p_now, updated_at = p_now
    WHERE uid = p_uid;
-  INSERT INTO ${flyway:defaultSchema}.seedbox_audit_events (occurred_at, actor, action, resource, detail)
+  INSERT INTO public.seedbox_audit_events (occurred_at, actor, action, resource, detail)
   VALUES (p_now, p_actor, 'byos.host-key-repinned', 'byosconnection:' || p_uid,
           pg_catalog.jsonb_build_object('previousHostKey', c.pinned_host_key, 'hostKey', p_accepted_host_key,
                                         'previousHost', c.host, 'previousPort', c.port,
