@@ -1,6 +1,7 @@
 package dev.seedbox.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -14,6 +15,8 @@ import dev.seedbox.billing.webhook.WebhookEvent;
 import dev.seedbox.billing.webhook.WebhookVerifier;
 import dev.seedbox.ledger.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -218,5 +221,23 @@ class PendingPaymentPollTest {
     }
     assertThat(poll(10, 60_000).runOnce().skipped()).isFalse();
     assertThat(billing.gateway.asked()).hasSize(asked + 1);
+  }
+
+  /** The poll's lease is a row only the billing role can take: the operator's role can neither take nor block it. */
+  @Test
+  void theOperatorRoleCanNeitherTakeNorBlockThePollsLease() throws Exception {
+    billing.openedTopUp(account, account + "-unblocked", "5.00");
+    CLOCK.advance(Duration.ofMinutes(16));
+    int asked = billing.gateway.asked().size();
+    try (Connection operator = billing.db.operator().getConnection(); Statement sql = operator.createStatement()) {
+      assertThatThrownBy(() -> sql.execute(
+          "SELECT seedbox_take_lease('pending-payment-poll', 'intruder', interval '1 hour')"))
+          .hasMessageContaining("permission denied");
+      // any role can hold any advisory key, which is why the poll no longer uses one
+      sql.execute("SELECT pg_advisory_lock(" + 0x5eedb0a3 + ", 1)");
+
+      assertThat(poll(10, 60_000).runOnce().skipped()).isFalse();
+      assertThat(billing.gateway.asked()).hasSizeGreaterThan(asked);
+    }
   }
 }

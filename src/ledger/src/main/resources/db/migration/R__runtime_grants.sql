@@ -55,5 +55,8 @@ GRANT EXECUTE ON FUNCTION seedbox_credit_paid_webhooks(text[], text[], text[], t
 GRANT EXECUTE ON FUNCTION seedbox_post_adjustment(text, text, bigint, text, text, timestamptz) TO ${billingRole};
 GRANT EXECUTE ON FUNCTION seedbox_seal_audit_events(integer) TO ${billingRole};
 GRANT EXECUTE ON FUNCTION seedbox_try_lock(text) TO ${billingRole};
+-- the pending-payment poll's lease (V8): one replica polls the gateway at a time
+GRANT EXECUTE ON FUNCTION seedbox_take_lease(text, text, interval) TO ${billingRole};
+GRANT EXECUTE ON FUNCTION seedbox_release_lease(text, text) TO ${billingRole};
 -- the only way to change a pinned host key, host or port (V6); audited in the same transaction
 GRANT EXECUTE ON FUNCTION seedbox_repin_host_key(text, text, integer, text, text, timestamptz) TO ${operatorRole};

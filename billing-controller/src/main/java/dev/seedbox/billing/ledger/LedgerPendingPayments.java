@@ -5,6 +5,7 @@ import dev.seedbox.ledger.Transactions;
 import dev.seedbox.ledger.audit.AuditLog;
 import dev.seedbox.ledger.payments.PaymentStatus;
 import dev.seedbox.ledger.payments.Payments;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -17,13 +18,16 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The poll's view of {@code seedbox_payments}: a keyset walk, oldest first, over pending rows that carry a gateway
- * id (the partial index on pending rows by {@code created_at} serves it), and the session advisory lock that lets
- * one replica poll at a time.
+ * id (the partial index on pending rows by {@code created_at} serves it), and the lease that lets one replica
+ * poll at a time.
  */
 public final class LedgerPendingPayments implements PendingPayments {
 
-  /** The poll's advisory lock: the payments lock class, second key 1. */
-  static final int POLL_LOCK_KEY = 1;
+  /** The poll's lease (V8): a row only the billing role can take, unlike an advisory key any role could hold. */
+  static final String POLL_LEASE = "pending-payment-poll";
+  /** Longer than a run takes (a bounded batch, paced); a replica that died holding it frees it when it runs out. */
+  static final Duration LEASE = Duration.ofMinutes(10);
+
 
   private final Jdbi jdbi;
   private final Payments payments;
@@ -54,26 +58,16 @@ public final class LedgerPendingPayments implements PendingPayments {
 
   @Override
   public Optional<Lease> lease() {
-    Handle h = jdbi.open();
-    try {
-      boolean held = h.createQuery("SELECT pg_try_advisory_lock(:class, :key)")
-          .bind("class", LedgerPaymentEvents.GATEWAY_ID_LOCK_CLASS).bind("key", POLL_LOCK_KEY)
-          .mapTo(Boolean.class).one();
-      if (!held) {
-        h.close();
-        return Optional.empty();
-      }
-    } catch (RuntimeException e) {
-      h.close();
-      throw e;
+    String holder = "billing-" + UUID.randomUUID();
+    boolean taken = jdbi.withHandle(h -> h.createQuery(
+            "SELECT seedbox_take_lease(:name, :holder, CAST(:seconds || ' seconds' AS interval))")
+        .bind("name", POLL_LEASE).bind("holder", holder).bind("seconds", Long.toString(LEASE.toSeconds()))
+        .mapTo(Boolean.class).one());
+    if (!taken) {
+      return Optional.empty();
     }
-    return Optional.of(() -> {
-      try (h) {
-        h.createQuery("SELECT pg_advisory_unlock(:class, :key)")
-            .bind("class", LedgerPaymentEvents.GATEWAY_ID_LOCK_CLASS).bind("key", POLL_LOCK_KEY)
-            .mapTo(Boolean.class).one();
-      }
-    });
+    return Optional.of(() -> jdbi.withHandle(h -> h.createQuery("SELECT seedbox_release_lease(:name, :holder)")
+        .bind("name", POLL_LEASE).bind("holder", holder).mapTo(Boolean.class).one()));
   }
 
   @Override
