@@ -5,7 +5,8 @@ public final class ApiGroup {
   public static final String GROUP = "seedbox.dev";
   public static final String VERSION = "v1alpha1";
   public static final String API_VERSION = GROUP + "/" + VERSION;
-  public static final String CATEGORY = "seedbox";
+  /** kubectl expands a category before kinds, so it must equal no kind's name: `get seedbox x` would fail otherwise. */
+  public static final String CATEGORY = "seedbox-all";
 
   /** A reference to another object in the namespace: a DNS-1123 subdomain. */
   public static final String DNS_1123_SUBDOMAIN =

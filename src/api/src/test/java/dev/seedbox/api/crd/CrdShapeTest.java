@@ -23,7 +23,15 @@ class CrdShapeTest {
     assertThat(crd.at("/spec/scope").asText()).isEqualTo("Namespaced");
     assertThat(crd.at("/spec/names/kind").asText()).isEqualTo(kind);
     assertThat(texts(crd.at("/spec/names/shortNames"))).containsExactly(shortName);
-    assertThat(texts(crd.at("/spec/names/categories"))).containsExactly("seedbox");
+    assertThat(texts(crd.at("/spec/names/categories"))).containsExactly("seedbox-all");
+    // kubectl expands categories first: one equal to a kind's name would turn `kubectl delete seedbox --all` into a
+    // delete of every kind in it
+    for (String other : List.of("seedboxes", "billingaccounts", "byosconnections")) {
+      JsonNode names = GeneratedCrds.crd(other).at("/spec/names");
+      assertThat(List.of(names.path("singular").asText(), names.path("plural").asText(), names.path("kind").asText()
+          .toLowerCase(java.util.Locale.ROOT))).doesNotContain("seedbox-all");
+      assertThat(texts(names.path("shortNames"))).doesNotContain("seedbox-all");
+    }
 
     JsonNode version = crd.at("/spec/versions/0");
     assertThat(version.path("name").asText()).isEqualTo("v1alpha1");
