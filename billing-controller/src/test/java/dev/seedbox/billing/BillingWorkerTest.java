@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The billing worker on a hand-moved clock: cycles under the advisory lock, one replica at a time. */
+/** The billing worker on a hand-moved clock: cycles under the cycle's lock row, one replica at a time. */
 class BillingWorkerTest {
 
   private static final MutableClock CLOCK = MutableClock.at("2025-06-01T12:00:00Z");

@@ -175,6 +175,29 @@ class WebhookCreditTest {
     assertThat(send(WebhookEvent.CONFIRMED, stranger).body()).contains("already_processed");
   }
 
+  /** The slow path locks a row only the billing role can lock; the operator's role can neither take nor block it. */
+  @Test
+  void theOperatorRoleCannotStallAnUnknownPaymentsEvents() throws Exception {
+    String stranger = "pay_stalled_" + account;
+    try (java.sql.Connection operator = billing.db.operator().getConnection();
+        java.sql.Statement sql = operator.createStatement()) {
+      operator.setAutoCommit(false);
+      // the advisory key the slow path once took; any role can hold any advisory key
+      sql.execute("SELECT pg_advisory_xact_lock(" + 0x5eedb0a3 + ", hashtext('" + stranger + "'))");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> sql.execute(
+          "SELECT seedbox_lock_gateway_id('" + stranger + "')")).hasMessageContaining("permission denied");
+      operator.rollback();
+      sql.execute("SELECT pg_advisory_xact_lock(" + 0x5eedb0a3 + ", hashtext('" + stranger + "'))");
+
+      HttpResponse<String> answer = billing.gateway.webhook(WebhookEvent.CONFIRMED, stranger).amountUsd("15.00")
+          .sendTo(billing.webhookUrl());
+
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.body()).contains("\"outcome\":\"unmatched\"");
+      operator.rollback();
+    }
+  }
+
   @Test
   void anAbsurdReportedAmountNeverBlocksTheCredit() {
     for (String absurd : List.of("1e2147483647", "-1e-2147483648", "9".repeat(1000), "NaN", "")) {

@@ -58,5 +58,7 @@ GRANT EXECUTE ON FUNCTION seedbox_try_lock(text) TO ${billingRole};
 -- the pending-payment poll's lease (V8): one replica polls the gateway at a time
 GRANT EXECUTE ON FUNCTION seedbox_take_lease(text, text, interval) TO ${billingRole};
 GRANT EXECUTE ON FUNCTION seedbox_release_lease(text, text) TO ${billingRole};
+-- the webhook slow path's lock on a gateway payment id (V9)
+GRANT EXECUTE ON FUNCTION seedbox_lock_gateway_id(text) TO ${billingRole};
 -- the only way to change a pinned host key, host or port (V6); audited in the same transaction
 GRANT EXECUTE ON FUNCTION seedbox_repin_host_key(text, text, integer, text, text, timestamptz) TO ${operatorRole};

@@ -38,15 +38,13 @@ import org.slf4j.LoggerFactory;
  * ({@link Ledger#creditPaidWebhook}: lock, dedupe, credit, status, last top-up, audit, NOTIFY; settle only when it
  * could change something). Other event types and the slow path keep their statement-by-statement form.
  *
- * <p>Locks, always in this order: the gateway id's advisory lock (only on the slow path, when the gateway id is not
- * on a row yet), our payment row, the account row. Attaching a gateway id takes the same advisory lock, so an event
+ * <p>Locks, always in this order: the gateway id's lock row (only on the slow path, when the gateway id is not
+ * on a row yet), our payment row, the account row. Attaching a gateway id takes the same lock, so an event
  * is either seen by the attach's re-run or sees the attached id; none falls between.
  */
 public final class LedgerPaymentEvents implements PaymentEvents {
 
   public static final String ACTOR = "billing-controller";
-  /** The first half of the two-key advisory lock on a gateway payment id ("seedbox payments"). */
-  static final int GATEWAY_ID_LOCK_CLASS = 0x5eedb0a3;
 
   private static final Logger LOG = LoggerFactory.getLogger(LedgerPaymentEvents.class);
 
@@ -328,9 +326,10 @@ public final class LedgerPaymentEvents implements PaymentEvents {
     });
   }
 
+  /** Held until the transaction ends; a row only the billing role can lock (V9), not an advisory key any role can. */
   private static void lockGatewayId(Handle h, String gatewayPaymentId) {
-    h.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:class, hashtext(:id))) AS locked")
-        .bind("class", GATEWAY_ID_LOCK_CLASS).bind("id", gatewayPaymentId).mapTo(Integer.class).one();
+    h.createQuery("SELECT 1 FROM (SELECT seedbox_lock_gateway_id(:id)) AS locked")
+        .bind("id", gatewayPaymentId).mapTo(Integer.class).one();
   }
 
   <T> T inTransaction(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
