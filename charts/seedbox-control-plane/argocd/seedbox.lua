@@ -45,6 +45,17 @@ if generation ~= nil and (observed == nil or observed < generation) then
   return hs
 end
 
+-- Ready reasons of a Pending Seedbox whose spec must change before it can ever be provisioned (waiting for payment
+-- or for an account is not among them: those resolve themselves)
+local NEVER_WORKS = {
+  UnknownPlan = true,
+  PlanNotOffered = true,
+  ProviderNotEnabled = true,
+  ClientNotAvailable = true,
+  ConflictingPlacement = true,
+  InvalidSpec = true,
+}
+
 local phase = obj.status.phase
 local ready = condition("Ready")
 local paid = condition("Paid")
@@ -60,6 +71,10 @@ if phase == "Active" then
     hs.status = "Progressing"
     hs.message = messageOf(ready, "Waiting for the seedbox to become ready")
   end
+elseif phase == "Pending" and ready ~= nil and ready.status == "False" and NEVER_WORKS[ready.reason] then
+  -- a spec that can never work as written: Degraded, never Progressing forever
+  hs.status = "Degraded"
+  hs.message = messageOf(ready, "The Seedbox cannot work as specified")
 elseif phase == "Pending" or phase == "Provisioning" or phase == "Terminating" then
   hs.status = "Progressing"
   if paid ~= nil and paid.status == "False" then

@@ -52,6 +52,25 @@ class SeedboxHealthTest {
     assertThat(health).isEqualTo(new Health("Progressing", "creating server"));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"UnknownPlan", "PlanNotOffered", "ProviderNotEnabled", "ClientNotAvailable", "InvalidSpec"})
+  void aPendingSeedboxWhoseSpecCanNeverWorkIsDegraded(String reason) {
+    Health health = CHECK.evaluate(seedbox("Pending",
+        "{type: Ready, status: \"False\", reason: %s, message: \"spec.client: transmission cannot run here\"}"
+            .formatted(reason)));
+
+    assertThat(health).isEqualTo(new Health("Degraded", "spec.client: transmission cannot run here"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"AwaitingPayment", "BillingAccountNotFound", "AccountNotReady"})
+  void aPendingSeedboxWaitingForWhatResolvesItselfStaysProgressing(String reason) {
+    Health health = CHECK.evaluate(seedbox("Pending",
+        "{type: Ready, status: \"False\", reason: %s, message: \"waiting\"}".formatted(reason)));
+
+    assertThat(health.status()).isEqualTo("Progressing");
+  }
+
   @Test
   void anUnpaidPendingSeedboxSaysWhatPaymentItWaitsFor() {
     Health health = CHECK.evaluate(seedbox("Pending",
