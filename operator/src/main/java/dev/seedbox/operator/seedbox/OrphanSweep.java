@@ -94,19 +94,12 @@ public final class OrphanSweep {
         if (!candidate(key, tally, stillCandidates)) {
           continue;
         }
-        try {
-          provider.terminate(server.ref());
+        boolean known = ledger.seedboxes().seedbox(uid).isPresent();
+        if (delete(provider, "server " + key, () -> provider.terminate(server.ref()), tally,
+            "seedbox.orphan-terminated", "server:" + key, Map.of("seedboxUid", uid, "provider",
+                provider.kind().wireName(), "providerStatus", server.providerStatus(), "knownToLedger", known),
+            "terminated server " + key + " of Seedbox UID " + uid + ", which no longer exists")) {
           firstSeen.remove(key);
-          tally.terminated++;
-          metrics.orphanTerminated(provider.kind().wireName());
-          Optional<SeedboxRecord> row = ledger.seedboxes().seedbox(uid);
-          ledger.audit().append(ACTOR, "seedbox.orphan-terminated", "server:" + key, Map.of(
-              "seedboxUid", uid, "provider", provider.kind().wireName(), "providerStatus", server.providerStatus(),
-              "knownToLedger", row.isPresent()));
-          LOG.warn("orphan sweep: terminated server {} of Seedbox UID {}, which no longer exists", key, uid);
-        } catch (ProviderException e) {
-          tally.failures++;
-          LOG.warn("orphan sweep: could not terminate server {}: {}", key, e.getMessage());
         }
       }
       byUid.forEach((uid, group) -> {
@@ -142,17 +135,10 @@ public final class OrphanSweep {
       if (ref.equals(kept.get())) {
         continue;
       }
-      try {
-        provider.terminate(server.ref());
-        tally.terminated++;
-        metrics.orphanTerminated(provider.kind().wireName());
-        ledger.audit().append(ACTOR, "seedbox.duplicate-server-deleted", "seedbox:" + uid, Map.of(
-            "kept", kept.get(), "deleted", ref, "provider", provider.kind().wireName()));
-        LOG.warn("orphan sweep: deleted server {}, a duplicate of {} for Seedbox UID {}", ref, kept.get(), uid);
-      } catch (ProviderException e) {
-        tally.failures++;
-        LOG.warn("orphan sweep: could not delete duplicate server {}: {}", ref, e.getMessage());
-      }
+      delete(provider, "duplicate server " + ref, () -> provider.terminate(server.ref()), tally,
+          "seedbox.duplicate-server-deleted", "seedbox:" + uid, Map.of("kept", kept.get(), "deleted", ref,
+              "provider", provider.kind().wireName()),
+          "deleted server " + ref + ", a duplicate of " + kept.get() + " for Seedbox UID " + uid);
     }
   }
 
@@ -175,20 +161,30 @@ public final class OrphanSweep {
       if (!candidate(key, tally, stillCandidates)) {
         continue;
       }
-      try {
-        provider.terminateBySeedboxUid(volume.seedboxUid());
+      if (delete(provider, "volume " + key, () -> provider.terminateBySeedboxUid(volume.seedboxUid()), tally,
+          "seedbox.orphan-volume-deleted", key, Map.of("seedboxUid", volume.seedboxUid(), "provider",
+              provider.kind().wireName(), "sizeGb", volume.sizeGb()),
+          "deleted volume " + key + " of Seedbox UID " + volume.seedboxUid() + ", which no longer exists")) {
         firstSeen.remove(key);
-        tally.terminated++;
-        metrics.orphanTerminated(provider.kind().wireName());
-        ledger.audit().append(ACTOR, "seedbox.orphan-volume-deleted", key, Map.of(
-            "seedboxUid", volume.seedboxUid(), "provider", provider.kind().wireName(), "sizeGb", volume.sizeGb()));
-        LOG.warn("orphan sweep: deleted volume {} of Seedbox UID {}, which no longer exists", key,
-            volume.seedboxUid());
-      } catch (ProviderException e) {
-        tally.failures++;
-        LOG.warn("orphan sweep: could not delete volume {}: {}", key, e.getMessage());
       }
     }
+  }
+
+  /** One deletion at the provider: on success counted, metered, audited and logged; on failure counted and logged. */
+  private boolean delete(ProvisioningProvider provider, String what, Runnable deletion, Tally tally, String action,
+      String resource, Map<String, Object> detail, String done) {
+    try {
+      deletion.run();
+    } catch (ProviderException e) {
+      tally.failures++;
+      LOG.warn("orphan sweep: could not delete {}: {}", what, e.getMessage());
+      return false;
+    }
+    tally.terminated++;
+    metrics.orphanTerminated(provider.kind().wireName());
+    ledger.audit().append(ACTOR, action, resource, detail);
+    LOG.warn("orphan sweep: {}", done);
+    return true;
   }
 
   private static final class Tally {
