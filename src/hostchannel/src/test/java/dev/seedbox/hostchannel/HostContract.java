@@ -57,8 +57,12 @@ public abstract class HostContract {
     return ((HostReply.Done) reply).body();
   }
 
+  private URI webUiUrl(int port) {
+    return URI.create("http://" + address() + ":" + port + "/");
+  }
+
   private LoginCheck login(int port, String password) {
-    return webUi().login(URI.create("http://" + address() + ":" + port + "/"), "customer", password);
+    return webUi().login(webUiUrl(port), "customer", password);
   }
 
   private void awaitAnswer(int port, String password) {
@@ -89,7 +93,7 @@ public abstract class HostContract {
       awaitAnswer(webUi, first);
       assertThat(login(webUi, first)).isInstanceOf(LoginCheck.Accepted.class);
       assertThat(login(webUi, first + "x")).isInstanceOf(LoginCheck.Rejected.class);
-      URI url = URI.create("http://" + address() + ":" + webUi + "/");
+      URI url = webUiUrl(webUi);
       ClientProbe probe = new ClientProbe(channel(), webUi());
       assertThat(probe.probe(target(), managementKey(), slotArgs, url, "customer", first))
           .isInstanceOf(ProbeResult.Healthy.class);
@@ -110,8 +114,8 @@ public abstract class HostContract {
       assertThat(done(HostVerb.HEALTH, slotArgs).path("running").asBoolean()).isFalse();
       assertThat(probe.probe(target(), managementKey(), slotArgs, url, "customer", second))
           .isEqualTo(new ProbeResult.Unhealthy(ClientProbe.CLIENT_NOT_RUNNING, "the client is installed but not running"));
-      assertThat(probe.probe(target(), managementKey(), slotArgs, URI.create("http://" + address() + ":" + (webUi + 2)
-          + "/"), "customer", second)).isInstanceOf(ProbeResult.Unhealthy.class);
+      assertThat(probe.probe(target(), managementKey(), slotArgs, webUiUrl(webUi + 2), "customer", second))
+          .isInstanceOf(ProbeResult.Unhealthy.class);
 
       assertThat(done(HostVerb.START, slotArgs).path("running").asBoolean()).isTrue();
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
@@ -134,18 +138,18 @@ public abstract class HostContract {
     int port = 19000 + RANDOM.nextInt(1000);
     Map<String, Object> slotArgs = slotArgs(slot);
     Map<String, Object> install = installArgs(slot, port);
-    URI webUiUrl = URI.create("http://" + address() + ":" + port + "/");
+    URI customerUrl = webUiUrl(port);
     CredentialRotation rotation = new CredentialRotation(channel(), webUi(), Duration.ofSeconds(3));
     MemoryCredentialStore store = new MemoryCredentialStore("customer");
     try {
       done(HostVerb.INSTALL_CLIENT, install);
       // the first password starts the client, which never ran on its default credentials
-      assertThat(rotation.apply(target(), managementKey(), slotArgs, webUiUrl, store, 0))
+      assertThat(rotation.apply(target(), managementKey(), slotArgs, customerUrl, store, 0))
           .isEqualTo(new RotationOutcome.Promoted(0));
       String first = store.read().current().orElseThrow();
 
       // the login check of rotation 1 looks at a port where nothing answers
-      URI wrongUrl = URI.create("http://" + address() + ":" + (port + 1) + "/");
+      URI wrongUrl = webUiUrl(port + 1);
       RotationOutcome failed = rotation.apply(target(), managementKey(), slotArgs, wrongUrl, store, 1);
       assertThat(failed).isInstanceOf(RotationOutcome.Failed.class);
       assertThat(((RotationOutcome.Failed) failed).reason()).isEqualTo(CredentialRotation.FAILED);
@@ -157,15 +161,15 @@ public abstract class HostContract {
       // retried where the customer really logs in, and interrupted before the promotion was written
       String pending = store.read().pending().orElseThrow();
       store.crashOnNextPromote();
-      assertThatThrownBy(() -> rotation.apply(target(), managementKey(), slotArgs, webUiUrl, store, 1))
+      assertThatThrownBy(() -> rotation.apply(target(), managementKey(), slotArgs, customerUrl, store, 1))
           .isInstanceOf(IllegalStateException.class);
-      assertThat(rotation.apply(target(), managementKey(), slotArgs, webUiUrl, store, 1))
+      assertThat(rotation.apply(target(), managementKey(), slotArgs, customerUrl, store, 1))
           .isEqualTo(new RotationOutcome.Promoted(1));
       assertThat(store.read().current()).contains(pending);
       assertThat(store.read().pending()).isEmpty();
       assertThat(login(port, pending)).isInstanceOf(LoginCheck.Accepted.class);
       assertThat(login(port, first)).isInstanceOf(LoginCheck.Rejected.class);
-      assertThat(rotation.apply(target(), managementKey(), slotArgs, webUiUrl, store, 1))
+      assertThat(rotation.apply(target(), managementKey(), slotArgs, customerUrl, store, 1))
           .isEqualTo(new RotationOutcome.Current(1));
     } finally {
       run(HostVerb.UNINSTALL, slotArgs);
