@@ -12,7 +12,10 @@ public enum HostVerb {
   START("start"),
   STOP("stop"),
   HEALTH("health"),
-  UNINSTALL("uninstall");
+  UNINSTALL("uninstall"),
+  CONFIGURE_HTTPS("configure-https"),
+  HTTPS_STATUS("https-status"),
+  REMOVE_HTTPS("remove-https");
 
   private final String wireName;
 

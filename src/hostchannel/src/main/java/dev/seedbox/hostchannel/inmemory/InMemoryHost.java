@@ -38,7 +38,9 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
   /** A fault to inject on one host: every command fails this way until cleared. */
   public enum Fault { UNREACHABLE, CLIENT_CRASHED, REJECT_LOGINS }
 
-  private record Server(String hostKeyFingerprint, Set<String> authorizedKeys, Map<String, Slot> slots) {
+  /** @param httpsSites each slot's HTTPS hostname; there is no Caddy here, so no certificate is ever issued */
+  private record Server(String hostKeyFingerprint, Set<String> authorizedKeys, Map<String, Slot> slots,
+      Map<String, String> httpsSites) {
   }
 
   private static final class Slot {
@@ -59,7 +61,8 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
 
   /** A server as cloud-init leaves it: our host key and the management key authorised for the admin user. */
   public void boot(String host, String hostKeyFingerprint, String managementKeyFingerprint) {
-    servers.put(host, new Server(hostKeyFingerprint, ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>()));
+    servers.put(host, new Server(hostKeyFingerprint, ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>(),
+        new ConcurrentHashMap<>()));
     servers.get(host).authorizedKeys().add(managementKeyFingerprint);
   }
 
@@ -124,6 +127,21 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
       case UNINSTALL -> {
         server.slots().remove(name);
         return done(Map.of("dataKept", !Boolean.TRUE.equals(args.get("deleteData"))));
+      }
+      case CONFIGURE_HTTPS -> {
+        if (!(args.get("hostname") instanceof String hostname) || !(args.get("webUiPort") instanceof Integer)) {
+          return new HostReply.Refused("InvalidArgument", "expected arguments 'hostname' and 'webUiPort'");
+        }
+        boolean changed = !hostname.equals(server.httpsSites().put(name, hostname));
+        return done(Map.of("hostname", hostname, "changed", changed));
+      }
+      case HTTPS_STATUS -> {
+        String hostname = server.httpsSites().get(name);
+        return hostname == null ? done(Map.of("configured", false, "certificate", false, "running", false))
+            : done(Map.of("configured", true, "hostname", hostname, "certificate", false, "running", true));
+      }
+      case REMOVE_HTTPS -> {
+        return done(Map.of("removed", server.httpsSites().remove(name) != null));
       }
       case HEALTH -> {
         boolean running = slot != null && slot.running && faults.get(host) != Fault.CLIENT_CRASHED;

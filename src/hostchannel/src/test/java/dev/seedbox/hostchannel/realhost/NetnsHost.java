@@ -41,6 +41,8 @@ final class NetnsHost implements AutoCloseable {
 
   final String namespace;
   final String address;
+  /** The rig's own end of the veth pair, where the server reaches services the rig runs (an ACME server). */
+  final String rigAddress;
   final String adminUser;
   final SshKeyPair managementKey;
   final SshKeyPair hostKey;
@@ -73,6 +75,7 @@ final class NetnsHost implements AutoCloseable {
     String suffix = Integer.toString(index) + Long.toHexString(RANDOM.nextLong() & 0xfffL);
     this.namespace = "sbx-" + suffix;
     this.address = "10.250." + index + ".2";
+    this.rigAddress = "10.250." + index + ".1";
     this.adminUser = "sbxadm" + suffix;
     Ed25519Keys keys = new Ed25519Keys();
     this.managementKey = keys.generate("seedbox-management@" + namespace);
@@ -101,7 +104,7 @@ final class NetnsHost implements AutoCloseable {
     exec(List.of("ip", "link", "add", host, "type", "veth", "peer", "name", guest));
     cleanup.add(0, "ip link del " + host);
     exec(List.of("ip", "link", "set", guest, "netns", namespace));
-    exec(List.of("ip", "addr", "add", "10.250." + index + ".1/30", "dev", host));
+    exec(List.of("ip", "addr", "add", rigAddress + "/30", "dev", host));
     exec(List.of("ip", "link", "set", host, "up"));
     inNamespace(List.of("ip", "addr", "add", address + "/30", "dev", guest));
     inNamespace(List.of("ip", "link", "set", guest, "up"));
