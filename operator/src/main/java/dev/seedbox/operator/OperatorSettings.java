@@ -4,6 +4,7 @@ import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.keys.store.VaultConfig;
 import dev.seedbox.keys.verify.AddressPolicy;
 import dev.seedbox.keys.verify.Cidr;
+import dev.seedbox.operator.https.HttpsSettings;
 import dev.seedbox.provisioning.ConfigSource;
 import dev.seedbox.provisioning.ProviderFactories;
 import dev.seedbox.provisioning.ProviderFactory;
@@ -45,7 +46,8 @@ public record OperatorSettings(
     Duration orphanSweepInterval,
     ProviderSettings providers,
     VaultSettings vault,
-    List<String> sshAllowedAddresses) {
+    List<String> sshAllowedAddresses,
+    HttpsSettings https) {
 
   public static final String LEASE_NAME = "seedbox-operator";
   /**
@@ -86,6 +88,7 @@ public record OperatorSettings(
 
     ProviderSettings providers = ProviderSettings.read(env);
     VaultSettings vault = VaultSettings.read(env);
+    HttpsSettings https = HttpsSettings.read(env, providers.enabled());
 
     List<String> allowed = env.list("SEEDBOX_SSH_ALLOWED_ADDRESSES", List.of());
     for (String cidr : allowed) {
@@ -101,14 +104,14 @@ public record OperatorSettings(
     }
     env.check();
     return new OperatorSettings(command, database, httpPort, planCatalog, Set.copyOf(namespaces), leaderElection,
-        leaseNamespace, true, threads, maxInterval, sweep, providers, vault, allowed);
+        leaseNamespace, true, threads, maxInterval, sweep, providers, vault, allowed, https);
   }
 
   /** The same settings with a different exit-on-lost-lease behaviour (tests keep their JVM). */
   public OperatorSettings withExitOnStopLeading(boolean exit) {
     return new OperatorSettings(command, database, httpPort, planCatalog, watchNamespaces, leaderElection,
         leaseNamespace, exit, reconcileThreads, maxReconcileInterval, orphanSweepInterval, providers, vault,
-        sshAllowedAddresses);
+        sshAllowedAddresses, https);
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.operator.https.HttpsSettings;
 import dev.seedbox.provisioning.ProviderFactories;
 import dev.seedbox.provisioning.digitalocean.DigitalOceanProvider;
 import dev.seedbox.provisioning.inmemory.InMemoryProvider;
@@ -82,6 +83,7 @@ class OperatorSettingsTest {
   void tokensNeverAppearInToString() {
     Map<String, String> env = minimal();
     env.put("SEEDBOX_PROVIDERS", "digitalocean,hetzner");
+    env.put("SEEDBOX_BASE_DOMAIN", "seedbox.example.com");
     env.put("SEEDBOX_DIGITALOCEAN_TOKEN", "do-secret-token");
     env.put("SEEDBOX_HETZNER_TOKEN", "hz-secret-token");
     env.put("SEEDBOX_VAULT_ADDR", "https://vault.example");
@@ -94,6 +96,7 @@ class OperatorSettingsTest {
   void theEnabledProvidersAreBuiltOnceEachFromTheValidatedSettings() {
     Map<String, String> env = minimal();
     env.put("SEEDBOX_PROVIDERS", "digitalocean,inmemory,digitalocean");
+    env.put("SEEDBOX_BASE_DOMAIN", "seedbox.example.com");
     env.put("SEEDBOX_DIGITALOCEAN_TOKEN", "do-token");
     env.put("SEEDBOX_DIGITALOCEAN_API_URL", "http://127.0.0.1:9/do");
     Environment environment = Environment.of(env);
@@ -110,6 +113,7 @@ class OperatorSettingsTest {
   void theShutdownTimeoutAndTheLostAnswerWindowAreReadAndABadOneIsNamed() {
     Map<String, String> env = minimal();
     env.put("SEEDBOX_PROVIDERS", "digitalocean");
+    env.put("SEEDBOX_BASE_DOMAIN", "seedbox.example.com");
     env.put("SEEDBOX_DIGITALOCEAN_TOKEN", "do-token");
     env.put("SEEDBOX_PROVIDER_SHUTDOWN_TIMEOUT", "PT90S");
     env.put("SEEDBOX_PROVIDER_LOST_ANSWER_WINDOW", "PT20M");
@@ -127,6 +131,7 @@ class OperatorSettingsTest {
   void buildsTheProvidersNamedInSeedboxProviders() {
     Map<String, String> env = minimal();
     env.put("SEEDBOX_PROVIDERS", "digitalocean, inmemory");
+    env.put("SEEDBOX_BASE_DOMAIN", "seedbox.example.com");
     env.put("SEEDBOX_DIGITALOCEAN_TOKEN", "dop_v1_secret");
     env.put("SEEDBOX_DIGITALOCEAN_API_URL", "http://127.0.0.1:9999");
 
@@ -142,6 +147,7 @@ class OperatorSettingsTest {
   void defaultsToBothCloudsAndReportsEveryProviderProblemWithoutSecretValues() {
     Map<String, String> env = minimal();
     env.remove("SEEDBOX_PROVIDERS");
+    env.put("SEEDBOX_BASE_DOMAIN", "seedbox.example.com");
     env.put("SEEDBOX_HETZNER_API_URL", "ftp://x");
     env.put("SEEDBOX_DIGITALOCEAN_TOKEN", "has space");
     assertThatThrownBy(() -> OperatorSettings.read(Environment.of(env), Command.RUN))
@@ -161,6 +167,53 @@ class OperatorSettingsTest {
     env.put("SEEDBOX_PROVIDERS", "aws");
     assertThatThrownBy(() -> OperatorSettings.read(Environment.of(env), Command.RUN))
         .hasMessageContaining("SEEDBOX_PROVIDERS must list providers from").hasMessageContaining("found 'aws'");
+  }
+
+  @Test
+  void aCloudProviderWithoutABaseDomainIsAStartUpErrorNamingTheVariable() {
+    Map<String, String> env = minimal();
+    env.put("SEEDBOX_PROVIDERS", "hetzner");
+    env.put("SEEDBOX_HETZNER_TOKEN", "hz-token-not-shown");
+
+    assertThatThrownBy(() -> OperatorSettings.read(Environment.of(env), Command.RUN))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("SEEDBOX_BASE_DOMAIN is required when a cloud provider is enabled")
+        .hasMessageContaining("[hetzner]");
+  }
+
+  @Test
+  void httpsIsOffForTheInMemoryProviderAloneAndReadsItsVariablesOtherwise() {
+    assertThat(OperatorSettings.read(Environment.of(minimal()), Command.RUN).https().enabled()).isFalse();
+
+    Map<String, String> env = minimal();
+    env.put("SEEDBOX_BASE_DOMAIN", "boxes.example.net");
+    env.put("SEEDBOX_HOSTNAME_TEMPLATE", "{namespace}.{name}");
+    env.put("SEEDBOX_ACME_DIRECTORY", "https://acme-staging-v02.api.letsencrypt.org/directory");
+    env.put("SEEDBOX_ACME_EMAIL", "ops@example.net");
+    env.put("SEEDBOX_CERTIFICATE_EXPIRY_THRESHOLD", "P21D");
+    HttpsSettings https = OperatorSettings.read(Environment.of(env), Command.RUN).https();
+
+    assertThat(https.enabled()).isTrue();
+    assertThat(https.hostnames().hostname("box", "team-a", https.baseDomain())).isEqualTo("team-a.box.boxes.example.net");
+    assertThat(https.acmeDirectory()).hasHost("acme-staging-v02.api.letsencrypt.org");
+    assertThat(https.acmeEmail()).contains("ops@example.net");
+    assertThat(https.certificateExpiryThreshold()).isEqualTo(Duration.ofDays(21));
+  }
+
+  @Test
+  void everyHttpsProblemIsReportedAtOnce() {
+    Map<String, String> env = minimal();
+    env.put("SEEDBOX_BASE_DOMAIN", "Not A Domain");
+    env.put("SEEDBOX_HOSTNAME_TEMPLATE", "{name}");
+    env.put("SEEDBOX_ACME_DIRECTORY", "http://acme.example.net/directory");
+    env.put("SEEDBOX_ACME_EMAIL", "nobody");
+
+    assertThatThrownBy(() -> OperatorSettings.read(Environment.of(env), Command.RUN))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("SEEDBOX_BASE_DOMAIN must be a lower-case DNS name")
+        .hasMessageContaining("SEEDBOX_HOSTNAME_TEMPLATE: the hostname template must contain both {name} and {namespace}")
+        .hasMessageContaining("SEEDBOX_ACME_DIRECTORY must be an https URL")
+        .hasMessageContaining("SEEDBOX_ACME_EMAIL must be an e-mail address");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.seedbox.operator.harness;
 
 import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.operator.OperatorSettings;
+import dev.seedbox.operator.https.HttpsSettings;
 import dev.seedbox.provisioning.ProviderFactories;
 import dev.seedbox.runtime.Command;
 import dev.seedbox.ledger.schema.RuntimeRoles;
@@ -69,6 +70,6 @@ public final class TestSettings {
     return new OperatorSettings(Command.RUN, database, 0, null, Set.of(), leaderElection, leaseNamespace, false,
         reconcileThreads, maxReconcileInterval, orphanSweepInterval,
         new OperatorSettings.ProviderSettings(List.of(ProviderKind.INMEMORY), List.of(inMemory)), vault,
-        sshAllowedAddresses);
+        sshAllowedAddresses, HttpsSettings.off());
   }
 }
