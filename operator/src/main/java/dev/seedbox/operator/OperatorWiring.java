@@ -4,6 +4,7 @@ import dev.seedbox.api.lifecycle.Lifecycle;
 import dev.seedbox.api.plan.PlanCatalog;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.operator.http.OperatorHttpServer;
+import dev.seedbox.operator.https.WebUiHostnames;
 import dev.seedbox.operator.ledgerevents.LedgerChangeEventSource;
 import dev.seedbox.operator.ledgerevents.LedgerListener;
 import dev.seedbox.operator.metrics.OperatorMetrics;
@@ -113,7 +114,7 @@ public final class OperatorWiring implements AutoCloseable {
     PauseGate pauseGate = new PauseGate(events, clock);
     this.seedboxes = new SeedboxReconciler(new SeedboxReconciler.Dependencies(pauseGate, metrics, events, ledger,
         backends.providers(), TorrentClientProfiles.shipped(), plans, lifecycle, clock, ledgerListener,
-        backends.timing(), client));
+        backends.timing(), client, new WebUiHostnames(settings.https(), client)));
     register(seedboxes);
     this.accounts = AccountsWiring.create(ledger, settings, client, clock, events, pauseGate, metrics,
         backends.accountTimings(), context -> List.of(LedgerChangeEventSource.forBillingAccounts(ledgerListener,

@@ -73,7 +73,7 @@ public final class DnsEndpoints {
     return Change.UPDATED;
   }
 
-  /** Removes the record; the owner reference does the same when the Seedbox object itself goes. */
+  /** Removes the record; the owner reference has the garbage collector do the same when the Seedbox goes. */
   public boolean remove(Seedbox seedbox) {
     return !client.genericKubernetesResources(CONTEXT).inNamespace(seedbox.getMetadata().getNamespace())
         .withName(name(seedbox)).delete().isEmpty();

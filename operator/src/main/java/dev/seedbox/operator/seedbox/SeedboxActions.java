@@ -9,6 +9,8 @@ import dev.seedbox.ledger.InsufficientCreditException;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.ledger.SeedboxOrder;
 import dev.seedbox.ledger.SeedboxRecord;
+import dev.seedbox.operator.https.DnsEndpoints;
+import dev.seedbox.operator.https.WebUiHostnames;
 import dev.seedbox.operator.reconcile.EventRecorder;
 import dev.seedbox.operator.reconcile.ReconcilePipeline.Outcome;
 import dev.seedbox.operator.seedbox.SeedboxDecider.Reasons;
@@ -62,7 +64,7 @@ final class SeedboxActions {
   /** What the actions talk to. */
   record Dependencies(LedgerModule ledger, ProviderRegistry providers, TorrentClientProfiles clients,
       SeedboxTransitions transitions, EventRecorder events, ProviderCalls calls, WebUiSecret webUi,
-      ServerPolls serverPolls, SeedboxTiming timing, Clock clock) {
+      ServerPolls serverPolls, SeedboxTiming timing, Clock clock, WebUiHostnames hostnames) {
   }
 
   private final Dependencies d;
@@ -192,6 +194,12 @@ final class SeedboxActions {
     @Override
     public Outcome markActive(MarkActive active) {
       Transition t = d.transitions().guard(pass, active, "ServerRunning");
+      // before the status names the hostname, so that a failed write is retried rather than left unpublished
+      d.hostnames().publish(pass.seedbox, active.address())
+          .filter(change -> change != DnsEndpoints.Change.UNCHANGED)
+          .ifPresent(change -> d.events().normal(pass.seedbox, "DnsRecordPublished", "DNSEndpoint "
+              + DnsEndpoints.name(pass.seedbox) + " points " + d.hostnames().settings().hostname(pass.seedbox)
+              + " at " + active.address()));
       pass.status.setEndpoint(new Endpoint(active.address(), active.webUiUrl()));
       pass.status.setCredentialsSecretRef(WebUiSecret.name(pass.seedbox));
       pass.status.setProviderRef(pass.row.map(SeedboxRecord::providerRef).orElse(pass.status.getProviderRef()));
@@ -263,6 +271,10 @@ final class SeedboxActions {
             "namespace", pass.seedbox.getMetadata().getNamespace(), "name", pass.seedbox.getMetadata().getName(),
             "providerRef", ref.toString()));
         d.events().normal(pass.seedbox, "ServerReleased", "deleted server " + ref + " at the provider");
+      }
+      // the provider may give the released address to someone else; a terminated Seedbox may stay for a while
+      if (d.hostnames().unpublish(pass.seedbox)) {
+        d.events().normal(pass.seedbox, "DnsRecordRemoved", "deleted DNSEndpoint " + DnsEndpoints.name(pass.seedbox));
       }
       conditions(null, null);
       return Outcome.after(d.timing().nextStep());

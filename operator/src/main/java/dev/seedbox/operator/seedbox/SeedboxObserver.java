@@ -14,6 +14,7 @@ import dev.seedbox.api.v1alpha1.TorrentClient;
 import dev.seedbox.ledger.AccountSnapshot;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.ledger.SeedboxRecord;
+import dev.seedbox.operator.https.WebUiHostnames;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Account;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Byos;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Credentials;
@@ -50,11 +51,13 @@ final class SeedboxObserver {
   private final SeedboxTiming timing;
   private final ProviderCalls calls;
   private final ServerPolls serverPolls;
+  private final WebUiHostnames hostnames;
   private volatile InformerEventSource<BillingAccount, Seedbox> accounts;
   private volatile InformerEventSource<ByosConnection, Seedbox> byosConnections;
 
   SeedboxObserver(LedgerModule ledger, ProviderRegistry providers, TorrentClientProfiles clients, PlanCatalog plans,
-      Clock clock, SeedboxTiming timing, ProviderCalls calls, ServerPolls serverPolls) {
+      Clock clock, SeedboxTiming timing, ProviderCalls calls, ServerPolls serverPolls, WebUiHostnames hostnames) {
+    this.hostnames = hostnames;
     this.ledger = ledger;
     this.providers = providers;
     this.clients = clients;
@@ -139,12 +142,15 @@ final class SeedboxObserver {
     return server;
   }
 
-  /** A client changed in the spec after the server was built keeps the web UI the server has. */
+  /**
+   * The Seedbox's hostname when HTTPS is on; otherwise the client's own port, where a client changed in the spec
+   * after the server was built keeps the web UI the server has.
+   */
   private String webUiUrl(Seedbox seedbox, String address) {
-    return clients.find(SeedboxActions.clientOf(seedbox.getSpec()))
+    return hostnames.webUiUrl(seedbox, clients.find(SeedboxActions.clientOf(seedbox.getSpec()))
         .or(() -> clients.find(TorrentClient.QBITTORRENT))
         .map(profile -> profile.webUiUrl(address).toString())
-        .orElseGet(() -> "http://" + address + ":" + QbittorrentCloudInit.DEFAULT_WEB_UI_PORT);
+        .orElseGet(() -> "http://" + address + ":" + QbittorrentCloudInit.DEFAULT_WEB_UI_PORT));
   }
 
   /** Maps the provider's view of the server onto what the decider distinguishes. */

@@ -8,6 +8,7 @@ import dev.seedbox.api.v1alpha1.TorrentClient;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.operator.ledgerevents.LedgerListener;
 import dev.seedbox.operator.metrics.OperatorMetrics;
+import dev.seedbox.operator.https.WebUiHostnames;
 import dev.seedbox.operator.reconcile.EventRecorder;
 import dev.seedbox.operator.reconcile.PauseGate;
 import dev.seedbox.operator.reconcile.ReconcilePipeline;
@@ -55,7 +56,7 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
   /** Everything the Seedbox controller talks to, wired by {@code OperatorWiring}. */
   public record Dependencies(PauseGate pauseGate, OperatorMetrics metrics, EventRecorder events, LedgerModule ledger,
       ProviderRegistry providers, TorrentClientProfiles clients, PlanCatalog plans, Lifecycle lifecycle, Clock clock,
-      LedgerListener ledgerListener, SeedboxTiming timing, KubernetesClient client) {
+      LedgerListener ledgerListener, SeedboxTiming timing, KubernetesClient client, WebUiHostnames hostnames) {
   }
 
   public SeedboxReconciler(Dependencies d) {
@@ -66,10 +67,10 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
         d.clients().get(TorrentClient.QBITTORRENT));
     ProviderCalls calls = new ProviderCalls(d.metrics());
     this.observer = new SeedboxObserver(d.ledger(), d.providers(), d.clients(), d.plans(), d.clock(), d.timing(),
-        calls, serverPolls);
+        calls, serverPolls, d.hostnames());
     this.actions = new SeedboxActions(new SeedboxActions.Dependencies(d.ledger(), d.providers(), d.clients(),
         new SeedboxTransitions(d.ledger(), d.lifecycle(), d.events(), d.metrics(), serverPolls), d.events(), calls,
-        new WebUiSecret(d.client(), hashes), serverPolls, d.timing(), d.clock()));
+        new WebUiSecret(d.client(), hashes), serverPolls, d.timing(), d.clock(), d.hostnames()));
     this.pipeline = new ReconcilePipeline<>("Seedbox", d.metrics(), d.pauseGate(),
         new StatusRecorder<>(d.client(), SeedboxStatus::new), sb -> Boolean.TRUE.equals(sb.getSpec().getPaused()),
         true);

@@ -26,7 +26,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Region", jsonPath = ".spec.region", priority = 1)
 @AdditionalPrinterColumn(name = "Paid-Through", jsonPath = ".status.paidThrough",
     type = AdditionalPrinterColumn.Type.DATE)
-@AdditionalPrinterColumn(name = "Endpoint", jsonPath = ".status.endpoint.webUiUrl", priority = 1)
+@AdditionalPrinterColumn(name = "Web-UI", jsonPath = ".status.endpoint.webUiUrl")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
 public class Seedbox extends CustomResource<SeedboxSpec, SeedboxStatus> implements Namespaced {
