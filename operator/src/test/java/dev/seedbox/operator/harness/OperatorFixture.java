@@ -5,6 +5,7 @@ import dev.seedbox.ledger.testing.PostgresDatabase;
 import dev.seedbox.operator.OperatorSettings;
 import dev.seedbox.operator.AccountsWiring;
 import dev.seedbox.operator.OperatorWiring;
+import dev.seedbox.operator.https.HttpsSettings;
 import dev.seedbox.operator.seedbox.SeedboxTiming;
 import dev.seedbox.provisioning.ProviderRegistry;
 import dev.seedbox.provisioning.RetryPolicy;
@@ -56,9 +57,16 @@ public class OperatorFixture extends KubernetesApiFixture {
   private final SeedboxTiming timing;
   private final PostgresDatabase database = new PostgresDatabase(24);
   private OperatorWiring wiring;
+  private HttpsSettings https = HttpsSettings.off();
 
   public OperatorFixture() {
     this(Clock.systemUTC(), testProviderOptions(), TEST_TIMING);
+  }
+
+  /** The operator runs with HTTPS on (a base domain), as it must with a cloud provider. */
+  public OperatorFixture withHttps(HttpsSettings value) {
+    https = value;
+    return this;
   }
 
   public OperatorFixture(Clock clock, InMemoryProvider.Options providerOptions, SeedboxTiming timing) {
@@ -96,7 +104,7 @@ public class OperatorFixture extends KubernetesApiFixture {
 
   /** Starts the operator (again, after {@link #stopOperator()}) over the same API, database and provider. */
   public void startOperator() {
-    wiring = OperatorWiring.start(settings(), PlanCatalog.parse(PLANS, "test plans"), client(), clock,
+    wiring = OperatorWiring.start(TestSettings.settings().https(https).build(), PlanCatalog.parse(PLANS, "test plans"), client(), clock,
         new OperatorWiring.Backends(database.runtime(), new ProviderRegistry(List.of(recorder)), timing,
             AccountsWiring.Timings.DEFAULTS, false));
   }

@@ -28,6 +28,7 @@ public final class TestSettings {
   private OperatorSettings.VaultSettings vault = new OperatorSettings.VaultSettings(false, null, "", "secret",
       "seedbox/byos");
   private List<String> sshAllowedAddresses = List.of();
+  private HttpsSettings https = HttpsSettings.off();
 
   public static TestSettings settings() {
     return new TestSettings();
@@ -65,11 +66,16 @@ public final class TestSettings {
     return this;
   }
 
+  public TestSettings https(HttpsSettings value) {
+    https = value;
+    return this;
+  }
+
   public OperatorSettings build() {
     var inMemory = ProviderFactories.forKind(ProviderKind.INMEMORY).orElseThrow().configure(null);
     return new OperatorSettings(Command.RUN, database, 0, null, Set.of(), leaderElection, leaseNamespace, false,
         reconcileThreads, maxReconcileInterval, orphanSweepInterval,
         new OperatorSettings.ProviderSettings(List.of(ProviderKind.INMEMORY), List.of(inMemory)), vault,
-        sshAllowedAddresses, HttpsSettings.off());
+        sshAllowedAddresses, https);
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.seedbox.api.v1alpha1.Seedbox;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.List;
@@ -29,14 +28,7 @@ class DnsEndpointsTest {
 
   @BeforeEach
   void registerTheCrdAndASeedbox() {
-    client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-        .withNewMetadata().withName("dnsendpoints.externaldns.k8s.io").endMetadata()
-        .withNewSpec().withGroup("externaldns.k8s.io").withScope("Namespaced")
-        .withNewNames().withKind("DNSEndpoint").withPlural("dnsendpoints").withSingular("dnsendpoint").endNames()
-        .addNewVersion().withName("v1alpha1").withServed(true).withStorage(true)
-        .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
-        .endOpenAPIV3Schema().endSchema().endVersion()
-        .endSpec().build()).createOr(existing -> existing.update());
+    ExternalDnsCrd.register(client);
     seedbox = new Seedbox();
     seedbox.setMetadata(new ObjectMetaBuilder().withName("alice").withNamespace("customers")
         .withUid(UUID.randomUUID().toString()).build());
