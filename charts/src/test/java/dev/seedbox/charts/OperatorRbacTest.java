@@ -70,6 +70,22 @@ class OperatorRbacTest {
   }
 
   @Test
+  void aBaseDomainAddsExactlyTheDnsEndpointVerbsAndTheHttpsVariables() {
+    RenderedChart chart = RenderedChart.with("https.yaml");
+    Map<String, Set<String>> expected = new TreeMap<>(OPERATOR_GRANTS);
+    expected.put("externaldns.k8s.io/dnsendpoints", Set.of("get", "create", "update", "delete"));
+
+    assertThat(grants(chart.one("ClusterRole", "seedbox-operator"))).isEqualTo(expected);
+    Map<String, JsonNode> env = RenderedChart.env(chart.container("Deployment", "seedbox-operator"));
+    assertThat(env.get("SEEDBOX_BASE_DOMAIN").path("value").asText()).isEqualTo("boxes.example.com");
+    assertThat(env.get("SEEDBOX_ACME_EMAIL").path("value").asText()).isEqualTo("ops@example.com");
+    assertThat(env.get("SEEDBOX_ACME_DIRECTORY").path("value").asText())
+        .isEqualTo("https://acme-v02.api.letsencrypt.org/directory");
+    assertThat(RenderedChart.env(RenderedChart.defaults().container("Deployment", "seedbox-operator")))
+        .doesNotContainKeys("SEEDBOX_BASE_DOMAIN", "SEEDBOX_ACME_EMAIL");
+  }
+
+  @Test
   void clusterRoleIsBoundToTheOperatorOnly() {
     JsonNode binding = RenderedChart.defaults().one("ClusterRoleBinding", "seedbox-operator");
 
