@@ -1,5 +1,6 @@
 package dev.seedbox.operator.seedbox;
 
+import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.api.lifecycle.Transition;
 import dev.seedbox.api.plan.ProviderOffer;
 import dev.seedbox.api.v1alpha1.Endpoint;
@@ -195,11 +196,7 @@ final class SeedboxActions {
     public Outcome markActive(MarkActive active) {
       Transition t = d.transitions().guard(pass, active, "ServerRunning");
       // before the status names the hostname, so that a failed write is retried rather than left unpublished
-      d.hostnames().publish(pass.seedbox, active.address())
-          .filter(change -> change != DnsEndpoints.Change.UNCHANGED)
-          .ifPresent(change -> d.events().normal(pass.seedbox, "DnsRecordPublished", "DNSEndpoint "
-              + DnsEndpoints.name(pass.seedbox) + " points " + d.hostnames().settings().hostname(pass.seedbox)
-              + " at " + active.address()));
+      publishHostname(active.address());
       pass.status.setEndpoint(new Endpoint(active.address(), active.webUiUrl()));
       pass.status.setCredentialsSecretRef(WebUiSecret.name(pass.seedbox));
       pass.status.setProviderRef(pass.row.map(SeedboxRecord::providerRef).orElse(pass.status.getProviderRef()));
@@ -341,8 +338,21 @@ final class SeedboxActions {
 
     @Override
     public Outcome inSync(InSync inSync) {
+      // level-based: a server whose address changed (or a record someone deleted) is published again
+      if (pass.observation.phase() == Phase.ACTIVE
+          && pass.observation.server() instanceof Server.Running running) {
+        publishHostname(running.address());
+      }
       conditions(null, null);
       return Outcome.idle();
+    }
+
+    private void publishHostname(String address) {
+      d.hostnames().publish(pass.seedbox, address)
+          .filter(change -> change != DnsEndpoints.Change.UNCHANGED)
+          .ifPresent(change -> d.events().normal(pass.seedbox, "DnsRecordPublished", "DNSEndpoint "
+              + DnsEndpoints.name(pass.seedbox) + " points " + d.hostnames().settings().hostname(pass.seedbox)
+              + " at " + address));
     }
 
     /** An Event for a problem or a wait, once per change of reason (not on every recheck). */
