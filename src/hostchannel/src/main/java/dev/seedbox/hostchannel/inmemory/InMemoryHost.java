@@ -99,7 +99,9 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
     if (!(slotName instanceof String name) || !SLOT.matcher(name).matches()) {
       return new HostReply.Refused("InvalidArgument", "argument 'slot' does not have the expected form");
     }
-    if (!"qbittorrent".equals(args.get("client"))) {
+    // like the script, the HTTPS status and removal name only the slot
+    boolean slotOnly = verb == HostVerb.HTTPS_STATUS || verb == HostVerb.REMOVE_HTTPS;
+    if (!slotOnly && !"qbittorrent".equals(args.get("client"))) {
       return new HostReply.Refused("ClientNotSupported", "client '" + args.get("client")
           + "' is not one this server script installs");
     }

@@ -76,4 +76,18 @@ class InMemoryHostContractTest extends HostContract {
     host.clear(ADDRESS);
     assertThat(host.login(webUi, "customer", "a-long-enough-password")).isInstanceOf(LoginCheck.Accepted.class);
   }
+
+  @Test
+  void httpsVerbsKeepTheRealScriptsShapeWithoutIssuingACertificate() {
+    Map<String, Object> configure = Map.of("slot", "sb-https01", "client", "qbittorrent",
+        "hostname", "box-team.seedbox.example.com", "webUiPort", 18080,
+        "acmeDirectory", "https://acme.example.net/directory");
+
+    assertThat(done(HostVerb.CONFIGURE_HTTPS, configure).path("changed").asBoolean()).isTrue();
+    assertThat(done(HostVerb.CONFIGURE_HTTPS, configure).path("changed").asBoolean()).isFalse();
+    assertThat(done(HostVerb.HTTPS_STATUS, Map.of("slot", "sb-https01")).path("hostname").asText())
+        .isEqualTo("box-team.seedbox.example.com");
+    assertThat(done(HostVerb.REMOVE_HTTPS, Map.of("slot", "sb-https01")).path("removed").asBoolean()).isTrue();
+    assertThat(done(HostVerb.HTTPS_STATUS, Map.of("slot", "sb-https01")).path("configured").asBoolean()).isFalse();
+  }
 }
