@@ -56,6 +56,7 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount>, Cle
   public static final String REASON_CREDIT_REMAINS = "CreditRemains";
   public static final String REASON_ACTIVE = "Active";
   public static final String REASON_ACTIVE_AGAIN = "ActiveAgain";
+  public static final String REASON_FUNDED = "Funded";
 
   private static final Logger LOG = LoggerFactory.getLogger(BillingAccountReconciler.class);
 
@@ -131,12 +132,24 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount>, Cle
     }
     LOG.info("BillingAccount {}: state {} -> {} ({})", who(resource), before, now, figures);
     switch (now) {
-      case ACTIVE -> events.normal(resource, REASON_ACTIVE_AGAIN, "account is active again: " + figures);
+      case ACTIVE -> activated(resource, before, figures);
       case LOW_BALANCE -> events.warning(resource, BillingAccountStatus.LOW_BALANCE,
           "balance below the threshold of " + account.lowBalanceThresholdCents() + " cents: " + figures);
       case SUSPENDED -> events.warning(resource, BillingAccountStatus.SUSPENDED,
           "credit ran out, seedboxes suspended: " + figures);
       default -> throw new IllegalStateException("unknown account state " + now);
+    }
+  }
+
+  /**
+   * Only an account that was suspended is "active again"; one that rises above its threshold (a new account's first
+   * top-up among them) was funded, and telling its owner it is active again would suggest an outage that never was.
+   */
+  private void activated(BillingAccount resource, AccountState before, String figures) {
+    if (before == AccountState.SUSPENDED) {
+      events.normal(resource, REASON_ACTIVE_AGAIN, "account is active again: " + figures);
+    } else {
+      events.normal(resource, REASON_FUNDED, "balance is above the threshold: " + figures);
     }
   }
 

@@ -56,6 +56,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
   public static final String NAME = "byosconnection";
   public static final String ACTOR = "seedbox-operator/byosconnection";
 
+  public static final String REASON_INVALID_SPEC = "InvalidSpec";
   public static final String REASON_CONNECTED = "Connected";
   public static final String REASON_AWAITING = "AwaitingAuthorization";
   public static final String REASON_HOST_KEY_MISMATCH = "HostKeyMismatch";
@@ -131,7 +132,16 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
     String uid = resource.getMetadata().getUid();
     long rotation = spec.getRotation() == null ? 0 : spec.getRotation();
     SecretStoreKind storeKind = spec.getSecretStore() == null ? SecretStoreKind.KUBERNETES : spec.getSecretStore();
-    SshTarget target = new SshTarget(spec.getHost(), spec.getPort() == null ? 22 : spec.getPort(), spec.getUser());
+    int port = spec.getPort() == null ? 22 : spec.getPort();
+    if (port < 1 || port > 65535) {
+      // the schema bounds the port; an object stored behind its back must still fail once, not throw on every pass
+      if (fail(resource, status, REASON_INVALID_SPEC, "spec.port must be 1..65535, found " + port
+          + "; no key was issued")) {
+        metrics.invalidResource("ByosConnection");
+      }
+      return timings.recheck();
+    }
+    SshTarget target = new SshTarget(spec.getHost(), port, spec.getUser());
 
     IssuedKey issued;
     try {

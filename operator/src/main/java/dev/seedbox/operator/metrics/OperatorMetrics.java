@@ -81,6 +81,15 @@ public final class OperatorMetrics {
         .increment();
   }
 
+  /** A resource whose spec can never work as written: {@code seedbox_invalid_resources_total{kind}}, once a rejection. */
+  public void invalidResource(String kind) {
+    Counter.builder("seedbox.invalid.resources")
+        .description("Resources refused with InvalidSpec, counted once each time a spec is found invalid")
+        .tag("kind", kind)
+        .register(registry)
+        .increment();
+  }
+
   /** Times one reconcile of a resource kind: {@code seedbox_reconcile_seconds{kind}}. */
   public <T> T timeReconcile(String kind, Supplier<T> reconcile) {
     Timer timer = Timer.builder("seedbox.reconcile")

@@ -45,6 +45,8 @@ public final class SeedboxDecider {
     public static final String UNKNOWN_PLAN = "UnknownPlan";
     public static final String PLAN_NOT_OFFERED = "PlanNotOffered";
     public static final String BILLING_ACCOUNT_NOT_FOUND = "BillingAccountNotFound";
+    /** The spec lacks a field the schema requires (stored behind its back): it can never work as written. */
+    public static final String INVALID_SPEC = "InvalidSpec";
     public static final String CONFLICTING_PLACEMENT = "ConflictingPlacement";
     public static final String BYOS_CONNECTION_NOT_FOUND = "ByosConnectionNotFound";
     public static final String BYOS_CONNECTION_NOT_CONNECTED = "ByosConnectionNotConnected";
@@ -135,6 +137,10 @@ public final class SeedboxDecider {
     if (!order.installableClients().contains(client)) {
       return new RejectSpec(Reasons.CLIENT_NOT_AVAILABLE, "only " + sorted(order.installableClients())
           + " can be installed so far, found " + client);
+    }
+    if (!o.account().named()) {
+      return new RejectSpec(Reasons.INVALID_SPEC, "spec.accountRef is not set: name the BillingAccount, in this "
+          + "namespace, that pays for this seedbox");
     }
     if (!o.account().exists()) {
       return new RejectSpec(Reasons.BILLING_ACCOUNT_NOT_FOUND, "the BillingAccount named in spec.accountRef does "

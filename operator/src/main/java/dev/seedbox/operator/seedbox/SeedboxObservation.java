@@ -82,10 +82,16 @@ public record SeedboxObservation(
   /**
    * The BillingAccount named by {@code spec.accountRef}, from the ledger.
    *
+   * @param named the spec names an account at all (the schema requires it; an object stored behind its back may not)
    * @param exists the BillingAccount custom resource exists
    * @param opened the ledger has opened its account (the BillingAccount reconciler does that, keyed on its UID)
    */
-  public record Account(boolean exists, boolean opened, AccountState state, long balanceCents) {
+  public record Account(boolean named, boolean exists, boolean opened, AccountState state, long balanceCents) {
+
+    /** The account named by the spec. */
+    public Account(boolean exists, boolean opened, AccountState state, long balanceCents) {
+      this(true, exists, opened, state, balanceCents);
+    }
 
     /** An account the ledger has opened (or, with {@code exists} false, none at all). */
     public Account(boolean exists, AccountState state, long balanceCents) {
@@ -94,6 +100,11 @@ public record SeedboxObservation(
 
     public static Account missing() {
       return new Account(false, false, null, 0);
+    }
+
+    /** The spec has no {@code accountRef}: nothing to look up, and nothing will ever pay. */
+    public static Account unnamed() {
+      return new Account(false, false, false, null, 0);
     }
 
     /** The BillingAccount exists but the ledger has not opened its account yet: wait, it is not an error. */

@@ -87,7 +87,8 @@ final class SeedboxObserver {
         providers.enabled(), clients.installable());
     Duration[] serverAge = {Duration.ZERO};
     Server server = server(seedbox, status, deleting, row, phase, serverAge);
-    SeedboxObservation observation = new SeedboxObservation(phase, deleting, order, account(account),
+    SeedboxObservation observation = new SeedboxObservation(phase, deleting, order,
+        isBlank(spec.getAccountRef()) ? Account.unnamed() : account(account),
         row.map(r -> new Row(true, r.billingHold(), r.terminateAt(), r.providerRef(), r.operatorHold()))
             .orElseGet(Row::none), server,
         new Credentials(SeedboxPass.longOf(spec.getCredentialsRotation()),
@@ -111,6 +112,10 @@ final class SeedboxObserver {
     }
     return connection.getStatus() != null && connection.getStatus().getPhase() == ByosPhase.CONNECTED
         ? Byos.CONNECTED : Byos.NOT_CONNECTED;
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
   }
 
   private Account account(BillingAccount account) {

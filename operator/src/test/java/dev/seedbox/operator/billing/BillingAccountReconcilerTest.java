@@ -56,6 +56,9 @@ class BillingAccountReconcilerTest {
     assertThat(toppedUp.getStatus().getLastTopUpAt()).isEqualTo(harness.now().toString());
     assertThat(ready(toppedUp).getStatus()).isEqualTo(ConditionStatus.TRUE);
     assertThat(ready(toppedUp).getReason()).isEqualTo("Active");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(harness.eventsFor(NS, "alice"))
+        .extracting(Event::getReason).as("the first funding is no return from a suspension")
+        .contains("Funded").doesNotContain("ActiveAgain"));
 
     // one seedbox at 1500 a period: the first period takes the whole balance, the second cannot be paid
     harness.ledger().ledger().startProvisioning(new SeedboxOrder("sb-uid-alice-1", uid, NS, "box-1", "starter", 1500,

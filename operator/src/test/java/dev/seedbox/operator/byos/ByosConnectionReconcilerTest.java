@@ -231,6 +231,20 @@ class ByosConnectionReconcilerTest {
   }
 
   @Test
+  void aPortOutsideTheSchemaFailsOnceWithInvalidSpecAndIssuesNoKey() {
+    ByosConnection zero = connection("port-zero", "127.0.0.1", SecretStoreKind.KUBERNETES);
+    zero.getSpec().setPort(0);
+    harness.create(zero);
+
+    ByosConnection failed = awaitConnection("port-zero", c -> c.getStatus().getPhase() == ByosPhase.FAILED);
+    Condition ready = failed.getStatus().findCondition("Ready").orElseThrow();
+    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+    assertThat(ready.getMessage()).contains("spec.port", "found 0");
+    assertThat(failed.getStatus().getOnboardingCommand()).as("no key for a connection that cannot work").isNull();
+    assertThat(reasons("port-zero")).containsOnlyOnce("InvalidSpec");
+  }
+
+  @Test
   void keepsTheKeyInVaultWhenAskedAndDestroysItOnDeletion() throws Exception {
     String uid = harness.create(connection("vaulted", "127.0.0.1", SecretStoreKind.VAULT)).getMetadata().getUid();
     Path home = temp.resolve("vaulted");

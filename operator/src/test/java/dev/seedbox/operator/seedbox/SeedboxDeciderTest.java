@@ -216,6 +216,16 @@ class SeedboxDeciderTest {
     }
 
     @Test
+    void rejectsASpecWithoutAccountRefAsInvalidRatherThanAsAMissingAccount() {
+      Obs o = obs();
+      o.account = Account.unnamed();
+      assertThat(o.decide()).isInstanceOfSatisfying(RejectSpec.class, r -> {
+        assertThat(r.reason()).isEqualTo(Reasons.INVALID_SPEC);
+        assertThat(r.message()).contains("spec.accountRef is not set").doesNotContain("does not exist");
+      });
+    }
+
+    @Test
     void rejectsBothProviderAndByosConnection() {
       Obs o = obs();
       o.byosRef = "home";

@@ -459,6 +459,11 @@ class SeedboxLifecycleTest extends SeedboxScenario {
     create(seedbox(ns, "orphan", "nobody", "local"));
     awaitSeedbox(ns, "orphan", sb -> hasCondition(sb, SeedboxStatus.READY, "BillingAccountNotFound"));
 
+    // the schema requires accountRef; the mock stores what it is given, as an object written behind the schema's back
+    create(seedbox(ns, "unpaid", null, "local"));
+    Seedbox unpaid = awaitSeedbox(ns, "unpaid", sb -> hasCondition(sb, SeedboxStatus.READY, "InvalidSpec"));
+    assertThat(condition(unpaid, SeedboxStatus.READY).getMessage()).contains("spec.accountRef is not set");
+
     // an account whose ledger account is not open yet is a wait, not an error (paused, so its reconciler does not
     // open it under the test's feet)
     createAccount(ns, "later", null, true);
