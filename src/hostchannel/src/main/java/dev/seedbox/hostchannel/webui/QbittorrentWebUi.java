@@ -1,12 +1,10 @@
 package dev.seedbox.hostchannel.webui;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,38 +18,31 @@ public final class QbittorrentWebUi implements WebUiLogin {
 
   public static final String LOGIN_PATH = "/api/v2/auth/login";
 
-  private final HttpClient http;
-  private final Duration timeout;
+  private final WebUiExchange exchange;
 
   public QbittorrentWebUi(HttpClient http, Duration timeout) {
-    this.http = Objects.requireNonNull(http, "http");
-    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this(new WebUiExchange(http, timeout));
+  }
+
+  public QbittorrentWebUi(WebUiExchange exchange) {
+    this.exchange = Objects.requireNonNull(exchange, "exchange");
   }
 
   @Override
   public LoginCheck login(URI webUi, String username, String password) {
-    URI login = webUi.resolve(LOGIN_PATH);
     String form = "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8)
         + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-    HttpRequest request = HttpRequest.newBuilder(login)
-        .timeout(timeout)
+    HttpRequest request = exchange.request(webUi.resolve(LOGIN_PATH))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Referer", webUi.toString())
         .POST(HttpRequest.BodyPublishers.ofString(form))
         .build();
-    HttpResponse<String> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
-      return new LoginCheck.Unreachable("the web UI at " + webUi + " did not answer within " + timeout);
-    } catch (IOException e) {
-      return new LoginCheck.Unreachable("could not reach the web UI at " + webUi + ": " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : " " + e.getMessage()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new LoginCheck.Unreachable("interrupted while logging in to " + webUi);
+    WebUiExchange.Answer answer = exchange.send(request, webUi);
+    if (!answer.answered()) {
+      return answer.unreachable();
     }
-    String body = response.body() == null ? "" : response.body().strip();
+    HttpResponse<String> response = answer.response();
+    String body = WebUiExchange.body(response);
     if (response.statusCode() == 200 && body.equals("Ok.")) {
       return new LoginCheck.Accepted();
     }
