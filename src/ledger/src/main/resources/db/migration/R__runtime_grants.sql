@@ -40,6 +40,9 @@ GRANT UPDATE (namespace, name, host, port, ssh_user, public_key, fingerprint, se
               pinned_at, updated_at)
   ON seedbox_byos_connections TO ${operatorRole};
 
+-- BYOS host ports (V10): allocate on install, release on terminate
+GRANT SELECT, INSERT, DELETE ON seedbox_host_ports TO ${operatorRole};
+
 -- ---- the billing-controller: payments, webhooks, the billing cycle, the sealer, adjustments
 GRANT SELECT ON seedbox_payments, seedbox_webhook_events, seedbox_unmatched_webhook_events TO ${billingRole};
 GRANT INSERT (id, account_uid, amount_cents, blockchain, gateway, gateway_payment_id, created_at, updated_at)
