@@ -7,9 +7,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where a customer reaches a Seedbox's web UI. With HTTPS on, that is {@code https://<hostname>/} and the hostname
- * is published as a DNSEndpoint pointing at the server; with it off (only the in-memory provider), the client
- * profile's plain URL on the server's address.
+ * Where a customer reaches a Seedbox's web UI. With HTTPS on, the hostname is published as a DNSEndpoint pointing at
+ * the server. The status keeps advertising the client profile's plain URL until the lifecycle runs
+ * {@code configure-https} on the server: an {@code https://} URL that nothing serves would send the customer to a
+ * refused connection.
  */
 public final class WebUiHostnames {
 
@@ -26,7 +27,7 @@ public final class WebUiHostnames {
   }
 
   public String webUiUrl(Seedbox seedbox, String plainUrl) {
-    return settings.enabled() ? settings.webUiUrl(seedbox).toString() : plainUrl;
+    return plainUrl;
   }
 
   /** Points the Seedbox's hostname at the server's address; empty when HTTPS is off. */
