@@ -33,7 +33,7 @@ public final class ClientProbe {
       String username, String password) {
     HostReply health = host.run(target, key, HostVerb.HEALTH, slot);
     if (!(health instanceof HostReply.Done done)) {
-      return new ProbeResult.Unhealthy(reason(health), health.message());
+      return new ProbeResult.Unhealthy(reasonOf(health), health.message());
     }
     if (!done.body().path("installed").asBoolean(false)) {
       return new ProbeResult.Unhealthy(CLIENT_NOT_INSTALLED, "the server has no client installed for this seedbox");
@@ -51,7 +51,8 @@ public final class ClientProbe {
     return new ProbeResult.Healthy();
   }
 
-  private static String reason(HostReply reply) {
+  /** The condition reason for a host command that was not done. */
+  public static String reasonOf(HostReply reply) {
     if (reply instanceof HostReply.HostKeyMismatch) {
       return HOST_KEY_MISMATCH;
     }

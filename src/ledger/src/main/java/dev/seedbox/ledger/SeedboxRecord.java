@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * A row of {@code seedbox_resources}: what the operator observes about billing. {@code billingHold} means suspended
  * for non-payment (the operator suspends the server and terminates it at {@code terminateAt}); {@code operatorHold}
- * is the operator's own suspension (abuse, …), which is still billed.
+ * is the operator's own suspension (abuse, …), which is still billed. {@code createdAt} is when provisioning started:
+ * the row is written with the first period's charge.
  */
 public record SeedboxRecord(
     String seedboxUid,
@@ -23,7 +24,8 @@ public record SeedboxRecord(
     boolean billingHold,
     Instant terminateAt,
     boolean operatorHold,
-    String operatorHoldReason) {
+    String operatorHoldReason,
+    Instant createdAt) {
 
   public Optional<Instant> paidThroughTime() {
     return Optional.ofNullable(paidThrough);

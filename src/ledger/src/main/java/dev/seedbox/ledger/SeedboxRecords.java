@@ -156,6 +156,6 @@ public final class SeedboxRecords {
         rs.getString("name"), rs.getString("plan"), rs.getLong("price_cents"), Phase.fromWireName(rs.getString("phase")),
         rs.getString("provider_ref"), Settlement.instant(rs, "paid_through"), rs.getInt("charge_count"),
         rs.getBoolean("billing_hold"), Settlement.instant(rs, "terminate_at"), rs.getBoolean("operator_hold"),
-        rs.getString("operator_hold_reason"));
+        rs.getString("operator_hold_reason"), Settlement.instant(rs, "created_at"));
   }
 }

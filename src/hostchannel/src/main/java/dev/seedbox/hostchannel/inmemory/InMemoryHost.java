@@ -3,6 +3,7 @@ package dev.seedbox.hostchannel.inmemory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.seedbox.hostchannel.HostChannel;
 import dev.seedbox.hostchannel.HostReply;
 import dev.seedbox.hostchannel.HostScript;
@@ -10,7 +11,9 @@ import dev.seedbox.hostchannel.HostTarget;
 import dev.seedbox.hostchannel.HostVerb;
 import dev.seedbox.hostchannel.webui.LoginCheck;
 import dev.seedbox.hostchannel.webui.WebUiLogin;
+import dev.seedbox.keys.key.OpenSshPublicKey;
 import dev.seedbox.keys.key.SshKeyPair;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,11 +35,25 @@ import java.util.regex.Pattern;
 public final class InMemoryHost implements HostChannel, WebUiLogin {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern SLOT = Pattern.compile("sb-[a-z0-9]{4,28}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** A fault to inject on one host: every command fails this way until cleared. */
-  public enum Fault { UNREACHABLE, CLIENT_CRASHED, REJECT_LOGINS }
+  /** A fault to inject on one host: every command it concerns fails this way until cleared. */
+  public enum Fault {
+    /** Nothing answers on SSH or the web UI. */
+    UNREACHABLE,
+    /** The client's process is gone: health says not running, the web UI refuses connections. */
+    CLIENT_CRASHED,
+    /** The web UI refuses every login. */
+    REJECT_LOGINS,
+    /** The first boot has not finished: boot-status says running. */
+    BOOTING,
+    /** The first boot failed (cloud-init reported an error): boot-status says error. */
+    BOOT_FAILED,
+    /** set-credentials is refused, as by a client whose configuration cannot be written. */
+    REFUSE_CREDENTIALS
+  }
 
   /** @param httpsSites each slot's HTTPS hostname; there is no Caddy here, so no certificate is ever issued */
   private record Server(String hostKeyFingerprint, Set<String> authorizedKeys, Map<String, Slot> slots,
@@ -54,6 +71,7 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
   private final Map<String, Server> servers = new ConcurrentHashMap<>();
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
   private final Duration latency;
+  private volatile Fault onBoot;
 
   public InMemoryHost(Duration latency) {
     this.latency = Objects.requireNonNull(latency, "latency");
@@ -64,6 +82,29 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
     servers.put(host, new Server(hostKeyFingerprint, ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>(),
         new ConcurrentHashMap<>()));
     servers.get(host).authorizedKeys().add(managementKeyFingerprint);
+    Fault fault = onBoot;
+    if (fault != null) {
+      faults.put(host, fault);
+    }
+  }
+
+  /**
+   * A server that cloud-init prepared from {@code userData} (as {@link dev.seedbox.hostchannel.HostBootstrap} renders
+   * it): the host key it installs and the management key it authorises. User data of any other form leaves a server
+   * the host channel cannot reach, as a real one would be.
+   */
+  public void boot(String host, String userData) {
+    try {
+      JsonNode doc = YAML.readTree(userData);
+      String hostKey = doc.path("ssh_keys").path("ed25519_public").asText("");
+      String managementKey = doc.path("users").path(0).path("ssh_authorized_keys").path(0).asText("");
+      if (hostKey.isEmpty() || managementKey.isEmpty()) {
+        return;
+      }
+      boot(host, OpenSshPublicKey.parse(hostKey).fingerprint(), OpenSshPublicKey.parse(managementKey).fingerprint());
+    } catch (IOException | RuntimeException e) {
+      // not our bootstrap: nothing authorises our key there
+    }
   }
 
   public void remove(String host) {
@@ -72,6 +113,14 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
 
   public void inject(String host, Fault fault) {
     faults.put(host, fault);
+  }
+
+  /**
+   * Every server booted from now on starts with {@code fault} (null: none), for faults that must hold from the first
+   * command, before anyone outside knows the server's address.
+   */
+  public void injectOnBoot(Fault fault) {
+    onBoot = fault;
   }
 
   public void clear(String host) {
@@ -92,8 +141,14 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
       return new HostReply.AuthenticationRejected("the server at " + target.host() + " refused our key for user "
           + target.user());
     }
-    if (verb == HostVerb.VERSION || verb == HostVerb.BOOT_STATUS) {
-      return done(Map.of("state", "done"));
+    if (verb == HostVerb.VERSION) {
+      return done(Map.of());
+    }
+    if (verb == HostVerb.BOOT_STATUS) {
+      Fault fault = faults.get(target.host());
+      return fault == Fault.BOOTING ? done(Map.of("state", "running"))
+          : fault == Fault.BOOT_FAILED ? done(Map.of("state", "error", "detail", "package installation failed"))
+          : done(Map.of("state", "done"));
     }
     Object slotName = args.get("slot");
     if (!(slotName instanceof String name) || !SLOT.matcher(name).matches()) {
@@ -158,6 +213,9 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
     }
     switch (verb) {
       case SET_CREDENTIALS -> {
+        if (faults.get(host) == Fault.REFUSE_CREDENTIALS) {
+          return new HostReply.Refused("CredentialsNotWritten", "the client's configuration could not be written");
+        }
         if (!(args.get("password") instanceof String password) || password.length() < 12) {
           return new HostReply.Refused("InvalidArgument", "expected a printable password of 12-128 characters");
         }

@@ -16,6 +16,7 @@ import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.ServerState;
 import dev.seedbox.provisioning.Sleeper;
 import dev.seedbox.provisioning.VolumeInfo;
+import dev.seedbox.hostchannel.inmemory.InMemoryHost;
 import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
 import java.time.Clock;
 import java.time.Duration;
@@ -110,6 +111,7 @@ public final class InMemoryProvider implements ProvisioningProvider {
   }
 
   private final Options options;
+  private final InMemoryHost host;
   private final Retrier retrier;
   private final ConcurrentHashMap<Long, Server> servers = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> idsByUid = new ConcurrentHashMap<>();
@@ -122,13 +124,28 @@ public final class InMemoryProvider implements ProvisioningProvider {
   private volatile Duration rateLimitWait = Duration.ZERO;
   private final AtomicBoolean loseNextCreateAnswer = new AtomicBoolean();
 
-  public InMemoryProvider(Options options) {
+  /**
+   * @param host where the servers this provider creates boot from their user data and are managed over the host
+   *     channel's contract
+   */
+  public InMemoryProvider(Options options, InMemoryHost host) {
     this.options = Objects.requireNonNull(options, "options");
+    this.host = Objects.requireNonNull(host, "host");
     this.retrier = new Retrier(options.retry(), options.sleeper());
+  }
+
+  /** Servers boot on an in-memory host without latency. */
+  public InMemoryProvider(Options options) {
+    this(options, new InMemoryHost(Duration.ZERO));
   }
 
   public InMemoryProvider() {
     this(Options.defaults());
+  }
+
+  /** The host the servers run on, for the host channel to reach them. */
+  public InMemoryHost host() {
+    return host;
   }
 
   // ---- faults -------------------------------------------------------------------------------------------------
@@ -161,6 +178,7 @@ public final class InMemoryProvider implements ProvisioningProvider {
   public boolean loseServer(ServerRef server) {
     Server removed = servers.remove(server.id());
     if (removed != null) {
+      host.remove(address(removed.id()));
       idsByUid.remove(removed.seedboxUid(), removed.id());
       volumesByUid.computeIfPresent(removed.seedboxUid(), (uid, v) -> v.serverId() == removed.id() ? v.withServer(0)
           : v);
@@ -232,6 +250,7 @@ public final class InMemoryProvider implements ProvisioningProvider {
     });
     if (created.get()) {
       serversCreated.incrementAndGet();
+      host.boot(address(id), request.userData());
     }
     VolumeInfo volume = request.wantsVolume() ? attachVolume(request, id) : null;
     if (created.get() && loseNextCreateAnswer.compareAndSet(true, false)) {
@@ -374,9 +393,13 @@ public final class InMemoryProvider implements ProvisioningProvider {
       status = "active";
       state = ServerState.RUNNING;
     }
-    long id = server.id();
-    String ipv4 = "100." + (64 + ((id >> 16) & 63)) + "." + ((id >> 8) & 255) + "." + (id & 255);
-    return new ServerInfo(new ServerRef(ProviderKind.INMEMORY, id), server.seedboxUid(), state, status, ipv4);
+    return new ServerInfo(new ServerRef(ProviderKind.INMEMORY, server.id()), server.seedboxUid(), state, status,
+        address(server.id()));
+  }
+
+  /** A shared address space (100.64.0.0/10) address per server id, stable for the server's life. */
+  private static String address(long id) {
+    return "100." + (64 + ((id >> 16) & 63)) + "." + ((id >> 8) & 255) + "." + (id & 255);
   }
 
   private VolumeInfo info(Volume volume) {
