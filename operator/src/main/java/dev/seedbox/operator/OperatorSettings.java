@@ -14,6 +14,7 @@ import dev.seedbox.runtime.DatabaseSettings;
 import dev.seedbox.runtime.Environment;
 import java.net.URI;
 import java.nio.file.Path;
+import dev.seedbox.operator.seedbox.SeedboxTiming;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,7 +48,8 @@ public record OperatorSettings(
     ProviderSettings providers,
     VaultSettings vault,
     List<String> sshAllowedAddresses,
-    HttpsSettings https) {
+    HttpsSettings https,
+    HostSettings host) {
 
   public static final String LEASE_NAME = "seedbox-operator";
   /**
@@ -89,6 +91,7 @@ public record OperatorSettings(
     ProviderSettings providers = ProviderSettings.read(env);
     VaultSettings vault = VaultSettings.read(env);
     HttpsSettings https = HttpsSettings.read(env, providers.enabled());
+    HostSettings host = HostSettings.read(env);
 
     List<String> allowed = env.list("SEEDBOX_SSH_ALLOWED_ADDRESSES", List.of());
     for (String cidr : allowed) {
@@ -104,14 +107,40 @@ public record OperatorSettings(
     }
     env.check();
     return new OperatorSettings(command, database, httpPort, planCatalog, Set.copyOf(namespaces), leaderElection,
-        leaseNamespace, true, threads, maxInterval, sweep, providers, vault, allowed, https);
+        leaseNamespace, true, threads, maxInterval, sweep, providers, vault, allowed, https, host);
   }
 
   /** The same settings with a different exit-on-lost-lease behaviour (tests keep their JVM). */
   public OperatorSettings withExitOnStopLeading(boolean exit) {
     return new OperatorSettings(command, database, httpPort, planCatalog, watchNamespaces, leaderElection,
         leaseNamespace, exit, reconcileThreads, maxReconcileInterval, orphanSweepInterval, providers, vault,
-        sshAllowedAddresses, https);
+        sshAllowedAddresses, https, host);
+  }
+
+  /**
+   * How the servers are watched over the host channel.
+   *
+   * @param probeInterval how often an Active seedbox's client is checked (SEEDBOX_PROBE_INTERVAL)
+   * @param bootDeadline how long a new server may take until the customer can log in (SEEDBOX_BOOT_DEADLINE)
+   */
+  public record HostSettings(Duration probeInterval, Duration bootDeadline) {
+
+    public static HostSettings defaults() {
+      return new HostSettings(SeedboxTiming.DEFAULT_PROBE_INTERVAL, SeedboxTiming.DEFAULT_BOOT_DEADLINE);
+    }
+
+    static HostSettings read(Environment env) {
+      Duration probe = env.duration("SEEDBOX_PROBE_INTERVAL", SeedboxTiming.DEFAULT_PROBE_INTERVAL);
+      Duration boot = env.duration("SEEDBOX_BOOT_DEADLINE", SeedboxTiming.DEFAULT_BOOT_DEADLINE);
+      if (probe.compareTo(Duration.ofSeconds(10)) < 0) {
+        env.problem("SEEDBOX_PROBE_INTERVAL must be at least 10s (each probe logs in to every web UI), found "
+            + probe);
+      }
+      if (boot.compareTo(Duration.ofMinutes(1)) < 0) {
+        env.problem("SEEDBOX_BOOT_DEADLINE must be at least 1m (a server's first boot takes minutes), found " + boot);
+      }
+      return new HostSettings(probe, boot);
+    }
   }
 
   /**

@@ -2,7 +2,17 @@ package dev.seedbox.operator;
 
 import dev.seedbox.api.lifecycle.Lifecycle;
 import dev.seedbox.api.plan.PlanCatalog;
+import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.hostchannel.SshHostChannel;
+import dev.seedbox.hostchannel.inmemory.InMemoryHost;
+import dev.seedbox.keys.key.Ed25519Keys;
+import dev.seedbox.keys.verify.AddressPolicy;
+import dev.seedbox.keys.verify.Cidr;
+import dev.seedbox.keys.verify.HostResolver;
 import dev.seedbox.ledger.LedgerModule;
+import dev.seedbox.operator.host.HostChannels;
+import dev.seedbox.operator.host.ManagedServers;
+import dev.seedbox.operator.host.ServerKeys;
 import dev.seedbox.operator.http.OperatorHttpServer;
 import dev.seedbox.operator.https.WebUiHostnames;
 import dev.seedbox.operator.ledgerevents.LedgerChangeEventSource;
@@ -14,6 +24,8 @@ import dev.seedbox.operator.seedbox.OrphanSweep;
 import dev.seedbox.operator.seedbox.SeedboxReconciler;
 import dev.seedbox.operator.seedbox.SeedboxTiming;
 import dev.seedbox.provisioning.ProviderRegistry;
+import dev.seedbox.provisioning.ProvisioningProvider;
+import dev.seedbox.provisioning.inmemory.InMemoryProvider;
 import dev.seedbox.provisioning.client.TorrentClientProfiles;
 import dev.seedbox.runtime.HealthEndpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -30,7 +42,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,6 +78,7 @@ public final class OperatorWiring implements AutoCloseable {
   private final SeedboxReconciler seedboxes;
   private final OrphanSweep orphanSweep;
   private final ScheduledExecutorService sweeper;
+  private final SshHostChannel sshHosts;
   private OperatorHttpServer http;
 
   /**
@@ -75,21 +90,41 @@ public final class OperatorWiring implements AutoCloseable {
    * @param timing how soon seedboxes are looked at again and the orphan sweep's grace
    * @param accountTimings how soon BillingAccounts and ByosConnections are looked at again
    * @param ownsDatabase close the pool with the operator (production) or leave it to the caller (tests)
+   * @param inMemoryHosts the hosts the servers of in-memory providers run on; every other provider's servers are
+   *     reached over SSH
    */
   public record Backends(DataSource database, ProviderRegistry providers, SeedboxTiming timing,
-      AccountsWiring.Timings accountTimings, boolean ownsDatabase) {
+      AccountsWiring.Timings accountTimings, boolean ownsDatabase, Map<ProviderKind, InMemoryHost> inMemoryHosts) {
 
     public Backends {
       Objects.requireNonNull(database, "database");
       Objects.requireNonNull(providers, "providers");
       Objects.requireNonNull(timing, "timing");
       Objects.requireNonNull(accountTimings, "accountTimings");
+      inMemoryHosts = Map.copyOf(inMemoryHosts);
+    }
+
+    /** The in-memory providers among {@code providers} bring their own hosts. */
+    public Backends(DataSource database, ProviderRegistry providers, SeedboxTiming timing,
+        AccountsWiring.Timings accountTimings, boolean ownsDatabase) {
+      this(database, providers, timing, accountTimings, ownsDatabase, inMemoryHostsOf(providers));
     }
 
     /** The runtime pool and the providers the settings name, with production timing. */
     public static Backends fromSettings(OperatorSettings settings) {
       return new Backends(settings.database().runtimeDataSource("seedbox-operator"), providers(settings),
-          SeedboxTiming.defaults(), AccountsWiring.Timings.DEFAULTS, true);
+          SeedboxTiming.defaults().withHostChecks(settings.host().probeInterval(), settings.host().bootDeadline()),
+          AccountsWiring.Timings.DEFAULTS, true);
+    }
+
+    private static Map<ProviderKind, InMemoryHost> inMemoryHostsOf(ProviderRegistry providers) {
+      Map<ProviderKind, InMemoryHost> hosts = new EnumMap<>(ProviderKind.class);
+      for (ProvisioningProvider provider : providers.all()) {
+        if (provider instanceof InMemoryProvider inMemory) {
+          hosts.put(provider.kind(), inMemory.host());
+        }
+      }
+      return hosts;
     }
 
     /** The enabled providers, built from the settings OperatorSettings already validated. */
@@ -112,9 +147,22 @@ public final class OperatorWiring implements AutoCloseable {
 
     EventRecorder events = new EventRecorder(client, clock);
     PauseGate pauseGate = new PauseGate(events, clock);
+    TorrentClientProfiles clients = TorrentClientProfiles.shipped();
+    this.sshHosts = new SshHostChannel(new AddressPolicy(settings.sshAllowedAddresses().stream().map(Cidr::parse)
+        .toList()), HostResolver.SYSTEM, SshHostChannel.Timeouts.DEFAULT, registry);
+    HostChannels.Builder channels = HostChannels.builder();
+    for (ProviderKind kind : backends.providers().enabled()) {
+      InMemoryHost inMemory = backends.inMemoryHosts().get(kind);
+      if (inMemory != null) {
+        channels.inMemory(kind, inMemory);
+      } else {
+        channels.remote(kind, sshHosts, clients);
+      }
+    }
+    ManagedServers servers = new ManagedServers(new ServerKeys(client, new Ed25519Keys()), channels.build(), clients);
     this.seedboxes = new SeedboxReconciler(new SeedboxReconciler.Dependencies(pauseGate, metrics, events, ledger,
-        backends.providers(), TorrentClientProfiles.shipped(), plans, lifecycle, clock, ledgerListener,
-        backends.timing(), client, new WebUiHostnames(settings.https(), client)));
+        backends.providers(), clients, plans, lifecycle, clock, ledgerListener,
+        backends.timing(), client, new WebUiHostnames(settings.https(), client), servers));
     register(seedboxes);
     this.accounts = AccountsWiring.create(ledger, settings, client, clock, events, pauseGate, metrics,
         backends.accountTimings(), context -> List.of(LedgerChangeEventSource.forBillingAccounts(ledgerListener,
@@ -287,6 +335,7 @@ public final class OperatorWiring implements AutoCloseable {
       started.set(false);
       leading.set(false);
       ledgerListener.close();
+      sshHosts.close();
       if (http != null) {
         http.close();
       }

@@ -15,6 +15,8 @@ import dev.seedbox.operator.https.WebUiHostnames;
 import dev.seedbox.operator.reconcile.EventRecorder;
 import dev.seedbox.operator.reconcile.ReconcilePipeline.Outcome;
 import dev.seedbox.operator.seedbox.SeedboxDecider.Reasons;
+import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitHost;
+import dev.seedbox.operator.seedbox.SeedboxDecision.HostUnhealthy;
 import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitServer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.CancelPending;
 import dev.seedbox.operator.seedbox.SeedboxDecision.CreateServer;
@@ -37,14 +39,22 @@ import dev.seedbox.operator.seedbox.SeedboxObservation.ProviderFailure;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Server;
 import dev.seedbox.provisioning.CreateRequest;
 import dev.seedbox.provisioning.CreatedServer;
-import dev.seedbox.provisioning.Credentials;
 import dev.seedbox.provisioning.ProviderException;
 import dev.seedbox.provisioning.ProviderRegistry;
 import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.ServerState;
 import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.client.TorrentClientProfiles;
-import io.fabric8.kubernetes.api.model.Secret;
+import dev.seedbox.hostchannel.ClientProbe;
+import dev.seedbox.hostchannel.HostReply;
+import dev.seedbox.hostchannel.HostVerb;
+import dev.seedbox.hostchannel.credentials.CredentialRotation;
+import dev.seedbox.hostchannel.credentials.RotationOutcome;
+import dev.seedbox.operator.host.HostPreparation;
+import dev.seedbox.operator.host.ManagedServer;
+import dev.seedbox.operator.host.ManagedServers;
+import dev.seedbox.operator.host.ServerKeyPair;
+import java.time.Instant;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -65,7 +75,8 @@ final class SeedboxActions {
   /** What the actions talk to. */
   record Dependencies(LedgerModule ledger, ProviderRegistry providers, TorrentClientProfiles clients,
       SeedboxTransitions transitions, EventRecorder events, ProviderCalls calls, WebUiSecret webUi,
-      ServerPolls serverPolls, SeedboxTiming timing, Clock clock, WebUiHostnames hostnames) {
+      ServerPolls serverPolls, SeedboxTiming timing, Clock clock, WebUiHostnames hostnames, ManagedServers servers,
+      HostPreparation preparation, HostProbes probes, RetryBackoff rotationBackoff) {
   }
 
   private final Dependencies d;
@@ -83,6 +94,19 @@ final class SeedboxActions {
       LOG.info("Seedbox {}: provider call failed ({}): {}", pass.who, failure.retryable() ? "retryable"
           : "permanent", failure.message());
       return SeedboxDecider.onProviderFailure(pass.phase, failure).handledBy(new Acting(pass));
+    } catch (HostCommandFailed e) {
+      // the server keeps its state: report why and look again (a suspend or resume is retried)
+      return new Report(e.reason, e.getMessage(), d.timing().serverPoll()).handledBy(new Acting(pass));
+    }
+  }
+
+  /** A host command that did not do what a step needs; nothing was transitioned. */
+  private static final class HostCommandFailed extends RuntimeException {
+    private final String reason;
+
+    HostCommandFailed(String reason, String message) {
+      super(message, null, false, false);
+      this.reason = reason;
     }
   }
 
@@ -145,20 +169,13 @@ final class SeedboxActions {
       ProvisioningProvider provider = d.providers().get(pass.spec.getProvider());
       ProviderOffer offer = pass.plan.offer(pass.spec.getProvider(), pass.spec.getRegion()).orElseThrow(() ->
           new IllegalStateException("plan " + pass.spec.getPlan() + " lost its offer for " + pass.spec.getProvider()));
-      Optional<Secret> ready = d.webUi().ensure(pass.seedbox, SeedboxPass.longOf(pass.spec.getCredentialsRotation()));
-      if (ready.isEmpty()) {
-        // its password's hash is being computed off the reconcile pool; the hashing thread wakes this Seedbox, the
-        // recheck is only a safety net
-        conditions(null, null);
-        return Outcome.after(d.timing().waitRecheck());
-      }
-      Secret secret = ready.get();
-      // the hash stored beside the password: every attempt (a retry after a 429, a restart) sends the same user data
-      String userData = d.clients().get(clientOf(pass.spec)).userData(WebUiSecret.username(secret),
-          WebUiSecret.passwordHash(secret));
+      // the keys are stored before the create: every attempt (a retry after a 429, a restart) boots the same keys
+      ServerKeyPair keys = d.servers().keys().ensure(pass.seedbox);
+      long volumeGb = pass.plan.volumeGb(pass.spec.getProvider());
+      String userData = d.servers().userData(keys, clientOf(pass.spec), volumeGb > 0);
       CreatedServer created = d.calls().call(provider, "create", p -> p.create(
-          new CreateRequest(pass.uid, offer.size(), pass.spec.getRegion(), pass.spec.getClient(), userData,
-              pass.plan.volumeGb(pass.spec.getProvider()))));
+          new CreateRequest(pass.uid, offer.size(), pass.spec.getRegion(), clientOf(pass.spec), userData,
+              volumeGb)));
       d.ledger().seedboxes().recordProviderRef(pass.uid, created.ref().toString(), ACTOR);
       for (var duplicate : created.duplicatesDeleted()) {
         d.ledger().audit().append(ACTOR, "seedbox.duplicate-server-deleted", "seedbox:" + pass.uid, Map.of(
@@ -172,10 +189,6 @@ final class SeedboxActions {
         d.serverPolls().record(pass.uid, pass.phase, new Server.Creating());
       }
       pass.status.setProviderRef(created.ref().toString());
-      pass.status.setCredentialsSecretRef(WebUiSecret.name(pass.seedbox));
-      // the rotation the server's credentials answer, kept in the status so markActive need not read the Secret again
-      pass.status.setObservedCredentialsRotation(Math.max(SeedboxPass.longOf(pass.spec.getCredentialsRotation()),
-          WebUiSecret.rotationOf(secret)));
       String message = (created.adopted() ? "adopted server " : "created server ") + created.ref();
       d.events().normal(pass.seedbox, created.adopted() ? "ServerAdopted" : "ServerCreated", message);
       LOG.info("Seedbox {}: {}", pass.who, message);
@@ -194,28 +207,66 @@ final class SeedboxActions {
 
     @Override
     public Outcome markActive(MarkActive active) {
-      Transition t = d.transitions().guard(pass, active, "ServerRunning");
+      ServerRef ref = pass.serverRef();
+      Optional<ManagedServer> server = d.servers().locate(pass.seedbox, ref, active.address(), clientOf(pass.spec));
+      long rotation;
+      if (server.isPresent()) {
+        HostPreparation.Outcome prepared = d.preparation().prepare(server.get(), d.webUi().store(pass.seedbox),
+            SeedboxPass.longOf(pass.spec.getCredentialsRotation()));
+        if (prepared instanceof HostPreparation.Outcome.NotYet notYet) {
+          Instant since = pass.row.map(SeedboxRecord::createdAt).orElse(null);
+          return SeedboxDecider.onHostNotReady(d.clock().instant(), since, d.timing().bootDeadline(),
+              notYet.reason(), notYet.message(), notYet.broken()).handledBy(this);
+        }
+        rotation = ((HostPreparation.Outcome.Prepared) prepared).rotation();
+      } else {
+        // a server made before servers got keys runs the client its user data installed; it cannot be checked
+        rotation = Math.max(SeedboxPass.longOf(pass.spec.getCredentialsRotation()),
+            SeedboxPass.longOf(pass.status.getObservedCredentialsRotation()));
+      }
+      Transition t = d.transitions().guard(pass, active, "CustomerCanLogIn");
       // before the status names the hostname, so that a failed write is retried rather than left unpublished
       publishHostname(active.address());
       pass.status.setEndpoint(new Endpoint(active.address(), active.webUiUrl()));
       pass.status.setCredentialsSecretRef(WebUiSecret.name(pass.seedbox));
-      pass.status.setProviderRef(pass.row.map(SeedboxRecord::providerRef).orElse(pass.status.getProviderRef()));
-      // createServer recorded the Secret's rotation; a server created by an older operator has none recorded, and
-      // then the requested rotation is the one its (fresh) credentials answer
-      pass.status.setObservedCredentialsRotation(Math.max(SeedboxPass.longOf(pass.spec.getCredentialsRotation()),
-          SeedboxPass.longOf(pass.status.getObservedCredentialsRotation())));
-      d.transitions().record(pass, t, "the server runs; web UI at " + active.webUiUrl(), EventRecorder.Type.NORMAL);
+      pass.status.setProviderRef(ref.toString());
+      pass.status.setObservedCredentialsRotation(rotation);
+      d.transitions().record(pass, t, server.isPresent()
+          ? "the client runs and accepted the customer's credentials; web UI at " + active.webUiUrl()
+          : "the server runs; web UI at " + active.webUiUrl(), EventRecorder.Type.NORMAL);
       // the poll that found it running counts for Active too: the next sibling's charge need not ask again
       d.serverPolls().record(pass.uid, t.to(), new Server.Running(active.address(), active.webUiUrl()));
       conditions(null, null);
-      return Outcome.idle();
+      return Outcome.after(d.timing().probeInterval());
+    }
+
+    @Override
+    public Outcome awaitHost(AwaitHost await) {
+      notice(await.reason(), await.message(), false);
+      conditions(await.reason(), await.message());
+      return Outcome.after(d.timing().capPoll(SeedboxDecider.SERVER_POLL));
+    }
+
+    @Override
+    public Outcome hostUnhealthy(HostUnhealthy unhealthy) {
+      notice(unhealthy.reason(), unhealthy.message(), true);
+      conditions(unhealthy.reason(), unhealthy.message());
+      // an unhealthy answer does not stand: the next pass probes again, so Ready follows the client back
+      return Outcome.after(d.timing().probeInterval());
     }
 
     @Override
     public Outcome suspend(Suspend suspend) {
       Transition t = d.transitions().guard(pass, suspend, suspend.reason());
       ServerRef ref = pass.serverRef();
-      d.calls().run(d.providers().get(ref.provider()), "suspend", p -> p.suspend(ref));
+      Optional<ManagedServer> server = managed(ref);
+      if (server.isPresent()) {
+        // the client stops and its ports close at once; the data stays (a powered-off server is billed anyway)
+        require(server.get().run(HostVerb.STOP), "stopping the client");
+      } else {
+        d.calls().run(d.providers().get(ref.provider()), "suspend", p -> p.suspend(ref));
+      }
+      d.probes().forget(pass.uid);
       d.transitions().record(pass, t, suspend.message(), EventRecorder.Type.NORMAL);
       conditions(suspend.reason(), suspend.message());
       return Outcome.idle();
@@ -225,9 +276,17 @@ final class SeedboxActions {
     public Outcome resume(Resume resume) {
       Transition t = d.transitions().guard(pass, resume, "HoldsLifted");
       ServerRef ref = pass.serverRef();
-      d.calls().run(d.providers().get(ref.provider()), "resume", p -> p.resume(ref));
-      d.transitions().record(pass, t, "billing and operator holds are lifted; the server is powered on",
-          EventRecorder.Type.NORMAL);
+      Optional<ManagedServer> server = managed(ref);
+      if (server.isPresent()) {
+        require(server.get().run(HostVerb.START), "starting the client");
+      } else {
+        d.calls().run(d.providers().get(ref.provider()), "resume", p -> p.resume(ref));
+      }
+      // the next pass logs in as the customer before Ready says so
+      d.probes().forget(pass.uid);
+      d.transitions().record(pass, t, server.isPresent()
+          ? "billing and operator holds are lifted; the client is started"
+          : "billing and operator holds are lifted; the server is powered on", EventRecorder.Type.NORMAL);
       conditions(null, null);
       return Outcome.after(d.timing().nextStep());
     }
@@ -298,28 +357,36 @@ final class SeedboxActions {
     @Override
     public Outcome rotateCredentials(RotateCredentials rotate) {
       long rotation = rotate.rotation();
-      Secret secret = d.webUi().get(pass.seedbox);
-      if (secret != null && WebUiSecret.rotationOf(secret) >= rotation) {
-        // rotated already (the status write after it was lost): record it, do not rotate twice
-        pass.status.setObservedCredentialsRotation(rotation);
-        conditions(null, null);
-        return Outcome.idle();
+      Optional<ManagedServer> server = managed(pass.serverRef());
+      if (server.isEmpty()) {
+        return new Report(Reasons.HOST_KEYS_MISSING, "credentialsRotation " + rotation + " cannot be applied: the "
+            + "server has no keys of ours, so its web UI password cannot be set", d.timing().waitRecheck())
+            .handledBy(this);
       }
-      ServerRef ref = pass.serverRef();
-      Credentials credentials = d.calls().call(d.providers().get(ref.provider()), "rotateCredentials",
-          p -> p.rotateCredentials(ref));
-      d.webUi().replace(pass.seedbox, credentials, rotation);
+      ManagedServer s = server.get();
+      RotationOutcome outcome = new CredentialRotation(s.channel(), s.login(), d.preparation().webUiStartup())
+          .apply(s.target(), s.key(), s.slot(), s.webUiUrl(), d.webUi().store(pass.seedbox), rotation);
+      if (outcome instanceof RotationOutcome.Failed failed) {
+        Duration wait = d.rotationBackoff().failed(pass.uid);
+        notice(failed.reason(), failed.message(), true);
+        conditions(failed.reason(), failed.message() + "; retrying in " + wait);
+        return Outcome.after(wait);
+      }
+      d.rotationBackoff().succeeded(pass.uid);
+      d.probes().forget(pass.uid);
       pass.status.setObservedCredentialsRotation(rotation);
-      d.ledger().audit().append(ACTOR, "seedbox.credentials-rotated", "seedbox:" + pass.uid, Map.of(
-          "namespace", pass.seedbox.getMetadata().getNamespace(), "name", pass.seedbox.getMetadata().getName(),
-          "rotation", rotation, "appliedOnServer", credentials.appliedOnServer()));
-      String message = "web UI credentials rotated for credentialsRotation " + rotation + " (Secret "
-          + WebUiSecret.name(pass.seedbox) + ")";
+      if (outcome instanceof RotationOutcome.Promoted) {
+        d.ledger().audit().append(ACTOR, "seedbox.credentials-rotated", "seedbox:" + pass.uid, Map.of(
+            "namespace", pass.seedbox.getMetadata().getNamespace(), "name", pass.seedbox.getMetadata().getName(),
+            "rotation", rotation, "appliedOnServer", true, "loginVerified", true));
+      }
+      String message = "web UI credentials rotated for credentialsRotation " + rotation + ": set on the server and "
+          + "accepted at login (Secret " + WebUiSecret.name(pass.seedbox) + ")";
       d.events().normal(pass.seedbox, "CredentialsRotated", message);
       LOG.info("Seedbox {}: {}", pass.who, message);
       pass.status.setMessage(message);
       conditions(null, null);
-      return Outcome.idle();
+      return Outcome.after(d.timing().nextStep());
     }
 
     @Override
@@ -344,7 +411,26 @@ final class SeedboxActions {
         publishHostname(running.address());
       }
       conditions(null, null);
-      return Outcome.idle();
+      // an Active seedbox is probed again when its healthy answer is due
+      return pass.phase == Phase.ACTIVE ? Outcome.after(d.timing().probeInterval()) : Outcome.idle();
+    }
+
+    /** The server's client over the host channel, empty for a server without keys of ours. */
+    private Optional<ManagedServer> managed(ServerRef ref) {
+      String address = pass.status.getEndpoint() == null ? null : pass.status.getEndpoint().getAddress();
+      if (address == null && pass.observation.server() instanceof Server.Running running) {
+        address = running.address();
+      }
+      if (address == null) {
+        return Optional.empty();
+      }
+      return d.servers().locate(pass.seedbox, ref, address, clientOf(pass.spec));
+    }
+
+    private void require(HostReply reply, String what) {
+      if (!reply.done()) {
+        throw new HostCommandFailed(ClientProbe.reasonOf(reply), what + " over the host channel: " + reply.message());
+      }
     }
 
     private void publishHostname(String address) {

@@ -2,6 +2,8 @@ package dev.seedbox.operator.seedbox;
 
 import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.api.v1alpha1.AccountState;
+import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitHost;
+import dev.seedbox.operator.seedbox.SeedboxDecision.HostUnhealthy;
 import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitServer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.CancelPending;
 import dev.seedbox.operator.seedbox.SeedboxDecision.CreateServer;
@@ -20,11 +22,13 @@ import dev.seedbox.operator.seedbox.SeedboxDecision.StartProvisioning;
 import dev.seedbox.operator.seedbox.SeedboxDecision.Suspend;
 import dev.seedbox.operator.seedbox.SeedboxDecision.Terminate;
 import dev.seedbox.operator.seedbox.SeedboxDecision.Wait;
+import dev.seedbox.operator.seedbox.SeedboxObservation.Host;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Order;
 import dev.seedbox.operator.seedbox.SeedboxObservation.ProviderFailure;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Server;
 import dev.seedbox.api.v1alpha1.TorrentClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -59,6 +63,9 @@ public final class SeedboxDecider {
     public static final String SERVER_VANISHED = "ServerVanished";
     public static final String SERVER_STOPPED = "ServerStopped";
     public static final String CLIENT_NOT_AVAILABLE = "ClientNotAvailable";
+    /** The server has no keys of ours (made before servers got them, or its keys Secret was deleted). */
+    public static final String HOST_KEYS_MISSING = "HostKeysMissing";
+    public static final String BOOT_DEADLINE_EXCEEDED = "BootDeadlineExceeded";
 
     private Reasons() {
     }
@@ -102,6 +109,25 @@ public final class SeedboxDecider {
     }
     // Outside provisioning a refused call (a resume, a rotation) leaves the server as it is: report and look again.
     return new Report(Reasons.PROVIDER_ERROR, failure.message(), WAIT_RECHECK);
+  }
+
+  /**
+   * A running server not yet ready for the customer: wait while it is on its way, fail (refunding the first period)
+   * when it reported a failure of its own or the boot deadline, counted from the first charge, has passed.
+   *
+   * @param since when provisioning started; null when unknown (then only a failure of the server's own fails it)
+   * @param broken the server reported a failure (its first boot failed)
+   */
+  public static SeedboxDecision onHostNotReady(Instant now, Instant since, Duration deadline, String reason,
+      String message, boolean broken) {
+    if (broken) {
+      return new FailProvisioning(reason, message);
+    }
+    if (since != null && !now.isBefore(since.plus(deadline))) {
+      return new FailProvisioning(Reasons.BOOT_DEADLINE_EXCEEDED, "the server was not ready for the customer within "
+          + deadline + " of the first charge; last status: " + reason + ": " + message);
+    }
+    return new AwaitHost(reason, message);
   }
 
   // Deletion in any phase: pending is cancelled outright (nothing exists), provisioning fails first so the guard
@@ -222,6 +248,12 @@ public final class SeedboxDecider {
     }
     if (o.credentials().rotationRequested()) {
       return new RotateCredentials(o.credentials().requestedRotation());
+    }
+    if (o.host() instanceof Host.Unhealthy unhealthy) {
+      return new HostUnhealthy(unhealthy.reason(), unhealthy.message());
+    }
+    if (o.host() instanceof Host.Unmanaged unmanaged) {
+      return new Report(Reasons.HOST_KEYS_MISSING, unmanaged.message(), WAIT_RECHECK);
     }
     return new InSync();
   }

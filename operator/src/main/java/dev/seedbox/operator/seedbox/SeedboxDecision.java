@@ -29,6 +29,10 @@ public sealed interface SeedboxDecision {
 
     R awaitServer(AwaitServer await);
 
+    R awaitHost(AwaitHost await);
+
+    R hostUnhealthy(HostUnhealthy unhealthy);
+
     R markActive(MarkActive active);
 
     R suspend(Suspend suspend);
@@ -106,7 +110,10 @@ public sealed interface SeedboxDecision {
     }
   }
 
-  /** The server runs: record the endpoint and the credentials Secret, go Active. */
+  /**
+   * The server runs at the provider: prepare it over the host channel (first boot finished, client installed, first
+   * credentials set and a login accepted) and go Active only then, recording the endpoint and the credentials Secret.
+   */
   record MarkActive(String address, String webUiUrl) implements SeedboxDecision {
     @Override
     public <R> R handledBy(Handler<R> handler) {
@@ -119,7 +126,27 @@ public sealed interface SeedboxDecision {
     }
   }
 
-  /** Billing hold or operator hold: power off, go Suspended. */
+  /** The server runs but is not ready for the customer yet ({@code reason} says which step); look again soon. */
+  record AwaitHost(String reason, String message) implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.awaitHost(this);
+    }
+  }
+
+  /**
+   * An Active seedbox's probe found the customer cannot use it ({@code reason}: ClientNotRunning,
+   * CredentialsRejected, HostUnreachable, ...): Ready says so, and the probe looks again after one probe interval.
+   * Nothing is repaired by re-creating the server.
+   */
+  record HostUnhealthy(String reason, String message) implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.hostUnhealthy(this);
+    }
+  }
+
+  /** Billing hold or operator hold: stop the client and close its ports (data kept), go Suspended. */
   record Suspend(String reason, String message) implements SeedboxDecision {
     @Override
     public <R> R handledBy(Handler<R> handler) {
@@ -132,7 +159,7 @@ public sealed interface SeedboxDecision {
     }
   }
 
-  /** Both holds cleared: power on, go Active. */
+  /** Both holds cleared: start the client, go Active (the probe then checks the customer's login). */
   record Resume() implements SeedboxDecision {
     @Override
     public <R> R handledBy(Handler<R> handler) {

@@ -3,7 +3,6 @@ package dev.seedbox.operator.seedbox;
 import dev.seedbox.api.v1alpha1.BillingAccount;
 import dev.seedbox.api.v1alpha1.ByosConnection;
 import dev.seedbox.api.v1alpha1.Seedbox;
-import dev.seedbox.operator.events.WakeEventSource;
 import dev.seedbox.operator.ledgerevents.LedgerChangeEventSource;
 import dev.seedbox.operator.ledgerevents.LedgerListener;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -21,7 +20,7 @@ import java.util.stream.Collectors;
 
 /**
  * What wakes a Seedbox besides its own changes: its BillingAccount (spec or deletion), its ByosConnection, the
- * ledger's NOTIFY for its account, and its web UI password hash being ready. Keeps the indexes that map each of them
+ * ledger's NOTIFY for its account. Keeps the indexes that map each of them
  * to the Seedboxes concerned.
  */
 final class SeedboxEventSources {
@@ -32,7 +31,7 @@ final class SeedboxEventSources {
   private volatile IndexedResourceCache<Seedbox> seedboxCache;
 
   List<EventSource<?, Seedbox>> prepare(EventSourceContext<Seedbox> context, LedgerListener ledgerListener,
-      SeedboxObserver observer, PasswordHashes hashes) {
+      SeedboxObserver observer) {
     context.getPrimaryCache().addIndexers(Map.of(
         ACCOUNT_INDEX, sb -> List.of(key(sb.getMetadata().getNamespace(), sb.getSpec().getAccountRef())),
         BYOS_INDEX, sb -> sb.getSpec().getByosConnectionRef() == null ? List.of()
@@ -63,10 +62,7 @@ final class SeedboxEventSources {
 
     LedgerChangeEventSource<Seedbox> ledgerChanges = LedgerChangeEventSource.forReferencingResources(ledgerListener,
         accountSource, (BillingAccount ba) -> cache.byIndex(ACCOUNT_INDEX, key(ba)));
-    WakeEventSource<Seedbox> hashesReady = new WakeEventSource<>("webui-password-hashes",
-        uid -> ids(cache.byIndex(LedgerChangeEventSource.UID_INDEX, uid)));
-    hashes.onReady(hashesReady::wake);
-    return List.of(accountSource, byosSource, ledgerChanges, hashesReady);
+    return List.of(accountSource, byosSource, ledgerChanges);
   }
 
   /** A BillingAccount update a Seedbox acts on: its spec (generation) or its deletion, not a status projection. */

@@ -27,7 +27,14 @@ public record SeedboxObservation(
     Row row,
     Server server,
     Credentials credentials,
+    Host host,
     Instant now) {
+
+  /** An observation in which the host channel was not asked. */
+  public SeedboxObservation(Phase phase, boolean deleting, Order order, Account account, Row row, Server server,
+      Credentials credentials, Instant now) {
+    this(phase, deleting, order, account, row, server, credentials, new Host.NotProbed(), now);
+  }
 
   public SeedboxObservation {
     Objects.requireNonNull(phase, "phase");
@@ -36,6 +43,7 @@ public record SeedboxObservation(
     Objects.requireNonNull(row, "row");
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(credentials, "credentials");
+    Objects.requireNonNull(host, "host");
     Objects.requireNonNull(now, "now");
   }
 
@@ -170,6 +178,28 @@ public record SeedboxObservation(
 
     public ProviderFailure(boolean retryable, Duration retryAfter, String message) {
       this(retryable, retryAfter, message, SeedboxDecider.Reasons.PROVIDER_ERROR);
+    }
+  }
+
+  /** An Active seedbox's client as the periodic probe found it over the host channel. */
+  public sealed interface Host {
+    /** Not asked in this pass (not Active, or the last probe is recent and was healthy). */
+    record NotProbed() implements Host {
+    }
+
+    /** The client runs and its web UI accepts the customer's credentials. */
+    record Healthy() implements Host {
+    }
+
+    /**
+     * The customer cannot use the seedbox: {@code reason} is {@code WebUiUnreachable}, {@code ClientNotRunning},
+     * {@code CredentialsRejected}, {@code HostUnreachable}, ...
+     */
+    record Unhealthy(String reason, String message) implements Host {
+    }
+
+    /** The server cannot be managed over the host channel (it has no keys of ours). */
+    record Unmanaged(String message) implements Host {
     }
   }
 

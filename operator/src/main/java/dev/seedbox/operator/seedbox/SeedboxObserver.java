@@ -18,6 +18,7 @@ import dev.seedbox.operator.https.WebUiHostnames;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Account;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Byos;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Credentials;
+import dev.seedbox.operator.seedbox.SeedboxObservation.Host;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Order;
 import dev.seedbox.operator.seedbox.SeedboxObservation.ProviderFailure;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Row;
@@ -28,7 +29,6 @@ import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.ServerInfo;
 import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.client.TorrentClientProfiles;
-import dev.seedbox.provisioning.cloudinit.QbittorrentCloudInit;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
@@ -52,12 +52,15 @@ final class SeedboxObserver {
   private final ProviderCalls calls;
   private final ServerPolls serverPolls;
   private final WebUiHostnames hostnames;
+  private final HostProbes probes;
   private volatile InformerEventSource<BillingAccount, Seedbox> accounts;
   private volatile InformerEventSource<ByosConnection, Seedbox> byosConnections;
 
   SeedboxObserver(LedgerModule ledger, ProviderRegistry providers, TorrentClientProfiles clients, PlanCatalog plans,
-      Clock clock, SeedboxTiming timing, ProviderCalls calls, ServerPolls serverPolls, WebUiHostnames hostnames) {
+      Clock clock, SeedboxTiming timing, ProviderCalls calls, ServerPolls serverPolls, WebUiHostnames hostnames,
+      HostProbes probes) {
     this.hostnames = hostnames;
+    this.probes = probes;
     this.ledger = ledger;
     this.providers = providers;
     this.clients = clients;
@@ -87,12 +90,17 @@ final class SeedboxObserver {
         providers.enabled(), clients.installable());
     Duration[] serverAge = {Duration.ZERO};
     Server server = server(seedbox, status, deleting, row, phase, serverAge);
+    Credentials credentials = new Credentials(SeedboxPass.longOf(spec.getCredentialsRotation()),
+        SeedboxPass.longOf(status.getObservedCredentialsRotation()));
+    Host host = new Host.NotProbed();
+    if (phase == Phase.ACTIVE && !deleting && server instanceof Server.Running running
+        && !credentials.rotationRequested() && !row.get().billingHold() && !order.suspendRequested()) {
+      host = probes.observe(seedbox, ServerRef.parse(row.get().providerRef()), running.address());
+    }
     SeedboxObservation observation = new SeedboxObservation(phase, deleting, order,
         isBlank(spec.getAccountRef()) ? Account.unnamed() : account(account),
         row.map(r -> new Row(true, r.billingHold(), r.terminateAt(), r.providerRef(), r.operatorHold()))
-            .orElseGet(Row::none), server,
-        new Credentials(SeedboxPass.longOf(spec.getCredentialsRotation()),
-            SeedboxPass.longOf(status.getObservedCredentialsRotation())), clock.instant());
+            .orElseGet(Row::none), server, credentials, host, clock.instant());
     return new SeedboxPass(seedbox, status, deleting, observation, plan, account, row, serverAge[0]);
   }
 
@@ -155,7 +163,7 @@ final class SeedboxObserver {
     return hostnames.webUiUrl(seedbox, clients.find(SeedboxActions.clientOf(seedbox.getSpec()))
         .or(() -> clients.find(TorrentClient.QBITTORRENT))
         .map(profile -> profile.webUiUrl(address).toString())
-        .orElseGet(() -> "http://" + address + ":" + QbittorrentCloudInit.DEFAULT_WEB_UI_PORT));
+        .orElseThrow(() -> new IllegalStateException("this operator has no qBittorrent profile")));
   }
 
   /** Maps the provider's view of the server onto what the decider distinguishes. */

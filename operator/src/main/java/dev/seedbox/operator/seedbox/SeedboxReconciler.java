@@ -4,7 +4,6 @@ import dev.seedbox.api.lifecycle.Lifecycle;
 import dev.seedbox.api.plan.PlanCatalog;
 import dev.seedbox.api.v1alpha1.Seedbox;
 import dev.seedbox.api.v1alpha1.SeedboxStatus;
-import dev.seedbox.api.v1alpha1.TorrentClient;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.operator.ledgerevents.LedgerListener;
 import dev.seedbox.operator.metrics.OperatorMetrics;
@@ -25,7 +24,10 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import dev.seedbox.operator.host.HostPreparation;
+import dev.seedbox.operator.host.ManagedServers;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +45,16 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
   public static final String ACTOR = "seedbox-operator";
 
   private static final Logger LOG = LoggerFactory.getLogger(SeedboxReconciler.class);
+  /** How long a client may take to answer its web UI after it was (re)started with a new password. */
+  private static final Duration WEB_UI_STARTUP = Duration.ofSeconds(20);
+  private static final Duration MAX_ROTATION_BACKOFF = Duration.ofMinutes(30);
 
   private final LedgerListener ledgerListener;
   private final SeedboxTiming timing;
   private final ServerPolls serverPolls = new ServerPolls();
-  private final PasswordHashes hashes;
+  private final WebUiSecret webUi;
+  private final ManagedServers servers;
+  private final HostProbes probes;
   private final SeedboxObserver observer;
   private final SeedboxActions actions;
   private final ReconcilePipeline<Seedbox, SeedboxStatus> pipeline;
@@ -56,21 +63,23 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
   /** Everything the Seedbox controller talks to, wired by {@code OperatorWiring}. */
   public record Dependencies(PauseGate pauseGate, OperatorMetrics metrics, EventRecorder events, LedgerModule ledger,
       ProviderRegistry providers, TorrentClientProfiles clients, PlanCatalog plans, Lifecycle lifecycle, Clock clock,
-      LedgerListener ledgerListener, SeedboxTiming timing, KubernetesClient client, WebUiHostnames hostnames) {
+      LedgerListener ledgerListener, SeedboxTiming timing, KubernetesClient client, WebUiHostnames hostnames,
+      ManagedServers servers) {
   }
 
   public SeedboxReconciler(Dependencies d) {
     this.ledgerListener = d.ledgerListener();
     this.timing = d.timing();
-    // qBittorrent is the one client installed so far (the decider refuses the others)
-    this.hashes = new PasswordHashes(Math.max(1, Runtime.getRuntime().availableProcessors()),
-        d.clients().get(TorrentClient.QBITTORRENT));
+    this.webUi = new WebUiSecret(d.client());
+    this.servers = d.servers();
+    this.probes = new HostProbes(d.servers(), webUi, d.clock(), d.timing().probeInterval());
     ProviderCalls calls = new ProviderCalls(d.metrics());
     this.observer = new SeedboxObserver(d.ledger(), d.providers(), d.clients(), d.plans(), d.clock(), d.timing(),
-        calls, serverPolls, d.hostnames());
+        calls, serverPolls, d.hostnames(), probes);
     this.actions = new SeedboxActions(new SeedboxActions.Dependencies(d.ledger(), d.providers(), d.clients(),
         new SeedboxTransitions(d.ledger(), d.lifecycle(), d.events(), d.metrics(), serverPolls), d.events(), calls,
-        new WebUiSecret(d.client(), hashes), serverPolls, d.timing(), d.clock(), d.hostnames()));
+        webUi, serverPolls, d.timing(), d.clock(), d.hostnames(), d.servers(),
+        new HostPreparation(WEB_UI_STARTUP), probes, new RetryBackoff(d.timing().retryBackoff(), MAX_ROTATION_BACKOFF)));
     this.pipeline = new ReconcilePipeline<>("Seedbox", d.metrics(), d.pauseGate(),
         new StatusRecorder<>(d.client(), SeedboxStatus::new), sb -> Boolean.TRUE.equals(sb.getSpec().getPaused()),
         true);
@@ -78,7 +87,7 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
 
   @Override
   public List<EventSource<?, Seedbox>> prepareEventSources(EventSourceContext<Seedbox> context) {
-    return eventSources.prepare(context, ledgerListener, observer, hashes);
+    return eventSources.prepare(context, ledgerListener, observer);
   }
 
   /** Whether the Seedbox informer holds a Seedbox with this UID (the orphan sweep's first check). */
@@ -104,7 +113,9 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
       Outcome outcome = pass(seedbox, status, true);
       if (outcome.removeFinalizer()) {
         serverPolls.forget(seedbox.getMetadata().getUid());
-        hashes.forget(seedbox.getMetadata().getUid());
+        webUi.forget(seedbox.getMetadata().getUid());
+        servers.keys().forget(seedbox.getMetadata().getUid());
+        probes.forget(seedbox.getMetadata().getUid());
         LOG.info("Seedbox {}/{}: finalizer removed", seedbox.getMetadata().getNamespace(),
             seedbox.getMetadata().getName());
       }

@@ -14,9 +14,16 @@ import java.util.Objects;
  *     wait is always honoured as the provider gave it)
  * @param orphanGrace how long a server must have looked orphaned (across sweeps) before the sweep deletes it, so a
  *     sweep never races a create whose Seedbox the informer has not seen yet
+ * @param probeInterval how often an Active seedbox's client is checked over the host channel (health, then a login
+ *     as the customer)
+ * @param bootDeadline how long a new server may take from the first charge until the customer can log in; then it
+ *     is Failed and its first period refunded
  */
 public record SeedboxTiming(Duration serverPoll, Duration waitRecheck, Duration nextStep, Duration retryBackoff,
-    Duration orphanGrace) {
+    Duration orphanGrace, Duration probeInterval, Duration bootDeadline) {
+
+  public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMinutes(2);
+  public static final Duration DEFAULT_BOOT_DEADLINE = Duration.ofMinutes(15);
 
   public SeedboxTiming {
     Objects.requireNonNull(serverPoll, "serverPoll");
@@ -24,11 +31,24 @@ public record SeedboxTiming(Duration serverPoll, Duration waitRecheck, Duration 
     Objects.requireNonNull(nextStep, "nextStep");
     Objects.requireNonNull(retryBackoff, "retryBackoff");
     Objects.requireNonNull(orphanGrace, "orphanGrace");
+    Objects.requireNonNull(probeInterval, "probeInterval");
+    Objects.requireNonNull(bootDeadline, "bootDeadline");
+  }
+
+  /** With the default probe interval and boot deadline. */
+  public SeedboxTiming(Duration serverPoll, Duration waitRecheck, Duration nextStep, Duration retryBackoff,
+      Duration orphanGrace) {
+    this(serverPoll, waitRecheck, nextStep, retryBackoff, orphanGrace, DEFAULT_PROBE_INTERVAL,
+        DEFAULT_BOOT_DEADLINE);
   }
 
   public static SeedboxTiming defaults() {
     return new SeedboxTiming(SeedboxDecider.SERVER_POLL, SeedboxDecider.WAIT_RECHECK, Duration.ofMillis(10),
         SeedboxDecider.DEFAULT_RETRY, Duration.ofMinutes(15));
+  }
+
+  public SeedboxTiming withHostChecks(Duration probe, Duration boot) {
+    return new SeedboxTiming(serverPoll, waitRecheck, nextStep, retryBackoff, orphanGrace, probe, boot);
   }
 
   Duration capPoll(Duration wanted) {

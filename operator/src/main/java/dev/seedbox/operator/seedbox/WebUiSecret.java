@@ -1,166 +1,158 @@
 package dev.seedbox.operator.seedbox;
 
 import dev.seedbox.api.v1alpha1.Seedbox;
-import dev.seedbox.provisioning.Credentials;
-import dev.seedbox.provisioning.inmemory.InMemoryProvider;
+import dev.seedbox.hostchannel.credentials.CredentialStore;
+import dev.seedbox.hostchannel.credentials.StoredCredentials;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The Secret {@code <seedbox>-webui} holding the web UI user, the password and the password's qBittorrent hash
- * ({@value #PASSWORD_HASH}: PBKDF2-HMAC-SHA512 in qBittorrent's {@code @ByteArray(salt:key)} form, what a server's
- * user data carries), owner-referenced to the Seedbox (deleted with it). It is written before the server is created,
- * so a create repeated after a provider error or a crash carries the same password and the same hash the first
- * attempt's user data carried. The hash is stored because it is expensive on purpose (100,000 iterations, ~70 ms of
- * CPU): it is computed once per password, not on every create attempt or operator restart. Password and hash live
- * here and nowhere else: not in PostgreSQL, the custom resource, logs or events.
+ * The Secret {@code <seedbox>-webui}: the customer's web UI user and password, owner-referenced to the Seedbox
+ * (deleted with it). It is the store of the two-phase credentials: {@value #PASSWORD} is the password the server
+ * accepts (absent until the first one was set on the server and a login proved it), {@value #PENDING_PASSWORD} one
+ * being introduced. The passwords live here and nowhere else: not in PostgreSQL, the custom resource, logs or
+ * events; no hash of them is computed here (the server computes its client's own).
  *
- * <p>A stored hash is trusted to belong to the stored password (checking it would cost the hash again): whoever
- * edits {@value #PASSWORD} by hand removes {@value #PASSWORD_HASH} with it, and the operator hashes the new one.
+ * <p>Only the operator writes it, so the Secret it last wrote or read is served from memory and the API is read once
+ * per process; a write the API refuses (someone else changed it) drops that copy.
  */
 final class WebUiSecret {
 
   static final String USERNAME = "username";
   static final String PASSWORD = "password";
-  static final String PASSWORD_HASH = "password-pbkdf2";
+  static final String PENDING_PASSWORD = "pending-password";
   static final String ROTATION_ANNOTATION = "seedbox.dev/credentials-rotation";
+  static final String PENDING_ROTATION_ANNOTATION = "seedbox.dev/pending-credentials-rotation";
   static final String SUFFIX = "-webui";
-
-  /** The form QbittorrentCloudInit accepts; anything else is treated as missing and replaced. */
-  private static final Pattern QBITTORRENT_HASH = Pattern.compile("@ByteArray\\([A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+\\)");
+  /** The web UI user every seedbox gets; the customer may not rename it. */
+  static final String WEB_UI_USER = "seedbox";
 
   private final KubernetesClient client;
-  private final PasswordHashes hashes;
+  private final Map<String, Secret> byUid = new ConcurrentHashMap<>();
 
-  WebUiSecret(KubernetesClient client, PasswordHashes hashes) {
+  WebUiSecret(KubernetesClient client) {
     this.client = client;
-    this.hashes = hashes;
   }
 
   static String name(Seedbox seedbox) {
     return seedbox.getMetadata().getName() + SUFFIX;
   }
 
-  /**
-   * The existing Secret, or a new one with a generated password and its hash; empty while that hash is still being
-   * computed ({@link PasswordHashes} wakes the Seedbox when it is ready). An existing Secret without a well-formed
-   * hash (made by an operator before the hash was stored, or by someone else ahead of time) gets one, computed once
-   * and written back.
-   */
-  Optional<Secret> ensure(Seedbox seedbox, long rotation) {
-    String uid = seedbox.getMetadata().getUid();
-    if (hashes.computing(uid)) {
-      // a wake before the hash is ready (a sibling's charge): the Secret cannot have changed in a way that helps
-      return Optional.empty();
-    }
-    Secret existing = hashes.newCredentialsReady(uid) ? null : get(seedbox);
-    if (existing == null) {
-      Optional<PasswordHashes.Hashed> fresh = hashes.newCredentials(uid);
-      if (fresh.isEmpty()) {
-        return Optional.empty();
+  /** The two-phase store of this Seedbox's credentials. */
+  CredentialStore store(Seedbox seedbox) {
+    return new CredentialStore() {
+      @Override
+      public StoredCredentials read() {
+        return credentials(current(seedbox));
       }
-      Secret created = build(seedbox, InMemoryProvider.WEB_UI_USER, fresh.get().password(), fresh.get().hash(),
-          rotation);
-      try {
-        Secret stored = client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).resource(created).create();
-        hashes.forget(uid);
-        return Optional.of(stored);
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
+
+      @Override
+      public void stage(String password, long rotation) {
+        Secret secret = current(seedbox);
+        Map<String, String> data = secret == null ? new HashMap<>(Map.of(USERNAME, encode(WEB_UI_USER)))
+            : new HashMap<>(secret.getData() == null ? Map.of() : secret.getData());
+        data.put(PENDING_PASSWORD, encode(password));
+        Map<String, String> annotations = annotations(secret);
+        annotations.put(PENDING_ROTATION_ANNOTATION, Long.toString(rotation));
+        write(seedbox, secret, data, annotations);
+      }
+
+      @Override
+      public void promote() {
+        Secret secret = current(seedbox);
+        String pending = secret == null ? null : value(secret, PENDING_PASSWORD);
+        if (pending == null) {
+          throw new IllegalStateException("Secret " + name(seedbox) + " holds no pending password to promote");
         }
-        existing = get(seedbox);
+        Map<String, String> data = new HashMap<>(secret.getData());
+        data.put(PASSWORD, encode(pending));
+        data.remove(PENDING_PASSWORD);
+        Map<String, String> annotations = annotations(secret);
+        annotations.put(ROTATION_ANNOTATION, annotations.remove(PENDING_ROTATION_ANNOTATION));
+        write(seedbox, secret, data, annotations);
       }
-    }
-    return withHash(seedbox, existing);
+    };
   }
 
-  private Optional<Secret> withHash(Seedbox seedbox, Secret secret) {
+  /** The credentials as stored now, {@link StoredCredentials#none} before the Secret exists. */
+  StoredCredentials read(Seedbox seedbox) {
+    return credentials(current(seedbox));
+  }
+
+  void forget(String uid) {
+    byUid.remove(uid);
+  }
+
+  private Secret current(Seedbox seedbox) {
     String uid = seedbox.getMetadata().getUid();
-    for (int attempt = 1; ; attempt++) {
-      if (secret == null) {
-        throw new IllegalStateException("Secret " + name(seedbox) + " in " + seedbox.getMetadata().getNamespace()
-            + " vanished while its password hash was being added; the next pass creates a new one");
-      }
-      if (hasValidHash(secret)) {
-        hashes.forget(uid);
-        return Optional.of(secret);
-      }
-      Optional<String> hash = hashes.hashOf(uid, password(secret));
-      if (hash.isEmpty()) {
-        return Optional.empty();
-      }
-      Map<String, String> data = new HashMap<>(secret.getData() == null ? Map.of() : secret.getData());
-      data.put(PASSWORD_HASH, encode(hash.get()));
-      Secret hashed = new SecretBuilder(secret).withData(data).build();
-      try {
-        // update() sends the resourceVersion read: a concurrent change answers 409 instead of being overwritten
-        Secret stored = client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).resource(hashed).update();
-        hashes.forget(uid);
-        return Optional.of(stored);
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt >= 3) {
-          throw e;
-        }
-        secret = get(seedbox);
-      }
+    Secret cached = byUid.get(uid);
+    if (cached != null) {
+      return cached;
+    }
+    Secret read = client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).withName(name(seedbox)).get();
+    if (read != null) {
+      byUid.put(uid, read);
+    }
+    return read;
+  }
+
+  private void write(Seedbox seedbox, Secret before, Map<String, String> data, Map<String, String> annotations) {
+    String uid = seedbox.getMetadata().getUid();
+    Secret wanted = before == null ? build(seedbox, data, annotations)
+        : new SecretBuilder(before).editMetadata().withAnnotations(annotations).endMetadata().withData(data)
+            .withStringData(null).build();
+    try {
+      // update() sends the resourceVersion read: a concurrent change is refused instead of overwritten
+      Secret stored = before == null
+          ? client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).resource(wanted).create()
+          : client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).resource(wanted).update();
+      byUid.put(uid, stored);
+    } catch (RuntimeException e) {
+      byUid.remove(uid);
+      throw e;
     }
   }
 
-  private static boolean hasValidHash(Secret secret) {
-    String hash = value(secret, PASSWORD_HASH);
-    return hash != null && QBITTORRENT_HASH.matcher(hash).matches();
+  private static StoredCredentials credentials(Secret secret) {
+    if (secret == null) {
+      return StoredCredentials.none(WEB_UI_USER);
+    }
+    String username = Optional.ofNullable(value(secret, USERNAME)).orElse(WEB_UI_USER);
+    Map<String, String> annotations = annotations(secret);
+    return new StoredCredentials(username, Optional.ofNullable(value(secret, PASSWORD)),
+        longOf(annotations.get(ROTATION_ANNOTATION)), Optional.ofNullable(value(secret, PENDING_PASSWORD)),
+        longOf(annotations.get(PENDING_ROTATION_ANNOTATION)));
   }
 
-  /** The rotation value the Secret's credentials belong to (0 for the first ones). */
-  static long rotationOf(Secret secret) {
-    String value = secret.getMetadata().getAnnotations() == null ? null
-        : secret.getMetadata().getAnnotations().get(ROTATION_ANNOTATION);
-    return value == null ? 0 : Long.parseLong(value);
+  private static long longOf(String value) {
+    try {
+      return value == null ? 0 : Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
-  static String username(Secret secret) {
-    return decode(secret, USERNAME);
+  private static Map<String, String> annotations(Secret secret) {
+    return secret == null || secret.getMetadata().getAnnotations() == null ? new HashMap<>()
+        : new HashMap<>(secret.getMetadata().getAnnotations());
   }
 
-  static String password(Secret secret) {
-    return decode(secret, PASSWORD);
-  }
-
-  /** The stored qBittorrent hash of the password ({@link #ensure} made sure there is one). */
-  static String passwordHash(Secret secret) {
-    return decode(secret, PASSWORD_HASH);
-  }
-
-  /** Replaces the credentials with rotated ones, marked with the rotation value they answer. */
-  void replace(Seedbox seedbox, Credentials credentials, long rotation) {
-    Secret updated = build(seedbox, credentials.username(), credentials.password(), credentials.passwordHash(),
-        rotation);
-    client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).resource(updated).createOr(r -> r.update());
-  }
-
-  Secret get(Seedbox seedbox) {
-    return client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).withName(name(seedbox)).get();
-  }
-
-  private static Secret build(Seedbox seedbox, String username, String password, String passwordHash,
-      long rotation) {
+  private static Secret build(Seedbox seedbox, Map<String, String> data, Map<String, String> annotations) {
     return new SecretBuilder()
         .withNewMetadata()
           .withName(name(seedbox))
           .withNamespace(seedbox.getMetadata().getNamespace())
           .withLabels(Map.of("app.kubernetes.io/managed-by", "seedbox-operator",
               "seedbox.dev/seedbox", seedbox.getMetadata().getName()))
-          .withAnnotations(Map.of(ROTATION_ANNOTATION, Long.toString(rotation)))
+          .withAnnotations(annotations)
           .withOwnerReferences(new OwnerReferenceBuilder()
               .withApiVersion(seedbox.getApiVersion())
               .withKind(seedbox.getKind())
@@ -171,21 +163,12 @@ final class WebUiSecret {
               .build())
         .endMetadata()
         .withType("Opaque")
-        .withData(Map.of(USERNAME, encode(username), PASSWORD, encode(password), PASSWORD_HASH,
-            encode(passwordHash)))
+        .withData(data)
         .build();
   }
 
   private static String encode(String value) {
     return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String decode(Secret secret, String key) {
-    String value = value(secret, key);
-    if (value == null) {
-      throw new IllegalStateException("Secret " + secret.getMetadata().getName() + " has no key '" + key + "'");
-    }
-    return value;
   }
 
   private static String value(Secret secret, String key) {

@@ -10,10 +10,13 @@ import dev.seedbox.operator.seedbox.SeedboxTiming;
 import dev.seedbox.provisioning.ProviderRegistry;
 import dev.seedbox.provisioning.RetryPolicy;
 import dev.seedbox.provisioning.Sleeper;
+import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.hostchannel.inmemory.InMemoryHost;
 import dev.seedbox.provisioning.inmemory.InMemoryProvider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -106,7 +109,7 @@ public class OperatorFixture extends KubernetesApiFixture {
   public void startOperator() {
     wiring = OperatorWiring.start(TestSettings.settings().https(https).build(), PlanCatalog.parse(PLANS, "test plans"), client(), clock,
         new OperatorWiring.Backends(database.runtime(), new ProviderRegistry(List.of(recorder)), timing,
-            AccountsWiring.Timings.DEFAULTS, false));
+            AccountsWiring.Timings.DEFAULTS, false, Map.of(ProviderKind.INMEMORY, provider.host())));
   }
 
   /** Stops the operator as a shutdown would; the API, the database and the provider keep their state. */
@@ -119,6 +122,11 @@ public class OperatorFixture extends KubernetesApiFixture {
 
   public InMemoryProvider provider() {
     return provider;
+  }
+
+  /** The host the provider's servers run on: what the operator reaches over the host channel. */
+  public InMemoryHost host() {
+    return provider.host();
   }
 
   /** What the operator asked of {@link #provider()}: call counts and create requests with their user data. */

@@ -76,6 +76,6 @@ public final class TestSettings {
     return new OperatorSettings(Command.RUN, database, 0, null, Set.of(), leaderElection, leaseNamespace, false,
         reconcileThreads, maxReconcileInterval, orphanSweepInterval,
         new OperatorSettings.ProviderSettings(List.of(ProviderKind.INMEMORY), List.of(inMemory)), vault,
-        sshAllowedAddresses, https);
+        sshAllowedAddresses, https, OperatorSettings.HostSettings.defaults());
   }
 }

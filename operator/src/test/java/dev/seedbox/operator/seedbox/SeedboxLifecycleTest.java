@@ -13,6 +13,8 @@ import dev.seedbox.operator.harness.OperatorFixture;
 import dev.seedbox.provisioning.CreateRequest;
 import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.api.v1alpha1.TorrentClient;
+import dev.seedbox.hostchannel.webui.LoginCheck.Accepted;
+import dev.seedbox.hostchannel.webui.LoginCheck.Rejected;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -76,12 +78,14 @@ class SeedboxLifecycleTest extends SeedboxScenario {
     String password = decode(secret, "password");
     assertThat(password).hasSizeGreaterThanOrEqualTo(20);
     assertThat(auditDetails(uid)).as("the password is nowhere in the audit trail").noneMatch(d -> d.contains(password));
+    assertThat(login(active, password)).as("Active means the customer can log in").isInstanceOf(Accepted.class);
+    assertThat(login(active, password + "x")).isInstanceOf(Rejected.class);
 
     assertThat(transitions(uid)).containsSubsequence("Pending->Provisioning", "Provisioning->Active");
     assertThat(auditActions(uid)).contains("seedbox.provisioning-charged", "seedbox.provider-ref-recorded");
     awaitEvent(ns, "box", "FirstPeriodCharged");
     awaitEvent(ns, "box", "ServerCreated");
-    awaitEvent(ns, "box", "ServerRunning");
+    awaitEvent(ns, "box", "CustomerCanLogIn");
 
     ServerRef ref = ServerRef.parse(active.getStatus().getProviderRef());
     delete(ns, "box");
@@ -200,7 +204,7 @@ class SeedboxLifecycleTest extends SeedboxScenario {
   }
 
   @Test
-  void aCreateRetriedAfterAProviderErrorSendsTheHashStoredBesideThePassword() {
+  void aCreateRetriedAfterAProviderErrorBootsTheKeysStoredBeforeTheFirstAttempt() {
     String ns = namespace();
     account(ns, "acme", STARTER, 7);
     provider().failNextCalls(1_000);
@@ -213,26 +217,40 @@ class SeedboxLifecycleTest extends SeedboxScenario {
       provider().failNextCalls(0);
     }
     Seedbox active = awaitPhase(ns, "box", Phase.ACTIVE, Duration.ofSeconds(20));
+    String password = currentPassword(ns, "box");
+    assertThat(login(active, password)).isInstanceOf(Accepted.class);
 
-    Secret secret = secret(ns, "box-webui");
-    String password = decode(secret, "password");
-    String hash = decode(secret, "password-pbkdf2");
-    assertThat(hash).isEqualTo(qbittorrentHash(password, hash));
+    Secret keys = secret(ns, "box-server-keys");
+    assertThat(keys.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(uid));
+    String managementKey = decode(keys, "management-key");
+    String hostKey = decode(keys, "host-key");
     List<CreateRequest> creates = harness.recorder().creates(uid);
     assertThat(creates).as("a failed attempt and the one that worked").hasSizeGreaterThanOrEqualTo(2);
-    assertThat(creates).extracting(CreateRequest::userData).as("every attempt carries the same stored hash")
-        .containsOnly(creates.get(0).userData())
-        .allMatch(userData -> userData.contains("WebUI\\Password_PBKDF2=\"" + hash + "\""));
+    assertThat(creates).extracting(CreateRequest::userData).as("every attempt boots the same stored keys")
+        .containsOnly(creates.get(0).userData());
+    String userData = creates.get(0).userData();
+    assertThat(userData).as("the server's user data carries no web UI password and no hash")
+        .doesNotContain(password).doesNotContainPattern("@ByteArray\\([A-Za-z0-9+/=]{16,}:");
+    // the host key's private half must reach the server; the management key's never leaves the Secret
+    assertThat(userData).doesNotContain(body(managementKey)).contains("ed25519_private");
 
-    String keyPart = hash.substring(hash.indexOf(':') + 1, hash.length() - 1);
-    assertThat(auditDetails(uid)).noneMatch(d -> d.contains(keyPart) || d.contains(password));
-    assertThat(Serialization.asJson(active.getStatus())).doesNotContain(keyPart).doesNotContain(password);
+    assertThat(auditDetails(uid)).noneMatch(d -> d.contains(password) || d.contains(body(hostKey)));
+    assertThat(Serialization.asJson(active.getStatus())).doesNotContain(password).doesNotContain(body(hostKey));
     assertThat(harness.client().v1().events().inNamespace(ns).list().getItems()).extracting(Event::getMessage)
-        .noneMatch(m -> m.contains(keyPart) || m.contains(password));
+        .noneMatch(m -> m.contains(password) || m.contains(body(managementKey)));
+  }
+
+  /**
+   * A line from inside an OpenSSH private key, as it would appear if the key leaked anywhere: the third, since the
+   * first two are the format's header and the public half, alike or public for every Ed25519 key.
+   */
+  private static String body(String privateKey) {
+    return privateKey.lines().filter(l -> !l.startsWith("-----")).skip(2).findFirst().orElseThrow();
   }
 
   @Test
-  void aSecretMadeAheadWithoutAHashGetsOneAndTheServerCarriesExactlyIt() {
+  void aSecretMadeAheadKeepsItsPasswordAndTheServerAcceptsExactlyIt() {
     String ns = namespace();
     account(ns, "acme", STARTER, 7);
     String password = "made-ahead-by-someone-else-42";
@@ -242,14 +260,12 @@ class SeedboxLifecycleTest extends SeedboxScenario {
         .withData(java.util.Map.of("username", encode("seedbox"), "password", encode(password)))
         .build()).create();
     String uid = create(seedbox(ns, "box", "acme", "local")).getMetadata().getUid();
-    awaitPhase(ns, "box", Phase.ACTIVE, Duration.ofSeconds(15));
+    Seedbox active = awaitPhase(ns, "box", Phase.ACTIVE, Duration.ofSeconds(15));
 
-    Secret secret = secret(ns, "box-webui");
-    assertThat(decode(secret, "password")).as("the password made ahead is kept").isEqualTo(password);
-    String hash = decode(secret, "password-pbkdf2");
-    assertThat(hash).isEqualTo(qbittorrentHash(password, hash));
+    assertThat(currentPassword(ns, "box")).as("the password made ahead is kept").isEqualTo(password);
+    assertThat(login(active, password)).isInstanceOf(Accepted.class);
     assertThat(harness.recorder().creates(uid)).singleElement().extracting(CreateRequest::userData)
-        .satisfies(userData -> assertThat(userData).contains("WebUI\\Password_PBKDF2=\"" + hash + "\""));
+        .satisfies(userData -> assertThat(userData).doesNotContain(password));
   }
 
   @Test
@@ -337,11 +353,14 @@ class SeedboxLifecycleTest extends SeedboxScenario {
     String uid;
     try {
       uid = create(seedbox(ns, "box", "acme", "local")).getMetadata().getUid();
-      awaitSeedbox(ns, "box", sb -> sb.getStatus() != null && sb.getStatus().getPhase() == Phase.PROVISIONING);
+      String seedboxUid = uid;
+      // the charge comes first, then the create whose user data the restarted operator must boot
+      waiting(Duration.ofSeconds(15)).until(() -> !harness.recorder().creates(seedboxUid).isEmpty());
       harness.stopOperator();
       provider().failNextCalls(0);
       // the create the operator was making when it stopped reached the provider; its answer never came back
-      provider().create(new CreateRequest(uid, "small", "local", TorrentClient.QBITTORRENT, "#cloud-config\n"));
+      String userData = harness.recorder().creates(uid).get(0).userData();
+      provider().create(new CreateRequest(uid, "small", "local", TorrentClient.QBITTORRENT, userData));
       assertThat(ledger().seedboxes().seedbox(uid)).get().extracting(SeedboxRecord::providerRef).isNull();
     } finally {
       provider().failNextCalls(0);
@@ -372,9 +391,9 @@ class SeedboxLifecycleTest extends SeedboxScenario {
     awaitSeedbox(ns, "box", sb -> Long.valueOf(1).equals(sb.getStatus().getObservedCredentialsRotation()));
     String second = decode(secret(ns, "box-webui"), "password");
     assertThat(second).isNotEqualTo(first);
-    String secondHash = decode(secret(ns, "box-webui"), "password-pbkdf2");
-    assertThat(provider().passwordHash(ref)).as("the Secret keeps the hash the server got").contains(secondHash);
-    assertThat(secondHash).isEqualTo(qbittorrentHash(second, secondHash));
+    Seedbox rotated = fetch(ns, "box");
+    assertThat(login(rotated, second)).as("the new password works at once").isInstanceOf(Accepted.class);
+    assertThat(login(rotated, first)).as("the old one no longer does").isInstanceOf(Rejected.class);
 
     // another spec change with the same rotation value rotates nothing
     edit(ns, "box", sb -> {

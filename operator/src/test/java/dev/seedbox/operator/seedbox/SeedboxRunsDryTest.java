@@ -7,6 +7,7 @@ import dev.seedbox.api.status.ConditionStatus;
 import dev.seedbox.api.v1alpha1.BillingAccount;
 import dev.seedbox.api.v1alpha1.Seedbox;
 import dev.seedbox.api.v1alpha1.SeedboxStatus;
+import dev.seedbox.hostchannel.webui.LoginCheck.Accepted;
 import dev.seedbox.ledger.testing.MutableClock;
 import dev.seedbox.operator.harness.OperatorFixture;
 import dev.seedbox.provisioning.ServerInfo;
@@ -47,15 +48,18 @@ class SeedboxRunsDryTest extends SeedboxScenario {
     awaitPhase(ns, "one", Phase.SUSPENDED, Duration.ofSeconds(15));
     assertThat(condition(suspended, SeedboxStatus.PAID).getReason()).isEqualTo("BillingHold");
     assertThat(condition(suspended, SeedboxStatus.READY).getReason()).isEqualTo("BillingHold");
+    String password = currentPassword(ns, "two");
+    assertThat(login(two, password)).as("suspended: the client is stopped").isNotInstanceOf(Accepted.class);
     ServerRef ref = ServerRef.parse(two.getStatus().getProviderRef());
-    assertThat(provider().status(ref)).get().extracting(ServerInfo::providerStatus).isEqualTo("off");
+    assertThat(provider().status(ref)).get().extracting(ServerInfo::providerStatus)
+        .as("suspend stops the client over the host channel; the server keeps running").isEqualTo("active");
     awaitEvent(ns, "two", "BillingHold");
 
     ledger().ledger().creditTopUp(accountUid, "pay-" + ns, 2 * STARTER, "test");
     awaitPhase(ns, "one", Phase.ACTIVE, Duration.ofSeconds(15));
     Seedbox resumed = awaitPhase(ns, "two", Phase.ACTIVE, Duration.ofSeconds(15));
     assertThat(condition(resumed, SeedboxStatus.PAID).getStatus()).isEqualTo(ConditionStatus.TRUE);
-    assertThat(provider().status(ref)).get().extracting(ServerInfo::providerStatus).isEqualTo("active");
+    assertThat(login(resumed, password)).isInstanceOf(Accepted.class);
     for (String uid : List.of(a, b)) {
       assertThat(transitions(uid)).containsSubsequence("Provisioning->Active", "Active->Suspended",
           "Suspended->Active");

@@ -15,7 +15,7 @@ import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.ledger.audit.AuditEvent;
 import dev.seedbox.ledger.testing.MutableClock;
 import dev.seedbox.operator.harness.OperatorFixture;
-import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
+import dev.seedbox.hostchannel.webui.LoginCheck;
 import dev.seedbox.provisioning.inmemory.InMemoryProvider;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -149,11 +149,15 @@ abstract class SeedboxScenario {
     return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The qBittorrent hash of {@code password} with the salt of {@code stored} ({@code @ByteArray(salt:key)}). */
-  String qbittorrentHash(String password, String stored) {
-    assertThat(stored).startsWith("@ByteArray(").endsWith(")").contains(":");
-    byte[] salt = Base64.getDecoder().decode(stored.substring("@ByteArray(".length(), stored.indexOf(':')));
-    return QbittorrentPassword.hash(password, salt);
+  /** A customer's login to the seedbox's web UI, as its status advertises it, on the in-memory host. */
+  LoginCheck login(Seedbox sb, String password) {
+    return harness().host().login(java.net.URI.create(sb.getStatus().getEndpoint().getWebUiUrl()),
+        WebUiSecret.WEB_UI_USER, password);
+  }
+
+  /** The Secret's current web UI password. */
+  String currentPassword(String ns, String seedbox) {
+    return decode(secret(ns, seedbox + "-webui"), "password");
   }
 
   String decode(Secret secret, String key) {

@@ -11,7 +11,10 @@ import dev.seedbox.api.v1alpha1.ByosConnection;
 import dev.seedbox.api.v1alpha1.ByosConnectionSpec;
 import dev.seedbox.api.v1alpha1.Seedbox;
 import dev.seedbox.api.v1alpha1.SeedboxSpec;
+import dev.seedbox.hostchannel.credentials.CredentialStore;
 import dev.seedbox.keys.key.Ed25519Keys;
+import dev.seedbox.operator.host.ServerKeyPair;
+import dev.seedbox.operator.host.ServerKeys;
 import dev.seedbox.keys.key.PrivateKeyMaterial;
 import dev.seedbox.keys.store.ConnectionIdentity;
 import dev.seedbox.keys.store.KeySlot;
@@ -119,15 +122,18 @@ class TraceLoggingLeaksNothingTest {
     boxSpec.setPlan("starter");
     seedbox.setSpec(boxSpec);
     Seedbox stored = client.resource(seedbox).create();
-    WebUiSecret webUi = new WebUiSecret(client, new PasswordHashes(1));
-    Secret secret = await().atMost(Duration.ofSeconds(30)).until(() -> webUi.ensure(stored, 0), Optional::isPresent)
-        .orElseThrow();
-    String password = new String(Base64.getDecoder().decode(secret.getData().get(WebUiSecret.PASSWORD)),
-        StandardCharsets.UTF_8);
-    assertThat(password).hasSizeGreaterThan(8);
+    CredentialStore webUi = new WebUiSecret(client).store(stored);
+    String password = "staged-and-promoted-0123";
+    webUi.stage(password, 0);
+    webUi.promote();
+    Secret secret = client.secrets().inNamespace("tenant").withName(WebUiSecret.name(stored)).get();
+    assertThat(webUi.read().current()).contains(password);
     needles.put("web UI password", password);
     needles.put("web UI password as Secret data", secret.getData().get(WebUiSecret.PASSWORD));
-    needles.put("web UI password hash", secret.getData().get(WebUiSecret.PASSWORD_HASH));
+
+    ServerKeyPair serverKeys = new ServerKeys(client, new Ed25519Keys()).ensure(stored);
+    collect(needles, "management key", serverKeys.management().privateKey());
+    collect(needles, "server host key", serverKeys.host().privateKey());
   }
 
   private static void collect(Map<String, String> needles, String what, PrivateKeyMaterial key) {
