@@ -1,6 +1,8 @@
 package dev.seedbox.operator.bench;
 
 import dev.seedbox.api.plan.PlanCatalog;
+import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.hostchannel.inmemory.InMemoryHost;
 import dev.seedbox.ledger.testing.PostgresDatabase;
 import dev.seedbox.operator.AccountsWiring;
 import dev.seedbox.operator.OperatorSettings;
@@ -27,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -84,6 +87,17 @@ final class BenchRig implements AutoCloseable {
     wiring = OperatorWiring.start(settings(reconcileThreads), PlanCatalog.parse(PLANS, "bench plans"),
         operatorClient, Clock.systemUTC(), new OperatorWiring.Backends(database.runtime(),
             new ProviderRegistry(List.of(provider)), timing, AccountsWiring.Timings.DEFAULTS, false));
+    return wiring;
+  }
+
+  /** With {@code provider} wrapping an in-memory provider whose servers run on {@code host}. */
+  OperatorWiring startOperator(KubernetesClient operatorClient, ProvisioningProvider provider, InMemoryHost host,
+      SeedboxTiming timing, int reconcileThreads) {
+    this.operatorClient = operatorClient;
+    wiring = OperatorWiring.start(settings(reconcileThreads), PlanCatalog.parse(PLANS, "bench plans"),
+        operatorClient, Clock.systemUTC(), new OperatorWiring.Backends(database.runtime(),
+            new ProviderRegistry(List.of(provider)), timing, AccountsWiring.Timings.DEFAULTS, false,
+            Map.of(ProviderKind.INMEMORY, host)));
     return wiring;
   }
 

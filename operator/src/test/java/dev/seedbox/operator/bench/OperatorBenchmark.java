@@ -9,6 +9,7 @@ import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.api.v1alpha1.Seedbox;
 import dev.seedbox.api.v1alpha1.SeedboxSpec;
 import dev.seedbox.api.v1alpha1.SeedboxStatus;
+import dev.seedbox.hostchannel.inmemory.InMemoryHost;
 import dev.seedbox.ledger.AccountSpec;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.operator.OperatorSettings;
@@ -18,7 +19,6 @@ import dev.seedbox.operator.harness.RecordingProvider;
 import dev.seedbox.operator.reconcile.EventRecorder;
 import dev.seedbox.operator.reconcile.StatusPatch;
 import dev.seedbox.operator.seedbox.SeedboxTiming;
-import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
 import dev.seedbox.provisioning.inmemory.InMemoryProvider;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -66,34 +66,28 @@ class OperatorBenchmark {
   static final int THREADS = Integer.getInteger("bench.threads", OperatorSettings.DEFAULT_RECONCILE_THREADS);
   static final int CACHED = Integer.getInteger("bench.cached", 10_000);
   static final long STARTER = 1500;
-  /**
-   * {@code operator} (default): the operator makes each web UI Secret and hashes its password, as in production.
-   * {@code precreated}: a diagnostic, not the target: the creator threads write each Seedbox's web UI Secret, with
-   * a password and its hash computed before the clock starts, right before the Seedbox, so the operator finds the
-   * hash stored and computes none (in both runs of target 1 the creators make the same Secrets).
-   */
-  static final boolean PRECREATED = "precreated".equals(System.getProperty("bench.webUiSecrets", "operator"));
+  /** Each host command's latency in target 2: an SSH round trip to a distant server. */
+  static final Duration HOST_LATENCY = Duration.ofMillis(Long.getLong("bench.hostLatencyMillis", 200));
 
   // ---- 1,000 to Active against a plain-client baseline --------------------------------------------------------
 
   @Test
   void thousandSeedboxesReachActiveWithinOneAndAHalfTimesTheirPlainApiWrites() throws Exception {
-    List<Secret> secrets = webUiSecrets();
     warmUp();
     Run operator;
     Seedbox sample;
     try (BenchRig rig = new BenchRig(true)) {
-      operator = operatorRun(rig, OperatorFixture.testProviderOptions(), OperatorFixture.TEST_TIMING, secrets);
+      operator = operatorRun(rig, OperatorFixture.testProviderOptions(), Duration.ZERO, OperatorFixture.TEST_TIMING);
       sample = rig.client.resources(Seedbox.class).inNamespace(ns(0)).withName(name(0)).get();
     }
     Map<String, Long> perSeedbox = seedboxWrites(operator.requests());
     Run baseline;
     try (BenchRig rig = new BenchRig(false)) {
-      baseline = baselineRun(rig, perSeedbox, sample, secrets);
+      baseline = baselineRun(rig, perSeedbox, sample);
     }
     double ratio = operator.seconds() / baseline.seconds();
-    System.out.printf("BENCH %soperator-vs-plain seedboxes=%d operator=%.2fs baseline=%.2fs ratio=%.2f (target <= 1.5)"
-        + " threads=%d load=%s%n", label(), SEEDBOXES, operator.seconds(), baseline.seconds(), ratio, THREADS,
+    System.out.printf("BENCH operator-vs-plain seedboxes=%d operator=%.2fs baseline=%.2fs ratio=%.2f (target <= 1.5)"
+        + " threads=%d load=%s%n", SEEDBOXES, operator.seconds(), baseline.seconds(), ratio, THREADS,
         load());
     System.out.println("BENCH operator requests " + operator.requests());
     System.out.println("BENCH baseline requests " + baseline.requests());
@@ -111,12 +105,11 @@ class OperatorBenchmark {
     SeedboxTiming timing = production ? SeedboxTiming.defaults() : OperatorFixture.TEST_TIMING;
     InMemoryProvider.Options options = InMemoryProvider.Options.defaults().withLatency(latency)
         .withRegions(Set.of("local"));
-    List<Secret> secrets = webUiSecrets();
     try (BenchRig rig = new BenchRig(true)) {
-      Run run = operatorRun(rig, options, timing, secrets);
-      System.out.printf("BENCH %slatency seedboxes=%d latency=%dms timing=%s total=%.2fs (target <= 30) threads=%d"
-          + " load=%s%n", label(), SEEDBOXES, latency.toMillis(), production ? "production" : "test", run.seconds(),
-          THREADS, load());
+      Run run = operatorRun(rig, options, HOST_LATENCY, timing);
+      System.out.printf("BENCH latency seedboxes=%d latency=%dms hostLatency=%dms timing=%s total=%.2fs (target <= 30)"
+          + " threads=%d load=%s%n", SEEDBOXES, latency.toMillis(), HOST_LATENCY.toMillis(),
+          production ? "production" : "test", run.seconds(), THREADS, load());
       System.out.println("BENCH latency requests " + run.requests());
     }
   }
@@ -188,9 +181,10 @@ class OperatorBenchmark {
   record Run(double seconds, Map<String, Long> requests) {
   }
 
-  private Run operatorRun(BenchRig rig, InMemoryProvider.Options providerOptions, SeedboxTiming timing,
-      List<Secret> secrets) throws Exception {
-    InMemoryProvider inMemory = new InMemoryProvider(providerOptions);
+  /** @param hostLatency each host command's latency on the in-memory host (SSH round trip and script) */
+  private Run operatorRun(BenchRig rig, InMemoryProvider.Options providerOptions, Duration hostLatency,
+      SeedboxTiming timing) throws Exception {
+    InMemoryProvider inMemory = new InMemoryProvider(providerOptions, new InMemoryHost(hostLatency));
     RecordingProvider provider = new RecordingProvider(inMemory);
     LedgerModule ledger = LedgerModule.create(rig.database.runtime(), Clock.systemUTC());
     List<BillingAccount> accounts = createAccounts(rig.client);
@@ -201,7 +195,7 @@ class OperatorBenchmark {
       long perAccount = (SEEDBOXES + ACCOUNTS - 1) / ACCOUNTS;
       ledger.ledger().creditTopUp(uid, "bench-" + uid, perAccount * STARTER, "bench");
     }
-    OperatorWiring wiring = rig.startOperator(rig.newClient(), provider, timing, THREADS);
+    OperatorWiring wiring = rig.startOperator(rig.newClient(), provider, inMemory.host(), timing, THREADS);
     await(() -> wiring.ready() ? Boolean.TRUE : null, Duration.ofSeconds(60));
     // let the BillingAccount controller write its statuses before the clock starts
     await(() -> rig.client.resources(BillingAccount.class).inAnyNamespace().list().getItems().stream()
@@ -211,12 +205,7 @@ class OperatorBenchmark {
     try (ActiveWatch watch = new ActiveWatch(rig.client)) {
       rig.dispatcher.start();
       long start = System.nanoTime();
-      parallel(SEEDBOXES, CREATORS, i -> {
-        if (PRECREATED) {
-          rig.client.resource(secrets.get(i)).create();
-        }
-        rig.client.resource(seedbox(ns(i), name(i), account(i))).create();
-      });
+      parallel(SEEDBOXES, CREATORS, i -> rig.client.resource(seedbox(ns(i), name(i), account(i))).create());
       System.out.printf("BENCH created %d in %.1fs%n", SEEDBOXES, seconds(System.nanoTime() - start));
       watch.awaitActive(SEEDBOXES, Duration.ofMinutes(15));
       double elapsed = seconds(System.nanoTime() - start);
@@ -246,14 +235,12 @@ class OperatorBenchmark {
     return writes;
   }
 
-  private Run baselineRun(BenchRig rig, Map<String, Long> writes, Seedbox sample, List<Secret> webUiSecrets)
-      throws Exception {
+  private Run baselineRun(BenchRig rig, Map<String, Long> writes, Seedbox sample) throws Exception {
     createAccounts(rig.client);
     long finalizers = sum(writes, "seedboxes", false);
     long statuses = sum(writes, "seedboxes/status", false);
-    // precreated: the creator threads write the same Secrets in both runs, right before each Seedbox; the operator's
-    // own Secret writes (if any) are replayed by the follow-up pool
-    long secrets = sum(writes, "secrets", true) - (PRECREATED ? SEEDBOXES : 0);
+    long secrets = sum(writes, "secrets", true);
+    long secretUpdates = sum(writes, "secrets", false);
     long events = sum(writes, "events", true);
     String finalizerType = patchType(writes, "seedboxes");
     long creates = writes.getOrDefault("POST seedboxes (collection)", 0L);
@@ -266,12 +253,9 @@ class OperatorBenchmark {
       rig.dispatcher.start();
       long start = System.nanoTime();
       parallel(SEEDBOXES, CREATORS, i -> {
-        if (PRECREATED) {
-          rig.client.resource(webUiSecrets.get(i)).create();
-        }
         Seedbox created = rig.client.resource(seedbox(ns(i), name(i), account(i))).create();
         followUps.add(pool.submit(() -> followUp(client, recorder, created, sample, share(finalizers, i),
-            finalizerType, share(statuses, i), share(secrets, i), share(events, i))));
+            finalizerType, share(statuses, i), share(secrets, i), share(secretUpdates, i), share(events, i))));
       });
       watch.awaitActive(SEEDBOXES, Duration.ofMinutes(15));
       double elapsed = seconds(System.nanoTime() - start);
@@ -288,7 +272,7 @@ class OperatorBenchmark {
 
   /** One seedbox's writes in the operator's order: finalizer, Secret, then statuses and Events, Active last. */
   private static void followUp(KubernetesClient client, EventRecorder recorder, Seedbox created, Seedbox sample,
-      long finalizers, String finalizerType, long statuses, long secrets, long events) {
+      long finalizers, String finalizerType, long statuses, long secrets, long secretUpdates, long events) {
     for (long f = 0; f < finalizers; f++) {
       if (finalizerType.contains("merge")) {
         client.resource(created).patch(PatchContext.of(PatchType.JSON_MERGE),
@@ -298,8 +282,9 @@ class OperatorBenchmark {
             "[{\"op\":\"add\",\"path\":\"/metadata/finalizers\",\"value\":[\"seedboxes.seedbox.dev/finalizer\"]}]");
       }
     }
+    Secret first = null;
     for (long s = 0; s < secrets; s++) {
-      client.secrets().inNamespace(created.getMetadata().getNamespace()).resource(new SecretBuilder()
+      Secret made = client.secrets().inNamespace(created.getMetadata().getNamespace()).resource(new SecretBuilder()
           .withNewMetadata().withName(created.getMetadata().getName() + "-webui" + (s == 0 ? "" : "-" + s))
             .withNamespace(created.getMetadata().getNamespace())
             .withLabels(Map.of("app.kubernetes.io/managed-by", "seedbox-operator",
@@ -311,8 +296,15 @@ class OperatorBenchmark {
           .endMetadata()
           .withType("Opaque")
           .withData(Map.of("username", "c2VlZGJveA==", "password", "YmFzZWxpbmUtYmFzZWxpbmUtYmFzZWxpbmU=",
-              "password-pbkdf2", BASELINE_HASH))
+              "key", BASELINE_KEY))
           .build()).create();
+      first = first == null ? made : first;
+    }
+    for (long u = 0; u < secretUpdates && first != null; u++) {
+      // as the operator promotes a staged password: an update that sends the resourceVersion it read
+      Map<String, String> data = new java.util.HashMap<>(first.getData());
+      data.put("password", base64("promoted-" + u));
+      first = client.secrets().resource(new SecretBuilder(first).withData(data).build()).update();
     }
     long rounds = Math.max(statuses, events);
     for (long r = 0; r < rounds; r++) {
@@ -330,40 +322,11 @@ class OperatorBenchmark {
     }
   }
 
-  /** A hash-sized value, so that the baseline's Secret is as large as the operator's. */
-  private static final String BASELINE_HASH = java.util.Base64.getEncoder().encodeToString(
-      ("@ByteArray(" + "A".repeat(24) + ":" + "B".repeat(88) + ")").getBytes(StandardCharsets.UTF_8));
-
-  private static String label() {
-    return PRECREATED ? "DIAGNOSTIC(webUiSecrets=precreated, no hashing in the operator) " : "";
-  }
-
   /**
-   * For {@code bench.webUiSecrets=precreated}: each Seedbox's web UI Secret as the operator would find it, with a
-   * generated password and its hash, all computed here before any clock starts. Empty otherwise.
+   * A value the size of an OpenSSH Ed25519 private key, so that the baseline's Secrets weigh about what the
+   * operator's do (its server-keys Secret holds two such keys).
    */
-  private static List<Secret> webUiSecrets() throws Exception {
-    if (!PRECREATED) {
-      return List.of();
-    }
-    long start = System.nanoTime();
-    Secret[] secrets = new Secret[SEEDBOXES];
-    parallel(SEEDBOXES, Runtime.getRuntime().availableProcessors(), i -> {
-      String password = QbittorrentPassword.generate();
-      secrets[i] = new SecretBuilder()
-          .withNewMetadata().withName(name(i) + "-webui").withNamespace(ns(i))
-            .withLabels(Map.of("app.kubernetes.io/managed-by", "seedbox-operator", "seedbox.dev/seedbox", name(i)))
-            .withAnnotations(Map.of("seedbox.dev/credentials-rotation", "0"))
-          .endMetadata()
-          .withType("Opaque")
-          .withData(Map.of("username", base64("seedbox"), "password", base64(password), "password-pbkdf2",
-              base64(QbittorrentPassword.hash(password))))
-          .build();
-    });
-    System.out.printf("BENCH precomputed %d web UI password hashes in %.1fs (before any clock)%n", SEEDBOXES,
-        seconds(System.nanoTime() - start));
-    return List.of(secrets);
-  }
+  private static final String BASELINE_KEY = base64("K".repeat(420));
 
   private static String base64(String value) {
     return java.util.Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));

@@ -3,7 +3,6 @@ package dev.seedbox.operator.harness;
 import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.provisioning.CreateRequest;
 import dev.seedbox.provisioning.CreatedServer;
-import dev.seedbox.provisioning.Credentials;
 import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.ServerInfo;
 import dev.seedbox.provisioning.VolumeInfo;
@@ -94,12 +93,6 @@ public final class RecordingProvider implements ProvisioningProvider {
   public Optional<ServerInfo> status(ServerRef server) {
     count("status");
     return delegate.status(server);
-  }
-
-  @Override
-  public Credentials rotateCredentials(ServerRef server) {
-    count("rotateCredentials");
-    return delegate.rotateCredentials(server);
   }
 
   @Override

@@ -46,9 +46,6 @@ public interface ProvisioningProvider {
   /** The server's current state, or empty when the provider no longer has it. */
   Optional<ServerInfo> status(ServerRef server);
 
-  /** Generates new web UI credentials and, where the provider can, sets them on the server. */
-  Credentials rotateCredentials(ServerRef server);
-
   /** Every server at this provider that carries our management tag or label, for the orphan sweep. */
   List<ServerInfo> listManaged();
 

@@ -3,28 +3,28 @@ package dev.seedbox.provisioning.client;
 import dev.seedbox.api.v1alpha1.TorrentClient;
 import dev.seedbox.hostchannel.webui.LoginCheck;
 import dev.seedbox.hostchannel.webui.QbittorrentWebUi;
-import dev.seedbox.provisioning.cloudinit.QbittorrentCloudInit;
-import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * qBittorrent-nox: the web UI password is stored as its PBKDF2 hash in the client's configuration (written by
- * {@link QbittorrentCloudInit}), and a login is checked through the Web API ({@code POST /api/v2/auth/login}, which
- * answers {@code Ok.} for good credentials and {@code Fails.} for bad ones).
+ * qBittorrent-nox: the server stores the web UI password as the client's PBKDF2 hash in its configuration, and a
+ * login is checked through the Web API ({@code POST /api/v2/auth/login}, which answers {@code Ok.} for good
+ * credentials and {@code Fails.} for bad ones).
  */
 public final class QbittorrentProfile implements TorrentClientProfile {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  public static final int DEFAULT_WEB_UI_PORT = 8080;
+  public static final int DEFAULT_LISTEN_PORT = 6881;
 
   private final int webUiPort;
   private final int listenPort;
   private final QbittorrentWebUi login;
 
   public QbittorrentProfile() {
-    this(QbittorrentCloudInit.DEFAULT_WEB_UI_PORT, QbittorrentCloudInit.DEFAULT_LISTEN_PORT);
+    this(DEFAULT_WEB_UI_PORT, DEFAULT_LISTEN_PORT);
   }
 
   public QbittorrentProfile(int webUiPort, int listenPort) {
@@ -53,16 +53,6 @@ public final class QbittorrentProfile implements TorrentClientProfile {
   @Override
   public int webUiPort() {
     return webUiPort;
-  }
-
-  @Override
-  public String storedPassword(String password) {
-    return QbittorrentPassword.hash(password);
-  }
-
-  @Override
-  public String userData(String username, String storedPassword) {
-    return new QbittorrentCloudInit(username, storedPassword, webUiPort, listenPort).render();
   }
 
   @Override

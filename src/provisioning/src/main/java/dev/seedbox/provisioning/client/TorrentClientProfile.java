@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * What the control plane needs to know about one BitTorrent client to run it on a seedbox server: which package
- * installs it, which ports it needs open, how the web UI credentials are put on the server, and how a login is
- * checked through the client's own API. A new client arrives as one more implementation.
+ * installs it, which ports it needs open, and how a login is checked through the client's own API. The server sets
+ * the web UI credentials itself (the host script computes the client's own password form), so nothing here sees a
+ * hash. A new client arrives as one more implementation.
  */
 public interface TorrentClientProfile {
 
@@ -28,20 +29,6 @@ public interface TorrentClientProfile {
   default URI webUiUrl(String address) {
     return URI.create("http://" + address + ":" + webUiPort());
   }
-
-  /**
-   * The form of a web UI password the client stores on the server (never the password itself). Computed once per
-   * password and kept beside it.
-   */
-  String storedPassword(String password);
-
-  /**
-   * The server's first-boot setup (cloud-init user data) that installs the client, opens its ports and gives the web
-   * UI this user and the stored password.
-   *
-   * @param storedPassword from {@link #storedPassword(String)}
-   */
-  String userData(String username, String storedPassword);
 
   /** Logs in to the web UI at {@code webUi} through the client's API, as a customer would. */
   LoginCheck checkLogin(URI webUi, String username, String password);

@@ -3,7 +3,6 @@ package dev.seedbox.provisioning.http;
 import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.provisioning.CreateRequest;
 import dev.seedbox.provisioning.CreatedServer;
-import dev.seedbox.provisioning.Credentials;
 import dev.seedbox.provisioning.PermanentProviderException;
 import dev.seedbox.provisioning.ProvisioningProvider;
 import dev.seedbox.provisioning.Retrier;
@@ -13,7 +12,6 @@ import dev.seedbox.provisioning.ServerInfo;
 import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.ServerState;
 import dev.seedbox.provisioning.VolumeInfo;
-import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,9 +32,6 @@ import org.slf4j.LoggerFactory;
 public abstract class CloudApiProvider implements ProvisioningProvider {
 
   private static final Logger LOG = LoggerFactory.getLogger(CloudApiProvider.class);
-
-  /** The web UI user the cloud-init user data creates. */
-  public static final String WEB_UI_USER = "seedbox";
 
   /** A power action at the provider. */
   protected enum PowerAction { SHUTDOWN, POWER_OFF, POWER_ON }
@@ -395,19 +390,6 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
   @Override
   public Optional<ServerInfo> status(ServerRef server) {
     return fetch(requireOurs(server));
-  }
-
-  /**
-   * Generates a new password and its qBittorrent hash. Neither DigitalOcean nor Hetzner has an API that sets an
-   * application's password on a running server, so this returns {@code appliedOnServer = false}: the caller applies
-   * the hash over SSH or with new user data on a rebuild.
-   */
-  @Override
-  public Credentials rotateCredentials(ServerRef server) {
-    long id = requireOurs(server);
-    fetch(id).orElseThrow(() -> gone("rotateCredentials", server));
-    String password = QbittorrentPassword.generate();
-    return new Credentials(WEB_UI_USER, password, QbittorrentPassword.hash(password), false);
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.seedbox.provisioning.inmemory;
 import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.provisioning.CreateRequest;
 import dev.seedbox.provisioning.CreatedServer;
-import dev.seedbox.provisioning.Credentials;
 import dev.seedbox.provisioning.PermanentProviderException;
 import dev.seedbox.provisioning.ProviderUnauthorizedException;
 import dev.seedbox.provisioning.ProvisioningProvider;
@@ -17,7 +16,6 @@ import dev.seedbox.provisioning.ServerState;
 import dev.seedbox.provisioning.Sleeper;
 import dev.seedbox.provisioning.VolumeInfo;
 import dev.seedbox.hostchannel.inmemory.InMemoryHost;
-import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,9 +39,6 @@ import java.util.function.Supplier;
  * Seedbox UID, released with it. Ids start above 2^32 so that 32-bit bugs show.
  */
 public final class InMemoryProvider implements ProvisioningProvider {
-
-  /** The web UI user, as the cloud providers' user data creates it. */
-  public static final String WEB_UI_USER = "seedbox";
 
   /**
    * @param latency slept on every attempt of every call
@@ -92,14 +87,10 @@ public final class InMemoryProvider implements ProvisioningProvider {
   }
 
   private record Server(long id, String seedboxUid, String size, String region, Instant createdAt,
-      boolean poweredOff, String passwordHash) {
+      boolean poweredOff) {
 
     Server withPoweredOff(boolean value) {
-      return new Server(id, seedboxUid, size, region, createdAt, value, passwordHash);
-    }
-
-    Server withPasswordHash(String value) {
-      return new Server(id, seedboxUid, size, region, createdAt, poweredOff, value);
+      return new Server(id, seedboxUid, size, region, createdAt, value);
     }
   }
 
@@ -192,7 +183,7 @@ public final class InMemoryProvider implements ProvisioningProvider {
    */
   public ServerRef duplicate(String seedboxUid) {
     long id = nextId.getAndIncrement();
-    servers.put(id, new Server(id, seedboxUid, "small", "local", options.clock().instant(), false, null));
+    servers.put(id, new Server(id, seedboxUid, "small", "local", options.clock().instant(), false));
     return new ServerRef(ProviderKind.INMEMORY, id);
   }
 
@@ -243,8 +234,7 @@ public final class InMemoryProvider implements ProvisioningProvider {
     AtomicBoolean created = new AtomicBoolean();
     long id = idsByUid.computeIfAbsent(request.seedboxUid(), uid -> {
       long newId = nextId.getAndIncrement();
-      servers.put(newId, new Server(newId, uid, request.size(), request.region(), options.clock().instant(), false,
-          null));
+      servers.put(newId, new Server(newId, uid, request.size(), request.region(), options.clock().instant(), false));
       created.set(true);
       return newId;
     });
@@ -312,20 +302,6 @@ public final class InMemoryProvider implements ProvisioningProvider {
   public Optional<ServerInfo> status(ServerRef server) {
     requireOurs(server);
     return call("status " + server, true, () -> Optional.ofNullable(servers.get(server.id())).map(this::info));
-  }
-
-  /** Sets the new password's hash on the in-memory server: here, unlike at the cloud APIs, it is applied. */
-  @Override
-  public Credentials rotateCredentials(ServerRef server) {
-    String password = QbittorrentPassword.generate();
-    String hash = QbittorrentPassword.hash(password);
-    call("rotateCredentials " + server, true, () -> update(server, "rotateCredentials", s -> s.withPasswordHash(hash)));
-    return new Credentials(WEB_UI_USER, password, hash, true);
-  }
-
-  /** The web UI password hash last set on a server, for tests. */
-  public Optional<String> passwordHash(ServerRef server) {
-    return Optional.ofNullable(servers.get(server.id())).map(Server::passwordHash);
   }
 
   @Override

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.seedbox.api.v1alpha1.TorrentClient;
+import dev.seedbox.hostchannel.HostBootstrap;
+import dev.seedbox.keys.key.Ed25519Keys;
 import dev.seedbox.provisioning.CreateRequest;
 import dev.seedbox.provisioning.CreatedServer;
-import dev.seedbox.provisioning.Credentials;
 import dev.seedbox.provisioning.PermanentProviderException;
 import dev.seedbox.provisioning.ProviderUnauthorizedException;
 import dev.seedbox.provisioning.ProvisioningProvider;
@@ -17,11 +18,8 @@ import dev.seedbox.provisioning.ServerInfo;
 import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.ServerState;
 import dev.seedbox.provisioning.VolumeInfo;
-import dev.seedbox.provisioning.cloudinit.QbittorrentCloudInit;
-import dev.seedbox.provisioning.cloudinit.QbittorrentPassword;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -100,9 +98,10 @@ public abstract class ProvisioningProviderContract {
 
   protected static final long VOLUME_GB = 100;
 
-  /** Hashing costs 100,000 PBKDF2 rounds, so the suite renders its user data once. */
-  private static final String USER_DATA =
-      QbittorrentCloudInit.withDefaultPorts("seedbox", QbittorrentPassword.hash("contract-password")).render();
+  /** A server's first-boot setup as the operator renders it: our host key and management key, the client. */
+  private static final String USER_DATA = new HostBootstrap(HostBootstrap.DEFAULT_ADMIN_USER,
+      new Ed25519Keys().generate("contract").publicKey(), new Ed25519Keys().generate("contract-host"),
+      List.of("qbittorrent-nox")).render();
 
   protected CreateRequest request(String uid) {
     return new CreateRequest(uid, size(), region(), TorrentClient.QBITTORRENT, USER_DATA);
@@ -208,22 +207,6 @@ public abstract class ProvisioningProviderContract {
     assertThat(provider().terminateBySeedboxUid(uid)).isEqualTo(1);
     assertThat(provider().status(ref)).isEmpty();
     assertThat(provider().terminateBySeedboxUid(uid)).isZero();
-  }
-
-  @Test
-  void rotateCredentialsReturnsANewPasswordWithItsQbittorrentHash() throws Exception {
-    ServerRef ref = provider().create(request(newUid())).ref();
-
-    Credentials first = provider().rotateCredentials(ref);
-    Credentials second = provider().rotateCredentials(ref);
-
-    assertThat(first.password()).isNotEqualTo(second.password()).hasSizeGreaterThanOrEqualTo(20);
-    assertThat(first.toString()).doesNotContain(first.password()).doesNotContain(first.passwordHash());
-    String[] saltAndKey = first.passwordHash().replaceFirst("^@ByteArray\\(", "").replaceFirst("\\)$", "")
-        .split(":");
-    byte[] salt = Base64.getDecoder().decode(saltAndKey[0]);
-    assertThat(QbittorrentPassword.hash(first.password(), salt)).isEqualTo(first.passwordHash());
-    assertThat(QbittorrentPassword.hash(second.password(), salt)).isNotEqualTo(first.passwordHash());
   }
 
   @Test
