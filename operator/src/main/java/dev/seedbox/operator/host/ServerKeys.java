@@ -46,10 +46,11 @@ public final class ServerKeys {
 
   /** The Seedbox's keys, made and stored when it has none yet. */
   public ServerKeyPair ensure(Seedbox seedbox) {
-    Optional<ServerKeyPair> existing = find(seedbox);
-    if (existing.isPresent()) {
-      return existing.get();
+    ServerKeyPair known = byUid.get(seedbox.getMetadata().getUid());
+    if (known != null) {
+      return known;
     }
+    // create first: a new Seedbox has none, and an existing Secret answers 409 (read then), saving a read per order
     String comment = "seedbox-" + seedbox.getMetadata().getUid();
     ServerKeyPair fresh = new ServerKeyPair(keys.generate(comment), keys.generate(comment + "-host"));
     try {

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * being introduced. The passwords live here and nowhere else: not in PostgreSQL, the custom resource, logs or
  * events; no hash of them is computed here (the server computes its client's own).
  *
- * <p>Only the operator writes it, so the Secret it last wrote or read is served from memory and the API is read once
- * per process; a write the API refuses (someone else changed it) drops that copy.
+ * <p>Only the operator writes it, so the Secret it last wrote or read (or its absence) is served from memory and the
+ * API is read once per process; a write the API refuses (someone else made or changed it) drops that copy.
  */
 final class WebUiSecret {
 
@@ -37,6 +38,8 @@ final class WebUiSecret {
 
   private final KubernetesClient client;
   private final Map<String, Secret> byUid = new ConcurrentHashMap<>();
+  /** Seedboxes whose Secret the API said does not exist; a create that finds one after all is refused (409). */
+  private final Set<String> absent = ConcurrentHashMap.newKeySet();
 
   WebUiSecret(KubernetesClient client) {
     this.client = client;
@@ -89,17 +92,20 @@ final class WebUiSecret {
 
   void forget(String uid) {
     byUid.remove(uid);
+    absent.remove(uid);
   }
 
   private Secret current(Seedbox seedbox) {
     String uid = seedbox.getMetadata().getUid();
     Secret cached = byUid.get(uid);
-    if (cached != null) {
+    if (cached != null || absent.contains(uid)) {
       return cached;
     }
     Secret read = client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).withName(name(seedbox)).get();
     if (read != null) {
       byUid.put(uid, read);
+    } else {
+      absent.add(uid);
     }
     return read;
   }
@@ -115,8 +121,9 @@ final class WebUiSecret {
           ? client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).resource(wanted).create()
           : client.secrets().inNamespace(seedbox.getMetadata().getNamespace()).resource(wanted).update();
       byUid.put(uid, stored);
+      absent.remove(uid);
     } catch (RuntimeException e) {
-      byUid.remove(uid);
+      forget(uid);
       throw e;
     }
   }

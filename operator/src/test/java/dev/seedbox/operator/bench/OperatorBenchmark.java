@@ -309,7 +309,8 @@ class OperatorBenchmark {
     long rounds = Math.max(statuses, events);
     for (long r = 0; r < rounds; r++) {
       if (r < events) {
-        recorder.normal(created, "Baseline", "a baseline event like the operator's transition events");
+        // a reason of its own per round, as the operator's transitions have: a repeated reason would be a count update
+        recorder.normal(created, "Baseline" + r, "a baseline event like the operator's transition events");
       }
       if (r < statuses) {
         Seedbox copy = Serialization.clone(created);
