@@ -175,7 +175,7 @@ final class SeedboxActions {
       String userData = d.servers().userData(keys, clientOf(pass.spec), volumeGb > 0);
       CreatedServer created = d.calls().call(provider, "create", p -> p.create(
           new CreateRequest(pass.uid, offer.size(), pass.spec.getRegion(), clientOf(pass.spec), userData,
-              volumeGb)));
+              volumeGb).withSshKey(keys.management().publicKey().line())));
       d.ledger().seedboxes().recordProviderRef(pass.uid, created.ref().toString(), ACTOR);
       for (var duplicate : created.duplicatesDeleted()) {
         d.ledger().audit().append(ACTOR, "seedbox.duplicate-server-deleted", "seedbox:" + pass.uid, Map.of(

@@ -11,12 +11,14 @@ import java.util.regex.Pattern;
  * @param size the provider's size slug or server type, from the plan catalog
  * @param region the provider's region or location
  * @param client the BitTorrent client the user data installs
- * @param userData the cloud-init user data; it may hold a password hash, never a plain password
+ * @param userData the cloud-init user data; it carries the server's host key, so it is never printed
  * @param volumeGb the size of the block storage volume the plan sells, attached at create and mounted by the user
  *     data at the client's download directory; 0 when the plan's storage fits the server's own disk
+ * @param sshPublicKey our management key (an OpenSSH public key line), registered at the provider and named in the
+ *     create so that the provider makes and mails no root password; null names none
  */
 public record CreateRequest(String seedboxUid, String size, String region, TorrentClient client, String userData,
-    long volumeGb) {
+    long volumeGb, String sshPublicKey) {
 
   /**
    * Kubernetes UIDs are UUIDs; this keeps a UID inside what DigitalOcean tags and Hetzner label values and server
@@ -35,9 +37,28 @@ public record CreateRequest(String seedboxUid, String size, String region, Torre
     }
   }
 
+  public CreateRequest(String seedboxUid, String size, String region, TorrentClient client, String userData,
+      long volumeGb) {
+    this(seedboxUid, size, region, client, userData, volumeGb, null);
+  }
+
   /** A server without a volume: the plan's storage fits the server's own disk. */
   public CreateRequest(String seedboxUid, String size, String region, TorrentClient client, String userData) {
     this(seedboxUid, size, region, client, userData, 0);
+  }
+
+  /** The same request naming {@code key} (an OpenSSH public key line) as the server's provider SSH key. */
+  public CreateRequest withSshKey(String key) {
+    return new CreateRequest(seedboxUid, size, region, client, userData, volumeGb, key);
+  }
+
+  /** The name under which the Seedbox's key is registered at the provider. */
+  public String sshKeyName() {
+    return sshKeyName(seedboxUid);
+  }
+
+  public static String sshKeyName(String seedboxUid) {
+    return "seedbox-" + seedboxUid;
   }
 
   public boolean wantsVolume() {
@@ -52,10 +73,11 @@ public record CreateRequest(String seedboxUid, String size, String region, Torre
     }
   }
 
-  /** Never prints the user data: it carries a password hash. */
+  /** Never prints the user data: it carries the server's host key. */
   @Override
   public String toString() {
     return "CreateRequest[seedboxUid=" + seedboxUid + ", size=" + size + ", region=" + region + ", client=" + client
-        + ", userData=<" + userData.length() + " chars>, volumeGb=" + volumeGb + "]";
+        + ", userData=<" + userData.length() + " chars>, volumeGb=" + volumeGb + ", sshKey="
+        + (sshPublicKey == null ? "none" : sshKeyName()) + "]";
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.provisioning.CreateRequest;
+import dev.seedbox.provisioning.PermanentProviderException;
 import dev.seedbox.provisioning.Retrier;
 import dev.seedbox.provisioning.RetryableProviderException;
 import dev.seedbox.provisioning.RetryableProviderException.Cause;
@@ -93,7 +94,7 @@ public final class DigitalOceanProvider extends CloudApiProvider {
   }
 
   @Override
-  protected Optional<ServerInfo> postCreate(CreateRequest request, VolumeInfo volume) {
+  protected Optional<ServerInfo> postCreate(CreateRequest request, VolumeInfo volume, String sshKey) {
     ObjectNode body = JsonApiClient.json().createObjectNode();
     body.put("name", "seedbox-" + request.seedboxUid());
     body.put("region", request.region());
@@ -105,8 +106,54 @@ public final class DigitalOceanProvider extends CloudApiProvider {
     if (volume != null) {
       body.putArray("volumes").add(volume.id());
     }
+    if (sshKey != null) {
+      body.putArray("ssh_keys").add(sshKey);
+    }
     JsonNode answer = api.post("/v2/droplets", body, false);
     return Optional.of(readDroplet(api.require(answer, "POST /v2/droplets", "droplet"), "POST /v2/droplets"));
+  }
+
+  /** Named by its fingerprint, which DigitalOcean accepts in a create wherever it accepts the key's id. */
+  @Override
+  protected String ensureSshKey(CreateRequest request) {
+    String fingerprint = md5Fingerprint(request.sshPublicKey());
+    if (api.getIfPresent("/v2/account/keys/" + fingerprint).isPresent()) {
+      return fingerprint;
+    }
+    ObjectNode body = JsonApiClient.json().createObjectNode();
+    body.put("name", request.sshKeyName());
+    body.put("public_key", request.sshPublicKey());
+    try {
+      api.post("/v2/account/keys", body, true);
+    } catch (PermanentProviderException e) {
+      // "SSH Key is already in use on your account": a repeated POST whose first answer was lost
+      if (e.httpStatus() != 422) {
+        throw e;
+      }
+    }
+    return fingerprint;
+  }
+
+  /** DigitalOcean filters keys by nothing: the account's keys are read page by page and ours picked by name. */
+  @Override
+  protected void deleteSshKeys(String seedboxUid) {
+    String name = CreateRequest.sshKeyName(seedboxUid);
+    List<Long> ours = new ArrayList<>();
+    for (int page = 1; ; page++) {
+      JsonNode answer = api.get("/v2/account/keys?page=" + page + "&per_page=" + PAGE_SIZE);
+      JsonNode keys = api.require(answer, "GET /v2/account/keys", "ssh_keys");
+      for (JsonNode key : keys) {
+        if (name.equals(key.path("name").asText())) {
+          ours.add(api.requireId(key, "GET /v2/account/keys", "id"));
+        }
+      }
+      if (!answer.path("links").path("pages").hasNonNull("next") || keys.isEmpty()) {
+        break;
+      }
+    }
+    for (long id : ours) {
+      api.deleteIfPresent("/v2/account/keys/" + id);
+    }
   }
 
   @Override

@@ -86,7 +86,7 @@ public final class HetznerProvider extends CloudApiProvider {
   }
 
   @Override
-  protected Optional<ServerInfo> postCreate(CreateRequest request, VolumeInfo volume) {
+  protected Optional<ServerInfo> postCreate(CreateRequest request, VolumeInfo volume, String sshKey) {
     ObjectNode body = JsonApiClient.json().createObjectNode();
     body.put("name", serverName(request.seedboxUid()));
     body.put("server_type", request.size());
@@ -99,6 +99,9 @@ public final class HetznerProvider extends CloudApiProvider {
       body.putArray("volumes").add(Long.parseLong(volume.id()));
       body.put("automount", false);
     }
+    if (sshKey != null) {
+      body.putArray("ssh_keys").add(Long.parseLong(sshKey));
+    }
     try {
       JsonNode answer = api.post("/servers", body, false);
       return Optional.of(readServer(api.require(answer, "POST /servers", "server"), "POST /servers"));
@@ -108,6 +111,47 @@ public final class HetznerProvider extends CloudApiProvider {
       }
       throw e;
     }
+  }
+
+  /** Named by its id; labelled like our servers, so it is found by the Seedbox's UID. */
+  @Override
+  protected String ensureSshKey(CreateRequest request) {
+    List<Long> ours = sshKeys(request.seedboxUid());
+    if (!ours.isEmpty()) {
+      return Long.toString(ours.get(0));
+    }
+    ObjectNode body = JsonApiClient.json().createObjectNode();
+    body.put("name", request.sshKeyName());
+    body.put("public_key", request.sshPublicKey());
+    body.putObject("labels").put(MANAGED_LABEL, "true").put(UID_LABEL, request.seedboxUid());
+    try {
+      JsonNode answer = api.post("/ssh_keys", body, true);
+      return Long.toString(api.requireId(answer, "POST /ssh_keys", "ssh_key", "id"));
+    } catch (PermanentProviderException e) {
+      if (e.httpStatus() != 409 || !"uniqueness_error".equals(e.providerCode())) {
+        throw e;
+      }
+    }
+    // the same key or name is registered already (a repeated POST whose first answer was lost): find it by the key
+    String path = "/ssh_keys?fingerprint=" + URLEncoder.encode(md5Fingerprint(request.sshPublicKey()),
+        StandardCharsets.UTF_8);
+    JsonNode keys = api.require(api.get(path), "GET /ssh_keys", "ssh_keys");
+    if (keys.isEmpty()) {
+      throw new RetryableProviderException(Cause.BUSY, "Hetzner refused ssh key " + request.sshKeyName()
+          + " as not unique but lists no key with its fingerprint; retrying");
+    }
+    return Long.toString(api.requireId(keys.get(0), "GET /ssh_keys", "id"));
+  }
+
+  @Override
+  protected void deleteSshKeys(String seedboxUid) {
+    for (long id : sshKeys(seedboxUid)) {
+      api.deleteIfPresent("/ssh_keys/" + id);
+    }
+  }
+
+  private List<Long> sshKeys(String seedboxUid) {
+    return listPages("ssh_keys", UID_LABEL + "==" + seedboxUid, key -> api.requireId(key, "GET /ssh_keys", "id"));
   }
 
   @Override

@@ -71,7 +71,17 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
    * means the provider refused because the server already exists (Hetzner's unique names), so the caller looks it
    * up.
    */
-  protected abstract Optional<ServerInfo> postCreate(CreateRequest request, VolumeInfo volume);
+  protected abstract Optional<ServerInfo> postCreate(CreateRequest request, VolumeInfo volume, String sshKey);
+
+  /**
+   * Registers the request's management key at the provider under {@link CreateRequest#sshKeyName()} unless it is
+   * there already, and answers how a create names it. Named in the create, it keeps the provider from making a root
+   * password (Hetzner answers one, DigitalOcean mails one); cloud-init then turns root logins off anyway.
+   */
+  protected abstract String ensureSshKey(CreateRequest request);
+
+  /** Deletes the keys registered for the Seedbox; none is fine. */
+  protected abstract void deleteSshKeys(String seedboxUid);
 
   /** One server by id, or empty when the provider answers 404. */
   protected abstract Optional<ServerInfo> fetch(long id);
@@ -142,9 +152,10 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
           + earlier.at().plus(tuning.lostAnswerWindow()));
     }
     VolumeInfo volume = request.wantsVolume() ? ensureVolume(request) : null;
+    String sshKey = request.sshPublicKey() == null ? null : ensureSshKey(request);
     Optional<ServerInfo> created;
     try {
-      created = postCreate(request, volume);
+      created = postCreate(request, volume, sshKey);
     } catch (RetryableProviderException e) {
       if (e.reason() == Cause.RATE_LIMITED || e.reason() == Cause.BUSY) {
         throw e; // refused before anything was created
@@ -349,6 +360,7 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
     }
     release(info.get());
     deleteDetachedVolumes(info.get().seedboxUid());
+    deleteSshKeys(info.get().seedboxUid());
   }
 
   @Override
@@ -358,6 +370,7 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
       release(server);
     }
     deleteDetachedVolumes(seedboxUid);
+    deleteSshKeys(seedboxUid);
     return servers.size();
   }
 
@@ -435,5 +448,27 @@ public abstract class CloudApiProvider implements ProvisioningProvider {
   private static PermanentProviderException gone(String operation, ServerRef server) {
     return new PermanentProviderException(operation + " " + server, 404, "not_found",
         "the server no longer exists at the provider");
+  }
+
+  /**
+   * The MD5 fingerprint of an OpenSSH public key line ({@code aa:bb:...}, 16 bytes in hex): how DigitalOcean and
+   * Hetzner identify a registered key.
+   */
+  protected static String md5Fingerprint(String publicKeyLine) {
+    String[] parts = publicKeyLine.trim().split("\\s+");
+    if (parts.length < 2) {
+      throw new IllegalArgumentException("expected an OpenSSH public key line 'type base64 [comment]'");
+    }
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("MD5").digest(java.util.Base64.getDecoder()
+          .decode(parts[1]));
+      StringBuilder hex = new StringBuilder();
+      for (byte b : digest) {
+        hex.append(hex.length() == 0 ? "" : ":").append(String.format("%02x", b & 0xff));
+      }
+      return hex.toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("MD5 is part of every Java runtime", e);
+    }
   }
 }

@@ -15,6 +15,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -124,6 +125,12 @@ public abstract class FakeCloudApi implements AutoCloseable {
 
   /** Servers created through the API, adoption not counted. */
   public abstract int createdCount();
+
+  /** The names of the account's registered SSH keys. */
+  public abstract List<String> sshKeyNames();
+
+  /** The names of the keys a server was created with; empty means the provider made a root password for it. */
+  public abstract List<String> sshKeysOf(long serverId);
 
   /** After a shutdown action completes, the server keeps running this long while its OS goes down. */
   public abstract void shutdownLag(Duration lag);
@@ -238,6 +245,29 @@ public abstract class FakeCloudApi implements AutoCloseable {
     exchange.sendResponseHeaders(answer.status(), bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
+    }
+  }
+
+  /** The key blob of an OpenSSH public key line, empty when it is not one. */
+  protected static byte[] keyBlob(String publicKeyLine) {
+    String[] parts = publicKeyLine.trim().split("\\s+");
+    try {
+      return parts.length > 1 ? java.util.Base64.getDecoder().decode(parts[1]) : new byte[0];
+    } catch (IllegalArgumentException e) {
+      return new byte[0];
+    }
+  }
+
+  /** MD5 of a key blob in colon-separated hex: the fingerprint both providers show. */
+  protected static String md5(byte[] blob) {
+    try {
+      StringBuilder hex = new StringBuilder();
+      for (byte b : java.security.MessageDigest.getInstance("MD5").digest(blob)) {
+        hex.append(hex.length() == 0 ? "" : ":").append(String.format("%02x", b & 0xff));
+      }
+      return hex.toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * after shutdown or power_off), actions ({@code in-progress} → {@code completed}; while one runs, another action on
  * the droplet is refused with 422 "Droplet already has a pending event."), a shutdown that only confirms the request
  * (the droplet goes off some time after it completes), block storage volumes (tags, one droplet each, same region,
- * attach and detach actions), tags, pagination, 404s as {@code {"id":"not_found","message":...}}, 429 with
+ * attach and detach actions), account SSH keys (by id or fingerprint; a public key registered twice is 422 "SSH
+ * Key is already in use on your account"; a droplet created without one gets a root password by e-mail, which the
+ * fake records), tags, pagination, 404s as {@code {"id":"not_found","message":...}}, 429 with
  * {@code retry-after} and the {@code ratelimit-*} headers, and ids above 2^31.
  */
 public final class FakeDigitalOcean extends FakeCloudApi {
@@ -34,6 +36,7 @@ public final class FakeDigitalOcean extends FakeCloudApi {
   private static final Pattern ACTION = Pattern.compile("/v2/actions/(\\d+)");
   private static final Pattern VOLUME = Pattern.compile("/v2/volumes/([0-9a-f-]{36})");
   private static final Pattern VOLUME_ACTIONS = Pattern.compile("/v2/volumes/([0-9a-f-]{36})/actions");
+  private static final Pattern SSH_KEY = Pattern.compile("/v2/account/keys/([0-9a-f:]+)");
   private static final Pattern VOLUME_NAME = Pattern.compile("[a-z][a-z0-9-]{0,63}");
   public static final String PENDING_EVENT_MESSAGE = "Droplet already has a pending event.";
 
@@ -62,6 +65,8 @@ public final class FakeDigitalOcean extends FakeCloudApi {
     final List<String> tags;
     final Instant createdAt;
     final String userData;
+    /** The account keys the create named, as ids; none means DigitalOcean mailed a root password. */
+    List<Long> sshKeys = List.of();
     /** When the droplet is (or will be) off; null while it runs. */
     Instant offAt;
     int hiddenFromListings;
@@ -75,6 +80,10 @@ public final class FakeDigitalOcean extends FakeCloudApi {
       this.createdAt = createdAt;
       this.userData = userData;
     }
+  }
+
+  /** An account SSH key as DigitalOcean keeps it. */
+  private record SshKey(long id, String name, String publicKey, String fingerprint) {
   }
 
   private static final class Action {
@@ -104,6 +113,8 @@ public final class FakeDigitalOcean extends FakeCloudApi {
   private long nextDropletId = 3_000_000_000L;
   private long nextActionId = 2_200_000_000L;
   private final TreeMap<String, Volume> volumes = new TreeMap<>();
+  private final TreeMap<Long, SshKey> sshKeys = new TreeMap<>();
+  private long nextSshKeyId = 41_000_000L;
   private long nextVolume = 1;
   private boolean shutdownHangs;
   private Duration shutdownLag = Duration.ZERO;
@@ -287,6 +298,27 @@ public final class FakeDigitalOcean extends FakeCloudApi {
         default -> null;
       };
     }
+    if (path.equals("/v2/account/keys")) {
+      return switch (call.method()) {
+        case "POST" -> createSshKey(call.body());
+        case "GET" -> listSshKeys(call.query());
+        default -> null;
+      };
+    }
+    if ((m = SSH_KEY.matcher(path)).matches()) {
+      SshKey key = sshKey(m.group(1));
+      if (key == null) {
+        return null;
+      }
+      return switch (call.method()) {
+        case "GET" -> Answer.of(200, JSON.createObjectNode().set("ssh_key", json(key)));
+        case "DELETE" -> {
+          sshKeys.remove(key.id());
+          yield Answer.of(204, null);
+        }
+        default -> null;
+      };
+    }
     if ((m = ACTION.matcher(path)).matches() && call.method().equals("GET")) {
       Action action = actions.get(Long.parseLong(m.group(1)));
       return action == null ? null : Answer.of(200, JSON.createObjectNode().set("action", json(action)));
@@ -320,11 +352,21 @@ public final class FakeDigitalOcean extends FakeCloudApi {
       }
       attach.add(volume);
     }
+    List<Long> keys = new ArrayList<>();
+    for (JsonNode named : body.path("ssh_keys")) {
+      SshKey key = sshKey(named.asText());
+      if (key == null) {
+        return Answer.of(422, errorBody("unprocessable_entity", "You specified invalid ssh key ids for Droplet"
+            + " creation."));
+      }
+      keys.add(key.id());
+    }
     long id = nextDropletId++;
     attach.forEach(v -> v.dropletId = id);
     Droplet droplet = new Droplet(id, body.get("name").asText(), body.get("region").asText(),
         body.get("size").asText(), List.copyOf(tags), Instant.now(), body.path("user_data").asText(""));
     droplet.hiddenFromListings = listingLag;
+    droplet.sshKeys = List.copyOf(keys);
     droplets.put(id, droplet);
     created++;
     long actionId = nextActionId++;
@@ -334,6 +376,69 @@ public final class FakeDigitalOcean extends FakeCloudApi {
     ObjectNode link = answer.putObject("links").putArray("actions").addObject();
     link.put("id", actionId).put("rel", "create").put("href", root() + "/v2/actions/" + actionId);
     return Answer.of(202, answer);
+  }
+
+  private SshKey sshKey(String idOrFingerprint) {
+    if (idOrFingerprint.matches("\\d+")) {
+      return sshKeys.get(Long.parseLong(idOrFingerprint));
+    }
+    return sshKeys.values().stream().filter(k -> k.fingerprint().equals(idOrFingerprint)).findFirst().orElse(null);
+  }
+
+  private Answer createSshKey(JsonNode body) {
+    for (String field : List.of("name", "public_key")) {
+      if (!body.hasNonNull(field)) {
+        return Answer.of(422, errorBody("unprocessable_entity", "You must specify " + field + "."));
+      }
+    }
+    String publicKey = body.get("public_key").asText();
+    byte[] blob = keyBlob(publicKey);
+    if (blob.length == 0) {
+      return Answer.of(422, errorBody("unprocessable_entity", "Key invalid type, we support 'ssh-rsa', 'ssh-dss', "
+          + "'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', or 'ssh-ed25519'"));
+    }
+    String fingerprint = md5(blob);
+    if (sshKeys.values().stream().anyMatch(k -> k.fingerprint().equals(fingerprint))) {
+      return Answer.of(422, errorBody("unprocessable_entity", "SSH Key is already in use on your account"));
+    }
+    SshKey key = new SshKey(nextSshKeyId++, body.get("name").asText(), publicKey, fingerprint);
+    sshKeys.put(key.id(), key);
+    return Answer.of(201, JSON.createObjectNode().set("ssh_key", json(key)));
+  }
+
+  private Answer listSshKeys(Map<String, String> query) {
+    int page = Math.max(1, intParam(query, "page", 1));
+    int perPage = Math.min(200, Math.max(1, intParam(query, "per_page", 20)));
+    List<SshKey> all = new ArrayList<>(sshKeys.values());
+    ObjectNode answer = JSON.createObjectNode();
+    ArrayNode items = answer.putArray("ssh_keys");
+    int from = (page - 1) * perPage;
+    for (int i = from; i < Math.min(all.size(), from + perPage); i++) {
+      items.add(json(all.get(i)));
+    }
+    ObjectNode pages = answer.putObject("links").putObject("pages");
+    if (from + perPage < all.size()) {
+      pages.put("next", root() + "/v2/account/keys?page=" + (page + 1) + "&per_page=" + perPage);
+    }
+    answer.putObject("meta").put("total", all.size());
+    return Answer.of(200, answer);
+  }
+
+  private static ObjectNode json(SshKey key) {
+    return JSON.createObjectNode().put("id", key.id()).put("fingerprint", key.fingerprint())
+        .put("public_key", key.publicKey()).put("name", key.name());
+  }
+
+  @Override
+  public synchronized List<String> sshKeyNames() {
+    return sshKeys.values().stream().map(SshKey::name).toList();
+  }
+
+  @Override
+  public synchronized List<String> sshKeysOf(long dropletId) {
+    Droplet droplet = droplets.get(dropletId);
+    return droplet == null ? List.of() : droplet.sshKeys.stream().map(sshKeys::get)
+        .map(k -> k == null ? "<deleted>" : k.name()).toList();
   }
 
   private Answer list(Map<String, String> query) {

@@ -33,6 +33,7 @@ public final class FakeHetzner extends FakeCloudApi {
   private static final Pattern SERVER_ACTION = Pattern.compile("/v1/servers/(\\d+)/actions/([a-z_]+)");
   private static final Pattern ACTION = Pattern.compile("/v1/actions/(\\d+)");
   private static final Pattern VOLUME = Pattern.compile("/v1/volumes/(\\d+)");
+  private static final Pattern SSH_KEY = Pattern.compile("/v1/ssh_keys/(\\d+)");
   private static final Pattern VOLUME_ACTION = Pattern.compile("/v1/volumes/(\\d+)/actions/([a-z_]+)");
   public static final String LOCKED_MESSAGE = "server is locked";
   public static final String PROTECTED_MESSAGE = "server deletion is protected";
@@ -64,6 +65,9 @@ public final class FakeHetzner extends FakeCloudApi {
     boolean deleteProtected;
     String location = "fsn1";
     int hiddenFromListings;
+    /** The SSH keys the create named, as ids; none means Hetzner generated a root password and answered it. */
+    List<Long> sshKeys = List.of();
+    boolean rootPasswordIssued;
 
     Server(long id, String name, Map<String, String> labels, Instant createdAt) {
       this.id = id;
@@ -71,6 +75,10 @@ public final class FakeHetzner extends FakeCloudApi {
       this.labels = labels;
       this.createdAt = createdAt;
     }
+  }
+
+  /** A project SSH key as Hetzner keeps it. */
+  private record SshKey(long id, String name, String publicKey, String fingerprint, Map<String, String> labels) {
   }
 
   private static final class Action {
@@ -96,6 +104,8 @@ public final class FakeHetzner extends FakeCloudApi {
   private int listingLag;
   private int created;
   private final TreeMap<Long, Volume> volumes = new TreeMap<>();
+  private final TreeMap<Long, SshKey> sshKeys = new TreeMap<>();
+  private long nextSshKeyId = 7_300_000L;
   private long nextVolumeId = 6_000_000_000L;
   private Duration shutdownLag = Duration.ZERO;
 
@@ -267,6 +277,28 @@ public final class FakeHetzner extends FakeCloudApi {
         default -> null;
       };
     }
+    if (path.equals("/v1/ssh_keys")) {
+      return switch (call.method()) {
+        case "POST" -> createSshKey(call.body());
+        case "GET" -> listSshKeys(call.query());
+        default -> null;
+      };
+    }
+    if ((m = SSH_KEY.matcher(path)).matches()) {
+      long id = Long.parseLong(m.group(1));
+      SshKey key = sshKeys.get(id);
+      if (key == null) {
+        return Answer.of(404, errorBody("not_found", "ssh_key with ID '" + id + "' not found"));
+      }
+      return switch (call.method()) {
+        case "GET" -> Answer.of(200, JSON.createObjectNode().set("ssh_key", json(key)));
+        case "DELETE" -> {
+          sshKeys.remove(id);
+          yield Answer.of(204, null);
+        }
+        default -> null;
+      };
+    }
     if ((m = ACTION.matcher(path)).matches() && call.method().equals("GET")) {
       long id = Long.parseLong(m.group(1));
       Action action = actions.get(id);
@@ -310,9 +342,20 @@ public final class FakeHetzner extends FakeCloudApi {
       }
       attach.add(volume);
     }
+    List<Long> keys = new ArrayList<>();
+    for (JsonNode named : body.path("ssh_keys")) {
+      SshKey key = named.isIntegralNumber() ? sshKeys.get(named.asLong()) : sshKeys.values().stream()
+          .filter(k -> k.name().equals(named.asText())).findFirst().orElse(null);
+      if (key == null) {
+        return invalidInput("ssh_keys");
+      }
+      keys.add(key.id());
+    }
     long id = nextServerId++;
     attach.forEach(v -> v.serverId = id);
     Server server = new Server(id, name, labels, Instant.now());
+    server.sshKeys = List.copyOf(keys);
+    server.rootPasswordIssued = keys.isEmpty();
     server.location = location;
     server.hiddenFromListings = listingLag;
     servers.put(id, server);
@@ -323,8 +366,68 @@ public final class FakeHetzner extends FakeCloudApi {
     answer.set("server", json(server));
     answer.set("action", json(action));
     answer.putArray("next_actions");
-    answer.putNull("root_password");
+    if (server.rootPasswordIssued) {
+      // Hetzner's answer to a create without SSH keys: a generated root password, in clear
+      answer.put("root_password", "YItygq1v3GYjjMomLaKc");
+    } else {
+      answer.putNull("root_password");
+    }
     return Answer.of(201, answer);
+  }
+
+  private Answer createSshKey(JsonNode body) {
+    for (String field : List.of("name", "public_key")) {
+      if (!body.hasNonNull(field)) {
+        return invalidInput(field);
+      }
+    }
+    String publicKey = body.get("public_key").asText();
+    byte[] blob = keyBlob(publicKey);
+    if (blob.length == 0) {
+      return invalidInput("public_key");
+    }
+    String name = body.get("name").asText();
+    String fingerprint = md5(blob);
+    if (sshKeys.values().stream().anyMatch(k -> k.name().equals(name) || k.fingerprint().equals(fingerprint))) {
+      return Answer.of(409, errorBody("uniqueness_error", "SSH key with the same fingerprint already exists"));
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    body.path("labels").fields().forEachRemaining(l -> labels.put(l.getKey(), l.getValue().asText()));
+    SshKey key = new SshKey(nextSshKeyId++, name, publicKey, fingerprint, Map.copyOf(labels));
+    sshKeys.put(key.id(), key);
+    return Answer.of(201, JSON.createObjectNode().set("ssh_key", json(key)));
+  }
+
+  private Answer listSshKeys(Map<String, String> query) {
+    String selector = query.get("label_selector");
+    String name = query.get("name");
+    String fingerprint = query.get("fingerprint");
+    List<JsonNode> matching = sshKeys.values().stream()
+        .filter(k -> selector == null || matches(selector, k.labels()))
+        .filter(k -> name == null || k.name().equals(name))
+        .filter(k -> fingerprint == null || k.fingerprint().equals(fingerprint))
+        .<JsonNode>map(this::json).toList();
+    return page(query, "ssh_keys", matching);
+  }
+
+  private ObjectNode json(SshKey key) {
+    ObjectNode node = JSON.createObjectNode().put("id", key.id()).put("name", key.name())
+        .put("fingerprint", key.fingerprint()).put("public_key", key.publicKey());
+    ObjectNode labels = node.putObject("labels");
+    key.labels().forEach(labels::put);
+    return node;
+  }
+
+  @Override
+  public synchronized List<String> sshKeyNames() {
+    return sshKeys.values().stream().map(SshKey::name).toList();
+  }
+
+  @Override
+  public synchronized List<String> sshKeysOf(long serverId) {
+    Server server = servers.get(serverId);
+    return server == null ? List.of() : server.sshKeys.stream().map(sshKeys::get)
+        .map(k -> k == null ? "<deleted>" : k.name()).toList();
   }
 
   private Answer invalidInput(String field) {
