@@ -5,6 +5,7 @@ import dev.seedbox.api.plan.PlanCatalog;
 import dev.seedbox.billing.BillingApplication;
 import dev.seedbox.billing.BillingConfig;
 import dev.seedbox.billing.LedgerBackend;
+import dev.seedbox.hostchannel.inmemory.InMemoryHost;
 import dev.seedbox.ledger.CycleReport;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.operator.AccountsWiring;
@@ -39,6 +40,8 @@ final class DevStackWiring {
   /** Makes each provider call take a moment, so Pending → Provisioning → Active is visible in the table. */
   static final Duration PROVIDER_LATENCY = Duration.ofMillis(400);
   static final Duration PROVIDER_ACTIVATION = Duration.ofSeconds(2);
+  /** Each command on a server's host channel, about an SSH round trip to a distant server. */
+  static final Duration HOST_LATENCY = Duration.ofMillis(150);
 
   private DevStackWiring() {
   }
@@ -74,12 +77,15 @@ final class DevStackWiring {
     return config;
   }
 
-  /** The in-memory provider, slowed down a little so the phases can be watched. */
+  /**
+   * The in-memory provider, slowed down a little so the phases can be watched; its servers run on an in-memory host
+   * the operator manages over the same host-channel contract as a real server.
+   */
   static ProviderRegistry providers(Clock clock) {
     return new ProviderRegistry(List.of(new InMemoryProvider(InMemoryProvider.Options.defaults()
         .withLatency(PROVIDER_LATENCY)
         .withActivationDelay(PROVIDER_ACTIVATION)
-        .withClock(clock))));
+        .withClock(clock), new InMemoryHost(HOST_LATENCY))));
   }
 
   static HikariDataSource runtimeDataSource(DatabaseSettings database) {

@@ -16,7 +16,8 @@ class CoinPayPortalClientTest {
 
   private final SandboxCoinPayPortal fake = new SandboxCoinPayPortal("cp_live_key", "biz_1", "whsec");
   private final CoinPayPortalClient client =
-      new CoinPayPortalClient(fake.baseUrl(), "cp_live_key", "biz_1", Duration.ofMillis(500));
+      // generous against a loaded machine's first request; the slow gateway below stays well beyond it
+      new CoinPayPortalClient(fake.baseUrl(), "cp_live_key", "biz_1", Duration.ofSeconds(2));
 
   @AfterEach
   void stop() {
@@ -85,7 +86,7 @@ class CoinPayPortalClientTest {
 
   @Test
   void aSlowGatewayTimesOut() {
-    fake.delay(Duration.ofSeconds(2));
+    fake.delay(Duration.ofSeconds(6));
     assertThatThrownBy(() -> client.create(request("ours-6"))).isInstanceOf(GatewayTimeoutException.class);
   }
 
