@@ -9,11 +9,13 @@ import dev.seedbox.api.v1alpha1.AccountState;
 import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.api.v1alpha1.TorrentClient;
 import dev.seedbox.operator.seedbox.SeedboxDecider.Reasons;
+import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitHost;
 import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitServer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.CancelPending;
 import dev.seedbox.operator.seedbox.SeedboxDecision.CreateServer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.FailProvisioning;
 import dev.seedbox.operator.seedbox.SeedboxDecision.FinishTermination;
+import dev.seedbox.operator.seedbox.SeedboxDecision.HostUnhealthy;
 import dev.seedbox.operator.seedbox.SeedboxDecision.InSync;
 import dev.seedbox.operator.seedbox.SeedboxDecision.MarkActive;
 import dev.seedbox.operator.seedbox.SeedboxDecision.RejectSpec;
@@ -30,6 +32,7 @@ import dev.seedbox.operator.seedbox.SeedboxDecision.Wait;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Account;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Byos;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Credentials;
+import dev.seedbox.operator.seedbox.SeedboxObservation.Host;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Order;
 import dev.seedbox.operator.seedbox.SeedboxObservation.ProviderFailure;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Row;
@@ -68,6 +71,7 @@ class SeedboxDeciderTest {
     Row row = Row.none();
     Server server = new Server.NotCreated();
     Credentials credentials = new Credentials(0, 0);
+    Host host = new Host.NotProbed();
     TorrentClient client;
     Set<ProviderKind> enabledProviders = EnumSet.allOf(ProviderKind.class);
     Set<TorrentClient> installableClients = EnumSet.allOf(TorrentClient.class);
@@ -85,7 +89,7 @@ class SeedboxDeciderTest {
       return new SeedboxObservation(phase, deleting,
           new Order(planId, plan, provider, region, byosRef, byos, suspend, suspendReason, client, enabledProviders,
               installableClients), account, row, server,
-          credentials, NOW);
+          credentials, host, NOW);
     }
 
     SeedboxDecision decide() {
@@ -377,6 +381,31 @@ class SeedboxDeciderTest {
     }
 
     @Test
+    void anUnhealthyProbeIsReportedAndChangesNoPhase() {
+      Obs o = obs().phase(Phase.ACTIVE);
+      o.host = new Host.Unhealthy("CredentialsRejected", "the web UI refused the credentials");
+      SeedboxDecision d = o.decide();
+      assertThat(d).isEqualTo(new HostUnhealthy("CredentialsRejected", "the web UI refused the credentials"));
+      assertThat(d.target()).isEmpty();
+    }
+
+    @Test
+    void aRotationComesBeforeTheProbesVerdict() {
+      Obs o = obs().phase(Phase.ACTIVE);
+      o.host = new Host.Unhealthy("CredentialsRejected", "the web UI refused the credentials");
+      o.credentials = new Credentials(1, 0);
+      assertThat(o.decide()).isEqualTo(new RotateCredentials(1));
+    }
+
+    @Test
+    void aServerWithoutOurKeysIsReportedAsUnmanaged() {
+      Obs o = obs().phase(Phase.ACTIVE);
+      o.host = new Host.Unmanaged("no keys");
+      assertThat(o.decide()).isInstanceOfSatisfying(Report.class,
+          r -> assertThat(r.reason()).isEqualTo(Reasons.HOST_KEYS_MISSING));
+    }
+
+    @Test
     void reportsAVanishedServerWithoutRecreatingIt() {
       Obs o = obs().phase(Phase.ACTIVE);
       o.server = new Server.Vanished();
@@ -511,5 +540,41 @@ class SeedboxDeciderTest {
     assertThat(o.decide()).isNotNull();
     o.deleting = true;
     assertThat(o.decide()).isNotNull();
+  }
+
+  @Nested
+  class HostNotReady {
+    private final Instant since = NOW.minus(Duration.ofMinutes(5));
+    private final Duration deadline = Duration.ofMinutes(15);
+
+    @Test
+    void waitsWhileTheServerIsOnItsWay() {
+      assertThat(SeedboxDecider.onHostNotReady(NOW, since, deadline, "ServerBooting", "first boot is running", false))
+          .isEqualTo(new AwaitHost("ServerBooting", "first boot is running"));
+    }
+
+    @Test
+    void failsAtOnceWhenTheServerReportsAFailureOfItsOwn() {
+      SeedboxDecision d = SeedboxDecider.onHostNotReady(NOW, since, deadline, "BootFailed", "apt failed", true);
+      assertThat(d).isEqualTo(new FailProvisioning("BootFailed", "apt failed"));
+      assertThat(d.target()).contains(Phase.FAILED);
+    }
+
+    @Test
+    void failsOnceTheBootDeadlineFromTheFirstChargeHasPassed() {
+      assertThat(SeedboxDecider.onHostNotReady(since.plus(deadline).minusSeconds(1), since, deadline,
+          "ServerBooting", "first boot is running", false)).isInstanceOf(AwaitHost.class);
+      assertThat(SeedboxDecider.onHostNotReady(since.plus(deadline), since, deadline, "ServerBooting",
+          "first boot is running", false)).isInstanceOfSatisfying(FailProvisioning.class, f -> {
+            assertThat(f.reason()).isEqualTo(Reasons.BOOT_DEADLINE_EXCEEDED);
+            assertThat(f.message()).contains("PT15M").contains("ServerBooting: first boot is running");
+          });
+    }
+
+    @Test
+    void withoutAKnownStartOnlyTheServersOwnFailureFailsIt() {
+      assertThat(SeedboxDecider.onHostNotReady(NOW.plus(Duration.ofDays(1)), null, deadline, "ServerBooting", "x",
+          false)).isInstanceOf(AwaitHost.class);
+    }
   }
 }

@@ -381,7 +381,6 @@ class SeedboxLifecycleTest extends SeedboxScenario {
     account(ns, "acme", STARTER, 7);
     uid = create(seedbox(ns, "box", "acme", "local")).getMetadata().getUid();
     Seedbox active = awaitPhase(ns, "box", Phase.ACTIVE, Duration.ofSeconds(15));
-    ServerRef ref = ServerRef.parse(active.getStatus().getProviderRef());
     String first = decode(secret(ns, "box-webui"), "password");
 
     edit(ns, "box", sb -> {
