@@ -1,6 +1,7 @@
 package dev.seedbox.operator;
 
 import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.api.v1alpha1.SecretStoreKind;
 import dev.seedbox.keys.store.VaultConfig;
 import dev.seedbox.keys.verify.AddressPolicy;
 import dev.seedbox.keys.verify.Cidr;
@@ -91,7 +92,7 @@ public record OperatorSettings(
     ProviderSettings providers = ProviderSettings.read(env);
     VaultSettings vault = VaultSettings.read(env);
     HttpsSettings https = HttpsSettings.read(env, providers.enabled());
-    HostSettings host = HostSettings.read(env);
+    HostSettings host = HostSettings.read(env, vault);
 
     List<String> allowed = env.list("SEEDBOX_SSH_ALLOWED_ADDRESSES", List.of());
     for (String cidr : allowed) {
@@ -122,14 +123,26 @@ public record OperatorSettings(
    *
    * @param probeInterval how often an Active seedbox's client is checked (SEEDBOX_PROBE_INTERVAL)
    * @param bootDeadline how long a new server may take until the customer can log in (SEEDBOX_BOOT_DEADLINE)
+   * @param keyStore where the servers' private keys are kept (SEEDBOX_SERVER_KEY_STORE): a Secret per Seedbox, or
+   *     Vault (which must be configured)
+   * @param vaultKeysPrefix the KV path prefix of the servers' keys in Vault (SEEDBOX_VAULT_SERVER_KEYS_PATH_PREFIX)
    */
-  public record HostSettings(Duration probeInterval, Duration bootDeadline) {
+  public record HostSettings(Duration probeInterval, Duration bootDeadline, SecretStoreKind keyStore,
+      String vaultKeysPrefix) {
+
+    public static final String DEFAULT_VAULT_KEYS_PREFIX = "seedbox/servers";
 
     public static HostSettings defaults() {
-      return new HostSettings(SeedboxTiming.DEFAULT_PROBE_INTERVAL, SeedboxTiming.DEFAULT_BOOT_DEADLINE);
+      return new HostSettings(SeedboxTiming.DEFAULT_PROBE_INTERVAL, SeedboxTiming.DEFAULT_BOOT_DEADLINE,
+          SecretStoreKind.KUBERNETES, DEFAULT_VAULT_KEYS_PREFIX);
     }
 
-    static HostSettings read(Environment env) {
+    /** The same with the servers' keys kept in Vault. */
+    public HostSettings withKeysInVault() {
+      return new HostSettings(probeInterval, bootDeadline, SecretStoreKind.VAULT, vaultKeysPrefix);
+    }
+
+    static HostSettings read(Environment env, VaultSettings vault) {
       Duration probe = env.duration("SEEDBOX_PROBE_INTERVAL", SeedboxTiming.DEFAULT_PROBE_INTERVAL);
       Duration boot = env.duration("SEEDBOX_BOOT_DEADLINE", SeedboxTiming.DEFAULT_BOOT_DEADLINE);
       if (probe.compareTo(Duration.ofSeconds(10)) < 0) {
@@ -139,7 +152,22 @@ public record OperatorSettings(
       if (boot.compareTo(Duration.ofMinutes(1)) < 0) {
         env.problem("SEEDBOX_BOOT_DEADLINE must be at least 1m (a server's first boot takes minutes), found " + boot);
       }
-      return new HostSettings(probe, boot);
+      String store = env.string("SEEDBOX_SERVER_KEY_STORE", SecretStoreKind.KUBERNETES.wireName());
+      SecretStoreKind keyStore = SecretStoreKind.KUBERNETES;
+      if (store.equals(SecretStoreKind.VAULT.wireName())) {
+        keyStore = SecretStoreKind.VAULT;
+        if (!vault.enabled()) {
+          env.problem("SEEDBOX_SERVER_KEY_STORE=vault needs Vault: set SEEDBOX_VAULT_ADDR and SEEDBOX_VAULT_TOKEN");
+        }
+      } else if (!store.equals(SecretStoreKind.KUBERNETES.wireName())) {
+        env.problem("SEEDBOX_SERVER_KEY_STORE must be kubernetes or vault, found '" + store + "'");
+      }
+      String prefix = env.string("SEEDBOX_VAULT_SERVER_KEYS_PATH_PREFIX", DEFAULT_VAULT_KEYS_PREFIX);
+      if (!prefix.matches("[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")) {
+        env.problem("SEEDBOX_VAULT_SERVER_KEYS_PATH_PREFIX must be path segments of letters, digits, '-' and '_', "
+            + "found '" + prefix + "'");
+      }
+      return new HostSettings(probe, boot, keyStore, prefix);
     }
   }
 

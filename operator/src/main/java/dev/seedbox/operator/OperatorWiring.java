@@ -3,9 +3,13 @@ package dev.seedbox.operator;
 import dev.seedbox.api.lifecycle.Lifecycle;
 import dev.seedbox.api.plan.PlanCatalog;
 import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.api.v1alpha1.SecretStoreKind;
 import dev.seedbox.hostchannel.SshHostChannel;
 import dev.seedbox.hostchannel.inmemory.InMemoryHost;
 import dev.seedbox.keys.key.Ed25519Keys;
+import dev.seedbox.keys.store.SecretStore;
+import dev.seedbox.keys.store.VaultConfig;
+import dev.seedbox.keys.store.VaultSecretStore;
 import dev.seedbox.keys.verify.AddressPolicy;
 import dev.seedbox.keys.verify.Cidr;
 import dev.seedbox.keys.verify.HostResolver;
@@ -159,7 +163,8 @@ public final class OperatorWiring implements AutoCloseable {
         channels.remote(kind, sshHosts, clients);
       }
     }
-    ManagedServers servers = new ManagedServers(new ServerKeys(client, new Ed25519Keys()), channels.build(), clients);
+    ManagedServers servers = new ManagedServers(new ServerKeys(client, new Ed25519Keys(), serverKeyVault(settings)),
+        channels.build(), clients);
     this.seedboxes = new SeedboxReconciler(new SeedboxReconciler.Dependencies(pauseGate, metrics, events, ledger,
         backends.providers(), clients, plans, lifecycle, clock, ledgerListener,
         backends.timing(), client, new WebUiHostnames(settings.https(), client), servers));
@@ -273,6 +278,16 @@ public final class OperatorWiring implements AutoCloseable {
 
   private boolean reconciling() {
     return !settings.leaderElection() || leading.get();
+  }
+
+  /** Vault for the servers' keys when the settings keep them there; null keeps them in Secrets. */
+  private static SecretStore serverKeyVault(OperatorSettings settings) {
+    if (settings.host().keyStore() != SecretStoreKind.VAULT) {
+      return null;
+    }
+    OperatorSettings.VaultSettings vault = settings.vault();
+    return new VaultSecretStore(new VaultConfig(vault.address(), vault.token(), vault.mount(),
+        settings.host().vaultKeysPrefix(), VaultConfig.DEFAULT_TIMEOUT, true));
   }
 
   /** Ready: started and, with leader election, holding the Lease with healthy informers. */

@@ -59,6 +59,31 @@ class OperatorSettingsTest {
   }
 
   @Test
+  void serverKeysInVaultNeedVaultAndOtherwiseStayInSecrets() {
+    assertThat(OperatorSettings.read(Environment.of(minimal()), Command.RUN).host().keyStore())
+        .isEqualTo(dev.seedbox.api.v1alpha1.SecretStoreKind.KUBERNETES);
+
+    Map<String, String> env = minimal();
+    env.put("SEEDBOX_SERVER_KEY_STORE", "vault");
+    assertThatThrownBy(() -> OperatorSettings.read(Environment.of(env), Command.RUN))
+        .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+            .anyMatch(p -> p.startsWith("SEEDBOX_SERVER_KEY_STORE=vault needs Vault")));
+
+    env.put("SEEDBOX_VAULT_ADDR", "https://vault.example");
+    env.put("SEEDBOX_VAULT_TOKEN", "hvs.test-token");
+    OperatorSettings inVault = OperatorSettings.read(Environment.of(env), Command.RUN);
+    assertThat(inVault.host().keyStore()).isEqualTo(dev.seedbox.api.v1alpha1.SecretStoreKind.VAULT);
+    assertThat(inVault.host().vaultKeysPrefix()).isEqualTo("seedbox/servers");
+
+    env.put("SEEDBOX_SERVER_KEY_STORE", "filesystem");
+    env.put("SEEDBOX_VAULT_SERVER_KEYS_PATH_PREFIX", "../etc");
+    assertThatThrownBy(() -> OperatorSettings.read(Environment.of(env), Command.RUN))
+        .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+            .anyMatch(p -> p.startsWith("SEEDBOX_SERVER_KEY_STORE must be kubernetes or vault"))
+            .anyMatch(p -> p.startsWith("SEEDBOX_VAULT_SERVER_KEYS_PATH_PREFIX must be")));
+  }
+
+  @Test
   void reportsEveryProblemAtOnceWithoutEchoingSecrets() {
     Map<String, String> env = new HashMap<>();
     env.put("SEEDBOX_RECONCILE_THREADS", "lots");

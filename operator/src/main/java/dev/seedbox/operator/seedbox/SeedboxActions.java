@@ -343,6 +343,11 @@ final class SeedboxActions {
         d.providers().find(pass.spec.getProvider()).ifPresent(p -> d.calls().call(p, "terminateBySeedboxUid",
             q -> q.terminateBySeedboxUid(pass.uid)));
       }
+      if (d.servers().keys().release(pass.seedbox)) {
+        d.ledger().audit().append(ACTOR, "seedbox.server-keys-destroyed", "seedbox:" + pass.uid, Map.of(
+            "namespace", pass.seedbox.getMetadata().getNamespace(), "name", pass.seedbox.getMetadata().getName(),
+            "store", "vault"));
+      }
       Transition t = d.transitions().guard(pass, finish, "ServerReleased");
       d.transitions().record(pass, t, "the server is gone", EventRecorder.Type.NORMAL);
       conditions("Terminated", "the seedbox is terminated");

@@ -60,10 +60,17 @@ public class OperatorFixture extends KubernetesApiFixture {
   private final SeedboxTiming timing;
   private final PostgresDatabase database = new PostgresDatabase(24);
   private OperatorWiring wiring;
+  private java.util.function.UnaryOperator<TestSettings> settingsTweak = t -> t;
   private HttpsSettings https = HttpsSettings.off();
 
   public OperatorFixture() {
     this(Clock.systemUTC(), testProviderOptions(), TEST_TIMING);
+  }
+
+  /** The operator runs with these changes to the test settings (Vault, say). */
+  public OperatorFixture withSettings(java.util.function.UnaryOperator<TestSettings> tweak) {
+    settingsTweak = tweak;
+    return this;
   }
 
   /** The operator runs with HTTPS on (a base domain), as it must with a cloud provider. */
@@ -107,7 +114,8 @@ public class OperatorFixture extends KubernetesApiFixture {
 
   /** Starts the operator (again, after {@link #stopOperator()}) over the same API, database and provider. */
   public void startOperator() {
-    wiring = OperatorWiring.start(TestSettings.settings().https(https).build(), PlanCatalog.parse(PLANS, "test plans"), client(), clock,
+    wiring = OperatorWiring.start(settingsTweak.apply(TestSettings.settings().https(https)).build(),
+        PlanCatalog.parse(PLANS, "test plans"), client(), clock,
         new OperatorWiring.Backends(database.runtime(), new ProviderRegistry(List.of(recorder)), timing,
             AccountsWiring.Timings.DEFAULTS, false, Map.of(ProviderKind.INMEMORY, provider.host())));
   }

@@ -29,6 +29,7 @@ public final class TestSettings {
       "seedbox/byos");
   private List<String> sshAllowedAddresses = List.of();
   private HttpsSettings https = HttpsSettings.off();
+  private OperatorSettings.HostSettings host = OperatorSettings.HostSettings.defaults();
 
   public static TestSettings settings() {
     return new TestSettings();
@@ -66,6 +67,12 @@ public final class TestSettings {
     return this;
   }
 
+  /** The servers' keys in Vault (which {@link #vault} configures) instead of Secrets. */
+  public TestSettings serverKeysInVault() {
+    host = host.withKeysInVault();
+    return this;
+  }
+
   public TestSettings https(HttpsSettings value) {
     https = value;
     return this;
@@ -76,6 +83,6 @@ public final class TestSettings {
     return new OperatorSettings(Command.RUN, database, 0, null, Set.of(), leaderElection, leaseNamespace, false,
         reconcileThreads, maxReconcileInterval, orphanSweepInterval,
         new OperatorSettings.ProviderSettings(List.of(ProviderKind.INMEMORY), List.of(inMemory)), vault,
-        sshAllowedAddresses, https, OperatorSettings.HostSettings.defaults());
+        sshAllowedAddresses, https, host);
   }
 }
