@@ -47,8 +47,9 @@ class GracefulShutdownTest {
       assertThat(finished.statusCode()).isEqualTo(200);
       assertThat(finished.body()).contains("credited");
       stopping.get(10, TimeUnit.SECONDS);
+      // refused, or reset by the closing socket: either way no answer comes from a stopped server
       assertThatThrownBy(() -> billing.send(HttpRequest.newBuilder(billing.url("/healthz"))))
-          .hasCauseInstanceOf(java.net.ConnectException.class);
+          .hasCauseInstanceOf(java.io.IOException.class);
       assertThat(billing.app.server().inFlight()).isZero();
       assertThat(billing.balance(ACCOUNT_UID)).isEqualTo(1000);
     } finally {
