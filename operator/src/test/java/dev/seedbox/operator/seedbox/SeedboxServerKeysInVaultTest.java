@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.api.v1alpha1.Seedbox;
 import dev.seedbox.hostchannel.webui.LoginCheck.Accepted;
+import dev.seedbox.keys.key.Ed25519Keys;
+import dev.seedbox.keys.key.PrivateKeyMaterial;
 import dev.seedbox.keys.testing.FakeVault;
 import dev.seedbox.ledger.testing.MutableClock;
 import dev.seedbox.operator.harness.OperatorFixture;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -62,8 +65,11 @@ class SeedboxServerKeysInVaultTest extends SeedboxScenario {
 
   private static String privateKey(String path) {
     Map<String, String> data = VAULT.read("secret", path, 1).orElseThrow(() -> new AssertionError("no key at " + path));
-    assertThat(data.get("ssh-privatekey")).startsWith("-----BEGIN OPENSSH PRIVATE KEY-----");
-    return data.get("ssh-privatekey");
+    String key = data.get("ssh-privatekey");
+    // an Ed25519 key in OpenSSH form that reads back consistently, not just some text
+    assertThat(new Ed25519Keys().read(PrivateKeyMaterial.ofOpenSsh(key.getBytes(StandardCharsets.UTF_8)))
+        .publicKey().line()).startsWith("ssh-ed25519 ");
+    return key;
   }
 
   /** Line {@code n} of a key's body (the first two are alike or public for every Ed25519 key). */
