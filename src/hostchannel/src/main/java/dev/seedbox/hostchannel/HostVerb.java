@@ -15,7 +15,14 @@ public enum HostVerb {
   UNINSTALL("uninstall"),
   CONFIGURE_HTTPS("configure-https"),
   HTTPS_STATUS("https-status"),
-  REMOVE_HTTPS("remove-https");
+  REMOVE_HTTPS("remove-https"),
+  /**
+   * Checks, before anything is installed or charged, that a customer's server can run a slot: Debian or Ubuntu with
+   * apt and systemd, a supported architecture, free disk for the plan, the slot's ports free. Refusal reasons:
+   * {@code ByosUnsupportedOs}, {@code ByosSystemdRequired}, {@code ByosUnsupportedArchitecture},
+   * {@code ByosDiskTooSmall}, {@code ByosPortInUse}.
+   */
+  PREFLIGHT("preflight");
 
   private final String wireName;
 

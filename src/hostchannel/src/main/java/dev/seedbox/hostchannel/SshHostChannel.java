@@ -114,6 +114,11 @@ public final class SshHostChannel implements HostChannel, AutoCloseable {
     return reply;
   }
 
+  @Override
+  public HostReply ensureHostScript(HostTarget target, SshKeyPair key) {
+    throw new UnsupportedOperationException("installing the host script over SSH is being built on branch byos-host");
+  }
+
   private HostReply once(HostTarget target, SshKeyPair key, HostVerb verb, byte[] stdin) {
     AddressCheck check = AddressCheck.of(policy, resolver, target.host());
     if (check instanceof AddressCheck.Unresolvable unresolvable) {

@@ -22,8 +22,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -52,16 +54,31 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
     /** The first boot failed (cloud-init reported an error): boot-status says error. */
     BOOT_FAILED,
     /** set-credentials is refused, as by a client whose configuration cannot be written. */
-    REFUSE_CREDENTIALS
+    REFUSE_CREDENTIALS,
+    /** A customer's server whose user cannot run sudo without a password. */
+    NO_SUDO,
+    /** A customer's server that runs neither Debian nor Ubuntu. */
+    UNSUPPORTED_OS,
+    /** A customer's server with 1 GiB of free disk. */
+    DISK_TOO_SMALL
   }
 
   /** @param httpsSites each slot's HTTPS hostname; there is no Caddy here, so no certificate is ever issued */
+  /**
+   * @param hostScript whether the host script is installed (cloud-init installs it on servers we create)
+   * @param busyPorts ports something else on the server listens on
+   */
   private record Server(String hostKeyFingerprint, Set<String> authorizedKeys, Map<String, Slot> slots,
-      Map<String, String> httpsSites) {
+      Map<String, String> httpsSites, AtomicBoolean hostScript, Set<Integer> busyPorts) {
+    Server(String hostKeyFingerprint, boolean hostScript) {
+      this(hostKeyFingerprint, ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>(),
+          new AtomicBoolean(hostScript), ConcurrentHashMap.newKeySet());
+    }
   }
 
   private static final class Slot {
     int webUiPort;
+    int listenPort;
     String username;
     byte[] salt;
     byte[] passwordDigest;
@@ -79,8 +96,7 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
 
   /** A server as cloud-init leaves it: our host key and the management key authorised for the admin user. */
   public void boot(String host, String hostKeyFingerprint, String managementKeyFingerprint) {
-    servers.put(host, new Server(hostKeyFingerprint, ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>(),
-        new ConcurrentHashMap<>()));
+    servers.put(host, new Server(hostKeyFingerprint, true));
     servers.get(host).authorizedKeys().add(managementKeyFingerprint);
     Fault fault = onBoot;
     if (fault != null) {
@@ -107,6 +123,44 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
     }
   }
 
+  /**
+   * A customer's own server (BYOS): its host key, no key of ours authorised yet and no host script; the customer
+   * authorises a key with {@link #authorize} as the onboarding command would.
+   */
+  public void addCustomerServer(String host, String hostKeyFingerprint) {
+    servers.putIfAbsent(host, new Server(hostKeyFingerprint, false));
+  }
+
+  /** The onboarding command run on the server: {@code keyFingerprint} may log in from now on. */
+  public void authorize(String host, String keyFingerprint) {
+    server(host).authorizedKeys().add(keyFingerprint);
+  }
+
+  /** The customer removed the key from {@code authorized_keys}. */
+  public void deauthorize(String host, String keyFingerprint) {
+    server(host).authorizedKeys().remove(keyFingerprint);
+  }
+
+  /** Something other than a seedbox listens on {@code port} on the server. */
+  public void occupyPort(String host, int port) {
+    server(host).busyPorts().add(port);
+  }
+
+  /** The slots installed on the server, by name, with their web UI port. */
+  public Map<String, Integer> slots(String host) {
+    Map<String, Integer> ports = new java.util.TreeMap<>();
+    server(host).slots().forEach((name, slot) -> ports.put(name, slot.webUiPort));
+    return ports;
+  }
+
+  private Server server(String host) {
+    Server server = servers.get(host);
+    if (server == null) {
+      throw new IllegalArgumentException("no server " + host + " on this in-memory host");
+    }
+    return server;
+  }
+
   public void remove(String host) {
     servers.remove(host);
   }
@@ -128,18 +182,48 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
   }
 
   @Override
-  public HostReply run(HostTarget target, SshKeyPair key, HostVerb verb, Map<String, Object> args) {
+  public HostReply ensureHostScript(HostTarget target, SshKeyPair key) {
     pause();
+    Optional<HostReply> refused = connect(target, key);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
+    Fault fault = faults.get(target.host());
+    if (fault == Fault.NO_SUDO) {
+      return new HostReply.Refused("ByosSudoRequired", "user " + target.user() + " on " + target.host()
+          + " cannot run sudo without a password");
+    }
+    boolean installed = !servers.get(target.host()).hostScript().getAndSet(true);
+    return done(Map.of("installed", installed));
+  }
+
+  /** The SSH handshake: empty when we are logged in, else why not. */
+  private Optional<HostReply> connect(HostTarget target, SshKeyPair key) {
     Server server = servers.get(target.host());
     if (server == null || faults.get(target.host()) == Fault.UNREACHABLE) {
-      return new HostReply.Unreachable("could not connect to " + target.host() + " port " + target.port());
+      return Optional.of(new HostReply.Unreachable("could not connect to " + target.host() + " port "
+          + target.port()));
     }
     if (!server.hostKeyFingerprint().equals(target.hostKeyFingerprint())) {
-      return new HostReply.HostKeyMismatch(target.hostKeyFingerprint(), server.hostKeyFingerprint());
+      return Optional.of(new HostReply.HostKeyMismatch(target.hostKeyFingerprint(), server.hostKeyFingerprint()));
     }
     if (!server.authorizedKeys().contains(key.publicKey().fingerprint())) {
-      return new HostReply.AuthenticationRejected("the server at " + target.host() + " refused our key for user "
-          + target.user());
+      return Optional.of(new HostReply.AuthenticationRejected("the server at " + target.host()
+          + " refused our key for user " + target.user()));
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public HostReply run(HostTarget target, SshKeyPair key, HostVerb verb, Map<String, Object> args) {
+    pause();
+    Optional<HostReply> refused = connect(target, key);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
+    Server server = servers.get(target.host());
+    if (!server.hostScript().get()) {
+      return new HostReply.Refused("HostScriptMissing", "the host script is not installed on " + target.host());
     }
     if (verb == HostVerb.VERSION) {
       return done(Map.of());
@@ -168,6 +252,9 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
   private HostReply slotCommand(Server server, String host, String name, HostVerb verb, Map<String, Object> args) {
     Slot slot = server.slots().get(name);
     switch (verb) {
+      case PREFLIGHT -> {
+        return preflight(server, host, name, args);
+      }
       case INSTALL_CLIENT -> {
         boolean changed = slot == null;
         if (slot == null) {
@@ -179,6 +266,7 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
         }
         changed |= slot.webUiPort != port;
         slot.webUiPort = port;
+        slot.listenPort = args.get("listenPort") instanceof Integer listen ? listen : 0;
         return done(Map.of("unitChanged", changed));
       }
       case UNINSTALL -> {
@@ -238,6 +326,31 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
       }
       default -> throw new IllegalStateException("unhandled host verb " + verb);
     }
+  }
+
+  private HostReply preflight(Server server, String host, String name, Map<String, Object> args) {
+    Fault fault = faults.get(host);
+    if (fault == Fault.UNSUPPORTED_OS) {
+      return new HostReply.Refused("ByosUnsupportedOs", "the server runs alpine 3.20; a seedbox needs Debian or "
+          + "Ubuntu with apt and systemd");
+    }
+    long freeGb = fault == Fault.DISK_TOO_SMALL ? 1 : 500;
+    if (args.get("diskGb") instanceof Integer disk && disk > freeGb) {
+      return new HostReply.Refused("ByosDiskTooSmall", "the plan needs " + disk + " GiB free for downloads; "
+          + freeGb + " GiB are free under /srv");
+    }
+    for (String which : new String[] {"webUiPort", "listenPort"}) {
+      if (!(args.get(which) instanceof Integer port)) {
+        return new HostReply.Refused("InvalidArgument", "expected argument '" + which + "' to be a port 1024-65535");
+      }
+      boolean taken = server.busyPorts().contains(port) || server.slots().entrySet().stream()
+          .anyMatch(e -> !e.getKey().equals(name) && (e.getValue().webUiPort == port
+              || e.getValue().listenPort == port));
+      if (taken) {
+        return new HostReply.Refused("ByosPortInUse", "port " + port + " is already in use on the server");
+      }
+    }
+    return done(Map.of("os", "debian 12", "architecture", "x86_64", "freeGb", freeGb));
   }
 
   @Override
