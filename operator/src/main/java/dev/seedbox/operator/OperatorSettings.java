@@ -5,6 +5,7 @@ import dev.seedbox.api.v1alpha1.SecretStoreKind;
 import dev.seedbox.keys.store.VaultConfig;
 import dev.seedbox.keys.verify.AddressPolicy;
 import dev.seedbox.keys.verify.Cidr;
+import dev.seedbox.ledger.byos.HostPorts;
 import dev.seedbox.operator.https.HttpsSettings;
 import dev.seedbox.provisioning.ConfigSource;
 import dev.seedbox.provisioning.ProviderFactories;
@@ -126,20 +127,23 @@ public record OperatorSettings(
    * @param keyStore where the servers' private keys are kept (SEEDBOX_SERVER_KEY_STORE): a Secret per Seedbox, or
    *     Vault (which must be configured)
    * @param vaultKeysPrefix the KV path prefix of the servers' keys in Vault (SEEDBOX_VAULT_SERVER_KEYS_PATH_PREFIX)
+   * @param customerPorts the ports the clients on customers' own servers get, each Seedbox its own
+   *     (SEEDBOX_BYOS_PORT_RANGE)
    */
   public record HostSettings(Duration probeInterval, Duration bootDeadline, SecretStoreKind keyStore,
-      String vaultKeysPrefix) {
+      String vaultKeysPrefix, HostPorts.PortRange customerPorts) {
 
     public static final String DEFAULT_VAULT_KEYS_PREFIX = "seedbox/servers";
+    public static final String DEFAULT_CUSTOMER_PORTS = "20000-29999";
 
     public static HostSettings defaults() {
       return new HostSettings(SeedboxTiming.DEFAULT_PROBE_INTERVAL, SeedboxTiming.DEFAULT_BOOT_DEADLINE,
-          SecretStoreKind.KUBERNETES, DEFAULT_VAULT_KEYS_PREFIX);
+          SecretStoreKind.KUBERNETES, DEFAULT_VAULT_KEYS_PREFIX, HostPorts.PortRange.parse(DEFAULT_CUSTOMER_PORTS));
     }
 
     /** The same with the servers' keys kept in Vault. */
     public HostSettings withKeysInVault() {
-      return new HostSettings(probeInterval, bootDeadline, SecretStoreKind.VAULT, vaultKeysPrefix);
+      return new HostSettings(probeInterval, bootDeadline, SecretStoreKind.VAULT, vaultKeysPrefix, customerPorts);
     }
 
     static HostSettings read(Environment env, VaultSettings vault) {
@@ -167,7 +171,14 @@ public record OperatorSettings(
         env.problem("SEEDBOX_VAULT_SERVER_KEYS_PATH_PREFIX must be path segments of letters, digits, '-' and '_', "
             + "found '" + prefix + "'");
       }
-      return new HostSettings(probe, boot, keyStore, prefix);
+      HostPorts.PortRange ports = HostPorts.PortRange.parse(DEFAULT_CUSTOMER_PORTS);
+      String range = env.string("SEEDBOX_BYOS_PORT_RANGE", DEFAULT_CUSTOMER_PORTS);
+      try {
+        ports = HostPorts.PortRange.parse(range);
+      } catch (IllegalArgumentException e) {
+        env.problem("SEEDBOX_BYOS_PORT_RANGE: " + e.getMessage());
+      }
+      return new HostSettings(probe, boot, keyStore, prefix, ports);
     }
   }
 

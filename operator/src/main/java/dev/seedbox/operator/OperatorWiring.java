@@ -14,8 +14,10 @@ import dev.seedbox.keys.verify.AddressPolicy;
 import dev.seedbox.keys.verify.Cidr;
 import dev.seedbox.keys.verify.HostResolver;
 import dev.seedbox.ledger.LedgerModule;
+import dev.seedbox.ledger.byos.HostPorts;
 import dev.seedbox.operator.host.HostChannels;
 import dev.seedbox.operator.host.ManagedServers;
+import dev.seedbox.operator.host.OwnServers;
 import dev.seedbox.operator.host.ServerKeys;
 import dev.seedbox.operator.http.OperatorHttpServer;
 import dev.seedbox.operator.https.WebUiHostnames;
@@ -96,9 +98,12 @@ public final class OperatorWiring implements AutoCloseable {
    * @param ownsDatabase close the pool with the operator (production) or leave it to the caller (tests)
    * @param inMemoryHosts the hosts the servers of in-memory providers run on; every other provider's servers are
    *     reached over SSH
+   * @param customerServers where customers' own servers are, for the dev stack and tests; null in production,
+   *     where they are reached over SSH
    */
   public record Backends(DataSource database, ProviderRegistry providers, SeedboxTiming timing,
-      AccountsWiring.Timings accountTimings, boolean ownsDatabase, Map<ProviderKind, InMemoryHost> inMemoryHosts) {
+      AccountsWiring.Timings accountTimings, boolean ownsDatabase, Map<ProviderKind, InMemoryHost> inMemoryHosts,
+      InMemoryHost customerServers) {
 
     public Backends {
       Objects.requireNonNull(database, "database");
@@ -106,6 +111,16 @@ public final class OperatorWiring implements AutoCloseable {
       Objects.requireNonNull(timing, "timing");
       Objects.requireNonNull(accountTimings, "accountTimings");
       inMemoryHosts = Map.copyOf(inMemoryHosts);
+    }
+
+    public Backends(DataSource database, ProviderRegistry providers, SeedboxTiming timing,
+        AccountsWiring.Timings accountTimings, boolean ownsDatabase, Map<ProviderKind, InMemoryHost> inMemoryHosts) {
+      this(database, providers, timing, accountTimings, ownsDatabase, inMemoryHosts, null);
+    }
+
+    /** The same, with customers' own servers on {@code host}. */
+    public Backends withCustomerServers(InMemoryHost host) {
+      return new Backends(database, providers, timing, accountTimings, ownsDatabase, inMemoryHosts, host);
     }
 
     /** The in-memory providers among {@code providers} bring their own hosts. */
@@ -165,9 +180,14 @@ public final class OperatorWiring implements AutoCloseable {
     }
     ManagedServers servers = new ManagedServers(new ServerKeys(client, new Ed25519Keys(), serverKeyVault(settings)),
         channels.build(), clients);
+    OwnServers ownServers = new OwnServers(ledger.byos(), AccountsWiring.byosKeys(settings, client),
+        backends.customerServers() != null ? HostChannels.inMemory(backends.customerServers())
+            : HostChannels.remote(sshHosts, clients),
+        new HostPorts(ledger.jdbi(), clock, ledger.audit(), settings.host().customerPorts()), clients,
+        SeedboxReconciler.ACTOR);
     this.seedboxes = new SeedboxReconciler(new SeedboxReconciler.Dependencies(pauseGate, metrics, events, ledger,
         backends.providers(), clients, plans, lifecycle, clock, ledgerListener,
-        backends.timing(), client, new WebUiHostnames(settings.https(), client), servers));
+        backends.timing(), client, new WebUiHostnames(settings.https(), client), servers, ownServers));
     register(seedboxes);
     this.accounts = AccountsWiring.create(ledger, settings, client, clock, events, pauseGate, metrics,
         backends.accountTimings(), context -> List.of(LedgerChangeEventSource.forBillingAccounts(ledgerListener,

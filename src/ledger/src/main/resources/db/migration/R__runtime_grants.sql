@@ -32,7 +32,8 @@ GRANT UPDATE (namespace, name, owner, currency, low_balance_threshold_cents, gra
 -- the row and its price snapshot; paid-through and the charge count move only with a charge
 GRANT INSERT (seedbox_uid, account_uid, namespace, name, plan, price_cents, phase, created_at, updated_at)
   ON seedbox_resources TO ${operatorRole};
-GRANT UPDATE (namespace, name, phase, provider_ref, operator_hold, operator_hold_reason) ON seedbox_resources
+GRANT UPDATE (namespace, name, phase, provider_ref, operator_hold, operator_hold_reason, management_hold,
+              management_hold_reason) ON seedbox_resources
   TO ${operatorRole};
 GRANT EXECUTE ON FUNCTION seedbox_post_refund(bigint, bigint, text, text, timestamptz) TO ${operatorRole};
 GRANT SELECT, INSERT ON seedbox_byos_connections TO ${operatorRole};

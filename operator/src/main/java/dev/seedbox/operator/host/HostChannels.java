@@ -40,40 +40,48 @@ public final class HostChannels {
     return Optional.ofNullable(byProvider.get(provider));
   }
 
+  /** Servers reached over {@code channel}, logged in to through each client's API as its profile says. */
+  public static Endpoint remote(HostChannel channel, TorrentClientProfiles clients) {
+    Objects.requireNonNull(channel, "channel");
+    return new Endpoint() {
+      @Override
+      public HostChannel channel() {
+        return channel;
+      }
+
+      @Override
+      public WebUiLogin login(TorrentClient client) {
+        return clients.get(client)::checkLogin;
+      }
+    };
+  }
+
+  /** Servers on an in-memory host: commands and logins both go to it. */
+  public static Endpoint inMemory(InMemoryHost host) {
+    Objects.requireNonNull(host, "host");
+    return new Endpoint() {
+      @Override
+      public HostChannel channel() {
+        return host;
+      }
+
+      @Override
+      public WebUiLogin login(TorrentClient client) {
+        return host;
+      }
+    };
+  }
+
   public static final class Builder {
     private final Map<ProviderKind, Endpoint> byProvider = new EnumMap<>(ProviderKind.class);
 
-    /** Servers reached over {@code channel}, logged in to through each client's API as its profile says. */
     public Builder remote(ProviderKind provider, HostChannel channel, TorrentClientProfiles clients) {
-      Objects.requireNonNull(channel, "channel");
-      byProvider.put(provider, new Endpoint() {
-        @Override
-        public HostChannel channel() {
-          return channel;
-        }
-
-        @Override
-        public WebUiLogin login(TorrentClient client) {
-          return clients.get(client)::checkLogin;
-        }
-      });
+      byProvider.put(provider, HostChannels.remote(channel, clients));
       return this;
     }
 
-    /** Servers on an in-memory host: commands and logins both go to it. */
     public Builder inMemory(ProviderKind provider, InMemoryHost host) {
-      Objects.requireNonNull(host, "host");
-      byProvider.put(provider, new Endpoint() {
-        @Override
-        public HostChannel channel() {
-          return host;
-        }
-
-        @Override
-        public WebUiLogin login(TorrentClient client) {
-          return host;
-        }
-      });
+      byProvider.put(provider, HostChannels.inMemory(host));
       return this;
     }
 

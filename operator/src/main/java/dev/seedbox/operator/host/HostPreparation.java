@@ -12,7 +12,7 @@ import java.time.Duration;
 
 /**
  * Takes a new server from "the provider says it runs" to "the customer can log in": waits for its first boot to
- * finish, installs the client in its slot, sets the first web UI password two-phase (which starts the client and
+ * finish (on a customer's own server: makes sure our host script is there), installs the client in its slot, sets the first web UI password two-phase (which starts the client and
  * proves the password by logging in), and otherwise checks the login with the current one. Every step is the host
  * script's idempotent verb, so a pass interrupted anywhere is simply run again.
  */
@@ -52,6 +52,22 @@ public final class HostPreparation {
   }
 
   public Outcome prepare(ManagedServer server, CredentialStore store, long wantedRotation) {
+    Outcome ready = server.customerServer() ? scriptInstalled(server) : booted(server);
+    return ready != null ? ready : install(server, store, wantedRotation);
+  }
+
+  /** A customer's server has our host script of this version (the preflight installed it; an upgrade may not). */
+  private static Outcome scriptInstalled(ManagedServer server) {
+    HostReply script = server.ensureHostScript();
+    if (!script.done()) {
+      return new Outcome.NotYet(ClientProbe.reasonOf(script), "installing the host script: " + script.message(),
+          false);
+    }
+    return null;
+  }
+
+  /** Null once the first boot of a server we created is done. */
+  private static Outcome booted(ManagedServer server) {
     HostReply boot = server.run(HostVerb.BOOT_STATUS);
     if (!(boot instanceof HostReply.Done done)) {
       return new Outcome.NotYet(BOOTING, "the server does not answer the host channel yet: " + boot.message(),
@@ -66,6 +82,10 @@ public final class HostPreparation {
     if (!"done".equals(state)) {
       return new Outcome.NotYet(BOOTING, "the server's first boot is " + state, false);
     }
+    return null;
+  }
+
+  private Outcome install(ManagedServer server, CredentialStore store, long wantedRotation) {
     HostReply install = server.installClient();
     if (!install.done()) {
       return new Outcome.NotYet(INSTALLING, "installing the client: " + install.message(), false);

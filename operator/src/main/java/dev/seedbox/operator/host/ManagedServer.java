@@ -16,9 +16,11 @@ import java.util.Map;
  *
  * @param slot the host script's arguments that name the client instance ({@code slot}, {@code client})
  * @param install what {@code install-client} needs beyond the slot (ports, bind address)
+ * @param customerServer the customer's own server (BYOS), where we installed nothing before: no first boot of ours
+ *     to wait for, and the host script is installed through the customer's sudo
  */
 public record ManagedServer(HostChannel channel, WebUiLogin login, HostTarget target, SshKeyPair key,
-    Map<String, Object> slot, Map<String, Object> install, URI webUiUrl) {
+    Map<String, Object> slot, Map<String, Object> install, URI webUiUrl, boolean customerServer) {
 
   public ManagedServer {
     slot = Map.copyOf(slot);
@@ -29,10 +31,30 @@ public record ManagedServer(HostChannel channel, WebUiLogin login, HostTarget ta
     return channel.run(target, key, verb, slot);
   }
 
+  /** On a customer's server: installs or upgrades the host script; on ours, cloud-init did. */
+  public HostReply ensureHostScript() {
+    return channel.ensureHostScript(target, key);
+  }
+
   public HostReply installClient() {
     Map<String, Object> args = new HashMap<>(slot);
     args.putAll(install);
     return channel.run(target, key, HostVerb.INSTALL_CLIENT, args);
+  }
+
+  /** The customer's server can take this slot: its ports free and {@code diskGb} free for downloads. */
+  public HostReply preflight(int diskGb) {
+    Map<String, Object> args = new HashMap<>(slot);
+    args.putAll(install);
+    args.put("diskGb", diskGb);
+    return channel.run(target, key, HostVerb.PREFLIGHT, args);
+  }
+
+  /** Removes the slot's client, unit and user; its downloads stay unless {@code deleteData}. */
+  public HostReply uninstall(boolean deleteData) {
+    Map<String, Object> args = new HashMap<>(slot);
+    args.put("deleteData", deleteData);
+    return channel.run(target, key, HostVerb.UNINSTALL, args);
   }
 
   /** Sets the web UI credentials in the slot; the server hashes the password in its client's own format. */

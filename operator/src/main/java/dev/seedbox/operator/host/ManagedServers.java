@@ -55,7 +55,7 @@ public final class ManagedServers {
     Map<String, Object> slot = Map.of("slot", slotName(seedbox.getMetadata().getUid()),
         "client", profile.hostScriptName());
     return Optional.of(new ManagedServer(endpoint.get().channel(), endpoint.get().login(client), target,
-        pair.get().management(), slot, install(profile), profile.webUiUrl(address)));
+        pair.get().management(), slot, install(profile), profile.webUiUrl(address), false));
   }
 
   /** The first boot's user data for a new server: our keys, the admin user, the client's package, the volume. */

@@ -5,16 +5,15 @@ import dev.seedbox.hostchannel.ClientProbe;
 import dev.seedbox.hostchannel.ProbeResult;
 import dev.seedbox.hostchannel.credentials.StoredCredentials;
 import dev.seedbox.operator.host.ManagedServer;
-import dev.seedbox.operator.host.ManagedServers;
 import dev.seedbox.operator.host.ServerKeys;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Host;
-import dev.seedbox.provisioning.ServerRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The periodic check behind an Active seedbox's {@code Ready}: over the host channel, whether the client runs, then
@@ -27,27 +26,26 @@ final class HostProbes {
   private record Seen(Instant at) {
   }
 
-  private final ManagedServers servers;
   private final WebUiSecret webUi;
   private final Clock clock;
   private final Duration interval;
   private final Map<String, Seen> healthy = new ConcurrentHashMap<>();
 
-  HostProbes(ManagedServers servers, WebUiSecret webUi, Clock clock, Duration interval) {
-    this.servers = servers;
+  HostProbes(WebUiSecret webUi, Clock clock, Duration interval) {
     this.webUi = webUi;
     this.clock = clock;
     this.interval = interval;
   }
 
-  Host observe(Seedbox seedbox, ServerRef ref, String address) {
+  /** @param locate the seedbox's client over the host channel, empty when the server has no keys of ours */
+  Host observe(Seedbox seedbox, Supplier<Optional<ManagedServer>> locate) {
     String uid = seedbox.getMetadata().getUid();
     Seen seen = healthy.get(uid);
     Instant now = clock.instant();
     if (seen != null && now.isBefore(seen.at().plus(interval))) {
       return new Host.NotProbed();
     }
-    Optional<ManagedServer> server = servers.locate(seedbox, ref, address, SeedboxActions.clientOf(seedbox.getSpec()));
+    Optional<ManagedServer> server = locate.get();
     if (server.isEmpty()) {
       return new Host.Unmanaged("the server has no keys of ours (Secret " + ServerKeys.secretName(seedbox)
           + "), so the operator cannot check or manage its client; it keeps running as it is");

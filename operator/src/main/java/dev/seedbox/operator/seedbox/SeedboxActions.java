@@ -3,6 +3,7 @@ package dev.seedbox.operator.seedbox;
 import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.api.lifecycle.Transition;
 import dev.seedbox.api.plan.ProviderOffer;
+import dev.seedbox.api.v1alpha1.DataOnTermination;
 import dev.seedbox.api.v1alpha1.Endpoint;
 import dev.seedbox.api.v1alpha1.SeedboxSpec;
 import dev.seedbox.api.v1alpha1.TorrentClient;
@@ -16,6 +17,10 @@ import dev.seedbox.operator.reconcile.EventRecorder;
 import dev.seedbox.operator.reconcile.ReconcilePipeline.Outcome;
 import dev.seedbox.operator.seedbox.SeedboxDecider.Reasons;
 import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitHost;
+import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitOwnServer;
+import dev.seedbox.operator.seedbox.SeedboxDecision.HoldManagement;
+import dev.seedbox.operator.seedbox.SeedboxDecision.PreflightOwnServer;
+import dev.seedbox.operator.seedbox.SeedboxDecision.ReleaseManagementHold;
 import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitServer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.CancelPending;
 import dev.seedbox.operator.seedbox.SeedboxDecision.CreateServer;
@@ -53,6 +58,7 @@ import dev.seedbox.hostchannel.credentials.RotationOutcome;
 import dev.seedbox.operator.host.HostPreparation;
 import dev.seedbox.operator.host.ManagedServer;
 import dev.seedbox.operator.host.ManagedServers;
+import dev.seedbox.operator.host.OwnServers;
 import dev.seedbox.operator.host.ServerKeyPair;
 import java.time.Instant;
 import java.time.Clock;
@@ -76,7 +82,7 @@ final class SeedboxActions {
   record Dependencies(LedgerModule ledger, ProviderRegistry providers, TorrentClientProfiles clients,
       SeedboxTransitions transitions, EventRecorder events, ProviderCalls calls, WebUiSecret webUi,
       ServerPolls serverPolls, SeedboxTiming timing, Clock clock, WebUiHostnames hostnames, ManagedServers servers,
-      HostPreparation preparation, HostProbes probes, RetryBackoff rotationBackoff) {
+      HostPreparation preparation, HostProbes probes, RetryBackoff rotationBackoff, OwnServers ownServers) {
   }
 
   private final Dependencies d;
@@ -165,7 +171,63 @@ final class SeedboxActions {
     }
 
     @Override
+    public Outcome preflightOwnServer(PreflightOwnServer preflight) {
+      String connection = pass.spec.getByosConnectionRef();
+      OwnServers.Located located = d.ownServers().locate(pass.seedbox, connection, pass.byosConnection,
+          clientOf(pass.spec));
+      if (located instanceof OwnServers.Located.Unavailable unavailable) {
+        return new Wait(unavailable.reason(), unavailable.message(), d.timing().waitRecheck()).handledBy(this);
+      }
+      ManagedServer server = ((OwnServers.Located.Reachable) located).server();
+      Optional<OwnServers.Located.Unavailable> refused = d.ownServers().preflight(server, pass.plan.storageGb());
+      if (refused.isPresent()) {
+        // nothing is charged: the customer fixes the server (or the plan), and the next pass checks again
+        return new Wait(refused.get().reason(), "your server " + server.target().host() + " cannot take this seedbox "
+            + "yet: " + refused.get().message(), d.timing().waitRecheck()).handledBy(this);
+      }
+      LOG.info("Seedbox {}: preflight passed on {} (ports {})", pass.who, server.target(), server.install());
+      return startProvisioning(new StartProvisioning(preflight.firstPeriodCents()));
+    }
+
+    @Override
+    public Outcome awaitOwnServer(AwaitOwnServer await) {
+      Instant since = pass.row.map(SeedboxRecord::createdAt).orElse(null);
+      return SeedboxDecider.onHostNotReady(d.clock().instant(), since, d.timing().bootDeadline(), await.reason(),
+          await.message(), false).handledBy(this);
+    }
+
+    @Override
+    public Outcome holdManagement(HoldManagement hold) {
+      if (d.ledger().seedboxes().setManagementHold(pass.uid, true, hold.reason() + ": " + hold.message(), ACTOR)) {
+        d.events().record(pass.seedbox, EventRecorder.Type.WARNING, "BillingHeld", "billing is held while the "
+            + "operator cannot manage your server: " + hold.message());
+        LOG.info("Seedbox {}: billing held, the server cannot be managed: {}: {}", pass.who, hold.reason(),
+            hold.message());
+        pass.row = d.ledger().seedboxes().seedbox(pass.uid);
+      }
+      d.probes().forget(pass.uid);
+      notice(hold.reason(), hold.message(), true);
+      conditions(hold.reason(), hold.message() + "; billing is held until the server can be managed again");
+      return Outcome.after(d.timing().probeInterval());
+    }
+
+    @Override
+    public Outcome releaseManagementHold(ReleaseManagementHold release) {
+      if (d.ledger().seedboxes().setManagementHold(pass.uid, false, null, ACTOR)) {
+        d.events().normal(pass.seedbox, "BillingResumed", "the operator can manage your server again; billing "
+            + "resumes");
+        LOG.info("Seedbox {}: the server can be managed again; billing resumes", pass.who);
+        pass.row = d.ledger().seedboxes().seedbox(pass.uid);
+      }
+      conditions(null, null);
+      return Outcome.after(d.timing().nextStep());
+    }
+
+    @Override
     public Outcome createServer(CreateServer create) {
+      if (pass.spec.getByosConnectionRef() != null) {
+        return placeOnOwnServer(pass.spec.getByosConnectionRef());
+      }
       ProvisioningProvider provider = d.providers().get(pass.spec.getProvider());
       ProviderOffer offer = pass.plan.offer(pass.spec.getProvider(), pass.spec.getRegion()).orElseThrow(() ->
           new IllegalStateException("plan " + pass.spec.getPlan() + " lost its offer for " + pass.spec.getProvider()));
@@ -197,6 +259,19 @@ final class SeedboxActions {
       return Outcome.after(d.timing().capPoll(SeedboxDecider.SERVER_POLL));
     }
 
+    /** The customer's server needs no create: the placement is recorded, and the next pass installs the client. */
+    private Outcome placeOnOwnServer(String connection) {
+      String placement = OwnServers.placement(connection);
+      d.ledger().seedboxes().recordProviderRef(pass.uid, placement, ACTOR);
+      pass.row = d.ledger().seedboxes().seedbox(pass.uid);
+      pass.status.setProviderRef(placement);
+      String message = "installing on your server through ByosConnection " + connection;
+      d.events().normal(pass.seedbox, "PlacedOnOwnServer", message);
+      pass.status.setMessage(message);
+      conditions(null, null);
+      return Outcome.after(d.timing().nextStep());
+    }
+
     @Override
     public Outcome awaitServer(AwaitServer await) {
       conditions(null, null);
@@ -207,8 +282,7 @@ final class SeedboxActions {
 
     @Override
     public Outcome markActive(MarkActive active) {
-      ServerRef ref = pass.serverRef();
-      Optional<ManagedServer> server = d.servers().locate(pass.seedbox, ref, active.address(), clientOf(pass.spec));
+      Optional<ManagedServer> server = managed();
       long rotation;
       if (server.isPresent()) {
         HostPreparation.Outcome prepared = d.preparation().prepare(server.get(), d.webUi().store(pass.seedbox),
@@ -229,7 +303,7 @@ final class SeedboxActions {
       publishHostname(active.address());
       pass.status.setEndpoint(new Endpoint(active.address(), active.webUiUrl()));
       pass.status.setCredentialsSecretRef(WebUiSecret.name(pass.seedbox));
-      pass.status.setProviderRef(ref.toString());
+      pass.status.setProviderRef(pass.row.map(SeedboxRecord::providerRef).orElseThrow());
       pass.status.setObservedCredentialsRotation(rotation);
       d.transitions().record(pass, t, server.isPresent()
           ? "the client runs and accepted the customer's credentials; web UI at " + active.webUiUrl()
@@ -258,12 +332,12 @@ final class SeedboxActions {
     @Override
     public Outcome suspend(Suspend suspend) {
       Transition t = d.transitions().guard(pass, suspend, suspend.reason());
-      ServerRef ref = pass.serverRef();
-      Optional<ManagedServer> server = managed(ref);
+      Optional<ManagedServer> server = managedOrExplain();
       if (server.isPresent()) {
         // the client stops and its ports close at once; the data stays (a powered-off server is billed anyway)
         require(server.get().run(HostVerb.STOP), "stopping the client");
       } else {
+        ServerRef ref = pass.serverRef();
         d.calls().run(d.providers().get(ref.provider()), "suspend", p -> p.suspend(ref));
       }
       d.probes().forget(pass.uid);
@@ -275,11 +349,11 @@ final class SeedboxActions {
     @Override
     public Outcome resume(Resume resume) {
       Transition t = d.transitions().guard(pass, resume, "HoldsLifted");
-      ServerRef ref = pass.serverRef();
-      Optional<ManagedServer> server = managed(ref);
+      Optional<ManagedServer> server = managedOrExplain();
       if (server.isPresent()) {
         require(server.get().run(HostVerb.START), "starting the client");
       } else {
+        ServerRef ref = pass.serverRef();
         d.calls().run(d.providers().get(ref.provider()), "resume", p -> p.resume(ref));
       }
       // the next pass logs in as the customer before Ready says so
@@ -313,6 +387,8 @@ final class SeedboxActions {
     @Override
     public Outcome cancelPending(CancelPending cancel) {
       Transition t = d.transitions().guard(pass, cancel, "Cancelled");
+      // a preflight that never passed may have reserved ports on the customer's server
+      d.ownServers().release(pass.seedbox);
       d.transitions().record(pass, t, "deleted before anything was created or charged", EventRecorder.Type.NORMAL);
       conditions("Cancelled", "deleted before anything was created or charged");
       return Outcome.after(d.timing().nextStep());
@@ -320,6 +396,9 @@ final class SeedboxActions {
 
     @Override
     public Outcome releaseServer(ReleaseServer release) {
+      if (pass.onOwnServer()) {
+        return removeFromOwnServer();
+      }
       if (pass.row.isPresent() && pass.row.get().providerRef() != null) {
         ServerRef ref = pass.serverRef();
         d.calls().run(d.providers().get(ref.provider()), "terminate", p -> p.terminate(ref));
@@ -336,8 +415,32 @@ final class SeedboxActions {
       return Outcome.after(d.timing().nextStep());
     }
 
+    /** Stops and removes the client, its unit and its user from the customer's server; then termination ends. */
+    private Outcome removeFromOwnServer() {
+      ManagedServer server = managedOrExplain().orElseThrow();
+      boolean deleteData = pass.spec.getDataOnTermination() == DataOnTermination.DELETE;
+      HostReply removed = server.uninstall(deleteData);
+      require(removed, "removing the client from your server");
+      boolean dataKept = ((HostReply.Done) removed).body().path("dataKept").asBoolean(!deleteData);
+      d.ledger().audit().append(ACTOR, "seedbox.client-removed", "seedbox:" + pass.uid, Map.of(
+          "namespace", pass.seedbox.getMetadata().getNamespace(), "name", pass.seedbox.getMetadata().getName(),
+          "host", server.target().host(), "slot", String.valueOf(server.slot().get("slot")), "dataKept", dataKept));
+      d.events().normal(pass.seedbox, "ClientRemoved", "removed the client, its unit and its user from "
+          + server.target().host() + (dataKept ? "; the downloads are kept in /srv/seedbox/" + server.slot().get("slot")
+              : "; the downloads were deleted (dataOnTermination: Delete)"));
+      return finishTermination(new FinishTermination());
+    }
+
     @Override
     public Outcome finishTermination(FinishTermination finish) {
+      if (pass.onOwnServer()) {
+        if (pass.observation.server() instanceof Server.Unmanageable unmanageable) {
+          d.events().record(pass.seedbox, EventRecorder.Type.WARNING, "ClientLeftOnServer", unmanageable.message()
+              + "; the client could not be removed: remove user " + ManagedServers.slotName(pass.uid) + " and unit "
+              + "seedbox-" + ManagedServers.slotName(pass.uid) + ".service from your server yourself");
+        }
+        d.ownServers().release(pass.seedbox);
+      }
       if (pass.row.isPresent() && pass.row.get().providerRef() == null && pass.spec.getProvider() != null) {
         // a create whose answer was lost may have left a server carrying our UID
         d.providers().find(pass.spec.getProvider()).ifPresent(p -> d.calls().call(p, "terminateBySeedboxUid",
@@ -362,7 +465,7 @@ final class SeedboxActions {
     @Override
     public Outcome rotateCredentials(RotateCredentials rotate) {
       long rotation = rotate.rotation();
-      Optional<ManagedServer> server = managed(pass.serverRef());
+      Optional<ManagedServer> server = managedOrExplain();
       if (server.isEmpty()) {
         return new Report(Reasons.HOST_KEYS_MISSING, "credentialsRotation " + rotation + " cannot be applied: the "
             + "server has no keys of ours, so its web UI password cannot be set", d.timing().waitRecheck())
@@ -420,8 +523,24 @@ final class SeedboxActions {
       return pass.phase == Phase.ACTIVE ? Outcome.after(d.timing().probeInterval()) : Outcome.idle();
     }
 
-    /** The server's client over the host channel, empty for a server without keys of ours. */
-    private Optional<ManagedServer> managed(ServerRef ref) {
+    /**
+     * The seedbox's client over the host channel; empty for a cloud server without keys of ours. A customer's server
+     * that cannot be managed now is a failed host command: nothing is transitioned, and the reason is reported.
+     */
+    private Optional<ManagedServer> managedOrExplain() {
+      if (pass.ownServer instanceof OwnServers.Located.Unavailable unavailable) {
+        throw new HostCommandFailed(unavailable.reason(), unavailable.message());
+      }
+      return managed();
+    }
+
+    /** The seedbox's client over the host channel, empty when it cannot be reached that way. */
+    private Optional<ManagedServer> managed() {
+      if (pass.ownServer != null) {
+        return pass.ownServer instanceof OwnServers.Located.Reachable reachable ? Optional.of(reachable.server())
+            : Optional.empty();
+      }
+      ServerRef ref = pass.serverRef();
       String address = pass.status.getEndpoint() == null ? null : pass.status.getEndpoint().getAddress();
       if (address == null && pass.observation.server() instanceof Server.Running running) {
         address = running.address();

@@ -2,16 +2,22 @@ package dev.seedbox.operator.seedbox;
 
 import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.api.v1alpha1.AccountState;
+import dev.seedbox.hostchannel.ClientProbe;
+import dev.seedbox.operator.host.OwnServers;
 import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitHost;
+import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitOwnServer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitServer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.CancelPending;
 import dev.seedbox.operator.seedbox.SeedboxDecision.CreateServer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.FailProvisioning;
 import dev.seedbox.operator.seedbox.SeedboxDecision.FinishTermination;
+import dev.seedbox.operator.seedbox.SeedboxDecision.HoldManagement;
 import dev.seedbox.operator.seedbox.SeedboxDecision.HostUnhealthy;
 import dev.seedbox.operator.seedbox.SeedboxDecision.InSync;
 import dev.seedbox.operator.seedbox.SeedboxDecision.MarkActive;
+import dev.seedbox.operator.seedbox.SeedboxDecision.PreflightOwnServer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.RejectSpec;
+import dev.seedbox.operator.seedbox.SeedboxDecision.ReleaseManagementHold;
 import dev.seedbox.operator.seedbox.SeedboxDecision.ReleaseServer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.RemoveFinalizer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.Report;
@@ -45,15 +51,14 @@ public final class SeedboxDecider {
     public static final String ACCOUNT_NOT_READY = "AccountNotReady";
     public static final String PROVIDER_NOT_ENABLED = "ProviderNotEnabled";
     public static final String ACCOUNT_SUSPENDED = "AccountSuspended";
-    public static final String BYOS_PROVIDER_UNAVAILABLE = "ByosProviderUnavailable";
     public static final String UNKNOWN_PLAN = "UnknownPlan";
     public static final String PLAN_NOT_OFFERED = "PlanNotOffered";
     public static final String BILLING_ACCOUNT_NOT_FOUND = "BillingAccountNotFound";
     /** The spec lacks a field the schema requires (stored behind its back): it can never work as written. */
     public static final String INVALID_SPEC = "InvalidSpec";
     public static final String CONFLICTING_PLACEMENT = "ConflictingPlacement";
-    public static final String BYOS_CONNECTION_NOT_FOUND = "ByosConnectionNotFound";
-    public static final String BYOS_CONNECTION_NOT_CONNECTED = "ByosConnectionNotConnected";
+    public static final String BYOS_CONNECTION_NOT_FOUND = OwnServers.CONNECTION_NOT_FOUND;
+    public static final String BYOS_CONNECTION_NOT_CONNECTED = OwnServers.CONNECTION_NOT_CONNECTED;
     public static final String BILLING_HOLD = "BillingHold";
     public static final String OPERATOR_HOLD = "OperatorHold";
     public static final String GRACE_PERIOD_EXPIRED = "GracePeriodExpired";
@@ -70,6 +75,10 @@ public final class SeedboxDecider {
     private Reasons() {
     }
   }
+
+  /** Host reasons that mean the operator cannot manage a customer's server at all (rather than its client). */
+  static final Set<String> UNMANAGEABLE = Set.of(ClientProbe.HOST_UNREACHABLE, ClientProbe.HOST_ACCESS_REFUSED,
+      ClientProbe.HOST_KEY_MISMATCH);
 
   /** How soon a waiting seedbox is looked at again when no event arrives (LISTEN/NOTIFY usually comes first). */
   public static final Duration WAIT_RECHECK = Duration.ofMinutes(1);
@@ -151,6 +160,14 @@ public final class SeedboxDecider {
     if (order.plan() == null) {
       return new RejectSpec(Reasons.UNKNOWN_PLAN, "plan '" + order.planId() + "' is not in the plan catalog");
     }
+    if (order.byosConnectionRef() != null && !order.plan().ownServer()) {
+      return new RejectSpec(Reasons.PLAN_NOT_OFFERED, "plan '" + order.planId() + "' is for cloud servers; a "
+          + "seedbox on your own server (byosConnectionRef) needs a plan for your own server");
+    }
+    if (order.provider() != null && order.plan().ownServer()) {
+      return new RejectSpec(Reasons.PLAN_NOT_OFFERED, "plan '" + order.planId() + "' is for your own server: set "
+          + "byosConnectionRef instead of provider and region");
+    }
     if (order.provider() != null && order.plan().offer(order.provider(), order.region()).isEmpty()) {
       return new RejectSpec(Reasons.PLAN_NOT_OFFERED, "plan '" + order.planId() + "' is not offered by "
           + order.provider() + " in region '" + order.region() + "'");
@@ -181,8 +198,7 @@ public final class SeedboxDecider {
           return new RejectSpec(Reasons.BYOS_CONNECTION_NOT_CONNECTED,
               "ByosConnection '" + order.byosConnectionRef() + "' is not Connected");
         case CONNECTED:
-          return new Wait(Reasons.BYOS_PROVIDER_UNAVAILABLE,
-              "installing on your own server is not available yet; the seedbox waits in Pending", WAIT_RECHECK);
+          break;
         default:
           throw new IllegalStateException("unhandled ByosConnection state " + order.byos());
       }
@@ -200,7 +216,7 @@ public final class SeedboxDecider {
       return new Wait(Reasons.AWAITING_PAYMENT, "the first period costs " + price + " cents; the account holds "
           + o.account().balanceCents() + " cents of verified credit", WAIT_RECHECK);
     }
-    return new StartProvisioning(price);
+    return order.byosConnectionRef() != null ? new PreflightOwnServer(price) : new StartProvisioning(price);
   }
 
   private static SeedboxDecision provisioning(SeedboxObservation o) {
@@ -215,6 +231,9 @@ public final class SeedboxDecider {
     Server server = o.server();
     if (server instanceof Server.Running running) {
       return new MarkActive(running.address(), running.webUiUrl());
+    }
+    if (server instanceof Server.Unmanageable unmanageable) {
+      return new AwaitOwnServer(unmanageable.reason(), unmanageable.message());
     }
     if (server instanceof Server.Vanished) {
       return new FailProvisioning(Reasons.SERVER_VANISHED,
@@ -246,11 +265,24 @@ public final class SeedboxDecider {
       return new Report(Reasons.SERVER_STOPPED, "server " + o.row().providerRef() + " is powered off at the provider",
           WAIT_RECHECK);
     }
+    if (o.server() instanceof Server.Unmanageable unmanageable) {
+      return new HoldManagement(unmanageable.reason(), unmanageable.message());
+    }
     if (o.credentials().rotationRequested()) {
       return new RotateCredentials(o.credentials().requestedRotation());
     }
     if (o.host() instanceof Host.Unhealthy unhealthy) {
+      if (o.row().onOwnServer() && UNMANAGEABLE.contains(unhealthy.reason())) {
+        return new HoldManagement(unhealthy.reason(), unhealthy.message());
+      }
+      if (o.row().managementHold()) {
+        // we can manage the server again; what is wrong with its client is ours to report, and billed
+        return new ReleaseManagementHold();
+      }
       return new HostUnhealthy(unhealthy.reason(), unhealthy.message());
+    }
+    if (o.row().managementHold()) {
+      return new ReleaseManagementHold();
     }
     if (o.host() instanceof Host.Unmanaged unmanaged) {
       return new Report(Reasons.HOST_KEYS_MISSING, unmanaged.message(), WAIT_RECHECK);
@@ -276,6 +308,12 @@ public final class SeedboxDecider {
     Server server = o.server();
     if (server instanceof Server.NotCreated || server instanceof Server.Vanished) {
       return new FinishTermination();
+    }
+    if (server instanceof Server.Unmanageable unmanageable) {
+      // with the connection deleted nothing can reach the server again: finish, saying what was left there
+      return Reasons.BYOS_CONNECTION_NOT_FOUND.equals(unmanageable.reason()) ? new FinishTermination()
+          : new Report(unmanageable.reason(), unmanageable.message() + "; the client is removed from your server "
+              + "once it can be reached (delete the ByosConnection to give up on that)", WAIT_RECHECK);
     }
     if (server instanceof Server.Unreachable unreachable) {
       return onProviderFailure(Phase.TERMINATING, unreachable.failure());

@@ -25,6 +25,14 @@ public sealed interface SeedboxDecision {
 
     R startProvisioning(StartProvisioning start);
 
+    R preflightOwnServer(PreflightOwnServer preflight);
+
+    R awaitOwnServer(AwaitOwnServer await);
+
+    R holdManagement(HoldManagement hold);
+
+    R releaseManagementHold(ReleaseManagementHold release);
+
     R createServer(CreateServer create);
 
     R awaitServer(AwaitServer await);
@@ -91,6 +99,53 @@ public sealed interface SeedboxDecision {
     @Override
     public Optional<Phase> target() {
       return Optional.of(Phase.PROVISIONING);
+    }
+  }
+
+  /**
+   * A seedbox for the customer's own server, paid for: check that the server can take it (our host script through
+   * the customer's sudo, then OS, systemd, architecture, disk, ports); only then charge the first period and go
+   * Provisioning. A refusal is a condition with its reason, and nothing is charged.
+   */
+  record PreflightOwnServer(long firstPeriodCents) implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.preflightOwnServer(this);
+    }
+
+    @Override
+    public Optional<Phase> target() {
+      return Optional.of(Phase.PROVISIONING);
+    }
+  }
+
+  /**
+   * Provisioning on a customer's server the operator cannot reach through its ByosConnection now: wait for it, up to
+   * the boot deadline (then Failed, first period refunded).
+   */
+  record AwaitOwnServer(String reason, String message) implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.awaitOwnServer(this);
+    }
+  }
+
+  /**
+   * An Active seedbox on a customer's server the operator cannot manage (connection gone, not Connected, our key
+   * refused, the server unreachable): Ready says why, and billing is held until it can be managed again.
+   */
+  record HoldManagement(String reason, String message) implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.holdManagement(this);
+    }
+  }
+
+  /** The customer's server can be managed again: billing resumes. */
+  record ReleaseManagementHold() implements SeedboxDecision {
+    @Override
+    public <R> R handledBy(Handler<R> handler) {
+      return handler.releaseManagementHold(this);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.seedbox.api.plan.Plan;
 import dev.seedbox.api.v1alpha1.AccountState;
 import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.api.v1alpha1.TorrentClient;
+import dev.seedbox.operator.host.OwnServers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -128,12 +129,22 @@ public record SeedboxObservation(
    * @param terminateAt null when none is set
    * @param providerRef null until the provider has answered a create
    * @param operatorHold the operator hold (spec.suspend) as last recorded on the row, where billing reads it
+   * @param managementHold billing is held because the operator cannot manage the customer's own server
    */
   public record Row(boolean exists, boolean billingHold, Instant terminateAt, String providerRef,
-      boolean operatorHold) {
+      boolean operatorHold, boolean managementHold) {
+
+    public Row(boolean exists, boolean billingHold, Instant terminateAt, String providerRef, boolean operatorHold) {
+      this(exists, billingHold, terminateAt, providerRef, operatorHold, false);
+    }
 
     public Row(boolean exists, boolean billingHold, Instant terminateAt, String providerRef) {
       this(exists, billingHold, terminateAt, providerRef, false);
+    }
+
+    /** The seedbox was placed on a customer's own server (its reference names a ByosConnection). */
+    public boolean onOwnServer() {
+      return OwnServers.connectionOf(providerRef).isPresent();
     }
 
     public static Row none() {
@@ -164,6 +175,13 @@ public record SeedboxObservation(
 
     /** The provider could not be asked (or refused a call). */
     record Unreachable(ProviderFailure failure) implements Server {
+    }
+
+    /**
+     * A customer's own server the operator cannot manage now: its ByosConnection is gone ({@code reason}
+     * ByosConnectionNotFound) or not Connected (ByosConnectionNotConnected).
+     */
+    record Unmanageable(String reason, String message) implements Server {
     }
   }
 

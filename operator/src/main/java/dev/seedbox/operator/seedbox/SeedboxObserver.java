@@ -14,6 +14,8 @@ import dev.seedbox.api.v1alpha1.TorrentClient;
 import dev.seedbox.ledger.AccountSnapshot;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.ledger.SeedboxRecord;
+import dev.seedbox.operator.host.ManagedServers;
+import dev.seedbox.operator.host.OwnServers;
 import dev.seedbox.operator.https.WebUiHostnames;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Account;
 import dev.seedbox.operator.seedbox.SeedboxObservation.Byos;
@@ -53,12 +55,16 @@ final class SeedboxObserver {
   private final ServerPolls serverPolls;
   private final WebUiHostnames hostnames;
   private final HostProbes probes;
+  private final ManagedServers servers;
+  private final OwnServers ownServers;
   private volatile InformerEventSource<BillingAccount, Seedbox> accounts;
   private volatile InformerEventSource<ByosConnection, Seedbox> byosConnections;
 
   SeedboxObserver(LedgerModule ledger, ProviderRegistry providers, TorrentClientProfiles clients, PlanCatalog plans,
       Clock clock, SeedboxTiming timing, ProviderCalls calls, ServerPolls serverPolls, WebUiHostnames hostnames,
-      HostProbes probes) {
+      HostProbes probes, ManagedServers servers, OwnServers ownServers) {
+    this.servers = servers;
+    this.ownServers = ownServers;
     this.hostnames = hostnames;
     this.probes = probes;
     this.ledger = ledger;
@@ -85,23 +91,41 @@ final class SeedboxObserver {
     Phase phase = row.map(SeedboxRecord::phase).orElse(status.getPhase() == null ? Phase.PENDING : status.getPhase());
     Plan plan = plans.find(spec.getPlan()).orElse(null);
     BillingAccount account = find(accounts, spec.getAccountRef(), seedbox);
+    ByosConnection connection = find(byosConnections, spec.getByosConnectionRef(), seedbox);
     Order order = new Order(spec.getPlan(), plan, spec.getProvider(), spec.getRegion(), spec.getByosConnectionRef(),
-        byos(seedbox), Boolean.TRUE.equals(spec.getSuspend()), spec.getSuspendReason(), spec.getClient(),
-        providers.enabled(), clients.installable());
+        byos(spec.getByosConnectionRef(), connection), Boolean.TRUE.equals(spec.getSuspend()), spec.getSuspendReason(),
+        spec.getClient(), providers.enabled(), clients.installable());
     Duration[] serverAge = {Duration.ZERO};
-    Server server = server(seedbox, status, deleting, row, phase, serverAge);
+    Optional<String> placedOn = row.flatMap(r -> OwnServers.connectionOf(r.providerRef()));
+    OwnServers.Located own = null;
+    Server server;
+    if (placedOn.isPresent() && (phase.billable() || phase == Phase.TERMINATING)) {
+      ByosConnection placed = placedOn.get().equals(spec.getByosConnectionRef()) ? connection
+          : find(byosConnections, placedOn.get(), seedbox);
+      own = ownServers.locate(seedbox, placedOn.get(), placed, SeedboxActions.clientOf(spec));
+      server = own instanceof OwnServers.Located.Reachable reachable
+          ? new Server.Running(reachable.server().target().host(), reachable.server().webUiUrl().toString())
+          : new Server.Unmanageable(((OwnServers.Located.Unavailable) own).reason(),
+              ((OwnServers.Located.Unavailable) own).message());
+    } else {
+      server = server(seedbox, status, deleting, row, phase, serverAge);
+    }
     Credentials credentials = new Credentials(SeedboxPass.longOf(spec.getCredentialsRotation()),
         SeedboxPass.longOf(status.getObservedCredentialsRotation()));
     Host host = new Host.NotProbed();
     if (phase == Phase.ACTIVE && !deleting && server instanceof Server.Running running
         && !credentials.rotationRequested() && !row.get().billingHold() && !order.suspendRequested()) {
-      host = probes.observe(seedbox, ServerRef.parse(row.get().providerRef()), running.address());
+      OwnServers.Located located = own;
+      host = probes.observe(seedbox, located != null
+          ? () -> Optional.of(((OwnServers.Located.Reachable) located).server())
+          : () -> servers.locate(seedbox, ServerRef.parse(row.get().providerRef()), running.address(),
+              SeedboxActions.clientOf(spec)));
     }
     SeedboxObservation observation = new SeedboxObservation(phase, deleting, order,
         isBlank(spec.getAccountRef()) ? Account.unnamed() : account(account),
-        row.map(r -> new Row(true, r.billingHold(), r.terminateAt(), r.providerRef(), r.operatorHold()))
-            .orElseGet(Row::none), server, credentials, host, clock.instant());
-    return new SeedboxPass(seedbox, status, deleting, observation, plan, account, row, serverAge[0]);
+        row.map(r -> new Row(true, r.billingHold(), r.terminateAt(), r.providerRef(), r.operatorHold(),
+            r.managementHold())).orElseGet(Row::none), server, credentials, host, clock.instant());
+    return new SeedboxPass(seedbox, status, deleting, observation, plan, account, row, serverAge[0], connection, own);
   }
 
   private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T find(
@@ -110,11 +134,10 @@ final class SeedboxObserver {
         : informer.get(new ResourceID(name, seedbox.getMetadata().getNamespace())).orElse(null);
   }
 
-  private Byos byos(Seedbox seedbox) {
-    if (seedbox.getSpec().getByosConnectionRef() == null) {
+  private static Byos byos(String connectionRef, ByosConnection connection) {
+    if (connectionRef == null) {
       return Byos.NOT_REFERENCED;
     }
-    ByosConnection connection = find(byosConnections, seedbox.getSpec().getByosConnectionRef(), seedbox);
     if (connection == null) {
       return Byos.MISSING;
     }

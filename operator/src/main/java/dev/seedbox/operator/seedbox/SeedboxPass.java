@@ -3,10 +3,12 @@ package dev.seedbox.operator.seedbox;
 import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.api.plan.Plan;
 import dev.seedbox.api.v1alpha1.BillingAccount;
+import dev.seedbox.api.v1alpha1.ByosConnection;
 import dev.seedbox.api.v1alpha1.Seedbox;
 import dev.seedbox.api.v1alpha1.SeedboxSpec;
 import dev.seedbox.api.v1alpha1.SeedboxStatus;
 import dev.seedbox.ledger.SeedboxRecord;
+import dev.seedbox.operator.host.OwnServers;
 import dev.seedbox.provisioning.ServerRef;
 import java.time.Duration;
 import java.util.Optional;
@@ -30,11 +32,23 @@ final class SeedboxPass {
   final BillingAccount account;
   /** How old the reused server observation is; zero when the provider was asked in this pass. */
   final Duration serverAge;
+  /** The ByosConnection {@code spec.byosConnectionRef} names, null when it names none or it does not exist. */
+  final ByosConnection byosConnection;
+  /** Where its client on the customer's own server is managed; null unless it was placed on one. */
+  final OwnServers.Located ownServer;
   Optional<SeedboxRecord> row;
   Phase phase;
 
   SeedboxPass(Seedbox seedbox, SeedboxStatus status, boolean deleting, SeedboxObservation observation, Plan plan,
       BillingAccount account, Optional<SeedboxRecord> row, Duration serverAge) {
+    this(seedbox, status, deleting, observation, plan, account, row, serverAge, null, null);
+  }
+
+  SeedboxPass(Seedbox seedbox, SeedboxStatus status, boolean deleting, SeedboxObservation observation, Plan plan,
+      BillingAccount account, Optional<SeedboxRecord> row, Duration serverAge, ByosConnection byosConnection,
+      OwnServers.Located ownServer) {
+    this.byosConnection = byosConnection;
+    this.ownServer = ownServer;
     this.seedbox = seedbox;
     this.status = status;
     this.deleting = deleting;
@@ -47,6 +61,11 @@ final class SeedboxPass {
     this.row = row;
     this.phase = observation.phase();
     this.serverAge = serverAge;
+  }
+
+  /** Whether the seedbox was placed on a customer's own server. */
+  boolean onOwnServer() {
+    return row.map(r -> OwnServers.connectionOf(r.providerRef()).isPresent()).orElse(false);
   }
 
   ServerRef serverRef() {

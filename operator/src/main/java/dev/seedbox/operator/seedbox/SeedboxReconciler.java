@@ -26,6 +26,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import dev.seedbox.operator.host.HostPreparation;
 import dev.seedbox.operator.host.ManagedServers;
+import dev.seedbox.operator.host.OwnServers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -64,7 +65,7 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
   public record Dependencies(PauseGate pauseGate, OperatorMetrics metrics, EventRecorder events, LedgerModule ledger,
       ProviderRegistry providers, TorrentClientProfiles clients, PlanCatalog plans, Lifecycle lifecycle, Clock clock,
       LedgerListener ledgerListener, SeedboxTiming timing, KubernetesClient client, WebUiHostnames hostnames,
-      ManagedServers servers) {
+      ManagedServers servers, OwnServers ownServers) {
   }
 
   public SeedboxReconciler(Dependencies d) {
@@ -72,14 +73,15 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
     this.timing = d.timing();
     this.webUi = new WebUiSecret(d.client());
     this.servers = d.servers();
-    this.probes = new HostProbes(d.servers(), webUi, d.clock(), d.timing().probeInterval());
+    this.probes = new HostProbes(webUi, d.clock(), d.timing().probeInterval());
     ProviderCalls calls = new ProviderCalls(d.metrics());
     this.observer = new SeedboxObserver(d.ledger(), d.providers(), d.clients(), d.plans(), d.clock(), d.timing(),
-        calls, serverPolls, d.hostnames(), probes);
+        calls, serverPolls, d.hostnames(), probes, d.servers(), d.ownServers());
     this.actions = new SeedboxActions(new SeedboxActions.Dependencies(d.ledger(), d.providers(), d.clients(),
         new SeedboxTransitions(d.ledger(), d.lifecycle(), d.events(), d.metrics(), serverPolls), d.events(), calls,
         webUi, serverPolls, d.timing(), d.clock(), d.hostnames(), d.servers(),
-        new HostPreparation(WEB_UI_STARTUP), probes, new RetryBackoff(d.timing().retryBackoff(), MAX_ROTATION_BACKOFF)));
+        new HostPreparation(WEB_UI_STARTUP), probes, new RetryBackoff(d.timing().retryBackoff(), MAX_ROTATION_BACKOFF),
+        d.ownServers()));
     this.pipeline = new ReconcilePipeline<>("Seedbox", d.metrics(), d.pauseGate(),
         new StatusRecorder<>(d.client(), SeedboxStatus::new), sb -> Boolean.TRUE.equals(sb.getSpec().getPaused()),
         true);

@@ -8,17 +8,22 @@ import dev.seedbox.api.plan.ProviderOffer;
 import dev.seedbox.api.v1alpha1.AccountState;
 import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.api.v1alpha1.TorrentClient;
+import dev.seedbox.hostchannel.ClientProbe;
 import dev.seedbox.operator.seedbox.SeedboxDecider.Reasons;
 import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitHost;
+import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitOwnServer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.AwaitServer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.CancelPending;
 import dev.seedbox.operator.seedbox.SeedboxDecision.CreateServer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.FailProvisioning;
 import dev.seedbox.operator.seedbox.SeedboxDecision.FinishTermination;
+import dev.seedbox.operator.seedbox.SeedboxDecision.HoldManagement;
 import dev.seedbox.operator.seedbox.SeedboxDecision.HostUnhealthy;
 import dev.seedbox.operator.seedbox.SeedboxDecision.InSync;
 import dev.seedbox.operator.seedbox.SeedboxDecision.MarkActive;
+import dev.seedbox.operator.seedbox.SeedboxDecision.PreflightOwnServer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.RejectSpec;
+import dev.seedbox.operator.seedbox.SeedboxDecision.ReleaseManagementHold;
 import dev.seedbox.operator.seedbox.SeedboxDecision.ReleaseServer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.RemoveFinalizer;
 import dev.seedbox.operator.seedbox.SeedboxDecision.Report;
@@ -54,6 +59,8 @@ class SeedboxDeciderTest {
   static final Plan STARTER = new Plan("starter", "Starter", 1500, 1000,
       Map.of(ProviderKind.DIGITALOCEAN, new ProviderOffer("s-2vcpu-4gb", List.of("ams3"))));
   static final String REF = "digitalocean:123";
+  static final Plan OWN_SERVER = new Plan("own-server", "Your server", 400, 100, Map.of(), true);
+  static final String PLACEMENT = "byos:home";
 
   /** An observation builder: defaults describe a valid, paid-up order on DigitalOcean ams3. */
   static final class Obs {
@@ -169,16 +176,14 @@ class SeedboxDeciderTest {
     }
 
     @Test
-    void byosSeedboxWithAConnectedConnectionWaitsForTheByosProvider() {
+    void aCloudOrderForAnOwnServerPlanIsRejected() {
       Obs o = obs();
-      o.provider = null;
-      o.region = null;
-      o.byosRef = "home";
-      o.byos = Byos.CONNECTED;
-      SeedboxDecision d = o.decide();
-      assertThat(d).isInstanceOfSatisfying(Wait.class,
-          w -> assertThat(w.reason()).isEqualTo(Reasons.BYOS_PROVIDER_UNAVAILABLE));
-      assertThat(d.target()).isEmpty();
+      o.plan = OWN_SERVER;
+      o.planId = "own-server";
+      assertThat(o.decide()).isInstanceOfSatisfying(RejectSpec.class, r -> {
+        assertThat(r.reason()).isEqualTo(Reasons.PLAN_NOT_OFFERED);
+        assertThat(r.message()).contains("byosConnectionRef");
+      });
     }
 
     @Test
@@ -243,6 +248,7 @@ class SeedboxDeciderTest {
       Obs o = obs();
       o.provider = null;
       o.byosRef = "home";
+      o.plan = OWN_SERVER;
       o.byos = Byos.NOT_CONNECTED;
       assertThat(o.decide()).isInstanceOfSatisfying(RejectSpec.class,
           r -> assertThat(r.reason()).isEqualTo(Reasons.BYOS_CONNECTION_NOT_CONNECTED));
@@ -575,6 +581,132 @@ class SeedboxDeciderTest {
     void withoutAKnownStartOnlyTheServersOwnFailureFailsIt() {
       assertThat(SeedboxDecider.onHostNotReady(NOW.plus(Duration.ofDays(1)), null, deadline, "ServerBooting", "x",
           false)).isInstanceOf(AwaitHost.class);
+    }
+  }
+
+  /** A seedbox on the customer's own server (byosConnectionRef). */
+  @Nested
+  class OwnServer {
+    Obs own(Phase phase) {
+      Obs o = obs().phase(phase);
+      o.provider = null;
+      o.region = null;
+      o.byosRef = "home";
+      o.byos = Byos.CONNECTED;
+      o.plan = OWN_SERVER;
+      o.planId = "own-server";
+      if (phase != Phase.PENDING) {
+        o.row = new Row(true, false, null, PLACEMENT);
+        o.server = new Server.Running("198.51.100.4", "http://198.51.100.4:20000");
+      }
+      return o;
+    }
+
+    @Test
+    void aPaidOrderOnAConnectedServerRunsThePreflightBeforeAnyCharge() {
+      SeedboxDecision d = own(Phase.PENDING).decide();
+      assertThat(d).isEqualTo(new PreflightOwnServer(400));
+      assertThat(d.target()).contains(Phase.PROVISIONING);
+    }
+
+    @Test
+    void anUnpaidOrderWaitsForPaymentWithoutTouchingTheServer() {
+      Obs o = own(Phase.PENDING);
+      o.account = new Account(true, AccountState.ACTIVE, 399);
+      assertThat(o.decide()).isInstanceOfSatisfying(Wait.class,
+          w -> assertThat(w.reason()).isEqualTo(Reasons.AWAITING_PAYMENT));
+    }
+
+    @Test
+    void aCloudPlanCannotBeInstalledOnTheCustomersServer() {
+      Obs o = own(Phase.PENDING);
+      o.plan = STARTER;
+      o.planId = "starter";
+      assertThat(o.decide()).isInstanceOfSatisfying(RejectSpec.class, r -> {
+        assertThat(r.reason()).isEqualTo(Reasons.PLAN_NOT_OFFERED);
+        assertThat(r.message()).contains("for cloud servers");
+      });
+    }
+
+    @Test
+    void aConnectionNotConnectedKeepsTheOrderPending() {
+      Obs o = own(Phase.PENDING);
+      o.byos = Byos.NOT_CONNECTED;
+      assertThat(o.decide()).isInstanceOfSatisfying(RejectSpec.class,
+          r -> assertThat(r.reason()).isEqualTo(Reasons.BYOS_CONNECTION_NOT_CONNECTED));
+    }
+
+    @Test
+    void provisioningRecordsThePlacementThenPreparesTheServer() {
+      Obs o = own(Phase.PROVISIONING);
+      o.row = new Row(true, false, null, null);
+      o.server = new Server.NotCreated();
+      assertThat(o.decide()).isEqualTo(new CreateServer());
+      assertThat(own(Phase.PROVISIONING).decide()).isEqualTo(new MarkActive("198.51.100.4",
+          "http://198.51.100.4:20000"));
+    }
+
+    @Test
+    void provisioningWaitsForAServerItCannotManageUpToTheDeadline() {
+      Obs o = own(Phase.PROVISIONING);
+      o.server = new Server.Unmanageable(Reasons.BYOS_CONNECTION_NOT_CONNECTED, "not Connected");
+      assertThat(o.decide()).isEqualTo(new AwaitOwnServer(Reasons.BYOS_CONNECTION_NOT_CONNECTED, "not Connected"));
+    }
+
+    @Test
+    void anActiveSeedboxWhoseConnectionWentAwayHoldsBilling() {
+      Obs o = own(Phase.ACTIVE);
+      o.server = new Server.Unmanageable(Reasons.BYOS_CONNECTION_NOT_FOUND, "gone");
+      assertThat(o.decide()).isEqualTo(new HoldManagement(Reasons.BYOS_CONNECTION_NOT_FOUND, "gone"));
+    }
+
+    @Test
+    void ourKeyRefusedOnTheCustomersServerHoldsBillingButOnOurServerIsOnlyReported() {
+      Obs o = own(Phase.ACTIVE);
+      o.host = new Host.Unhealthy(ClientProbe.HOST_ACCESS_REFUSED, "refused our key");
+      assertThat(o.decide()).isEqualTo(new HoldManagement(ClientProbe.HOST_ACCESS_REFUSED, "refused our key"));
+      Obs cloud = obs().phase(Phase.ACTIVE);
+      cloud.host = new Host.Unhealthy(ClientProbe.HOST_ACCESS_REFUSED, "refused our key");
+      assertThat(cloud.decide()).isEqualTo(new HostUnhealthy(ClientProbe.HOST_ACCESS_REFUSED, "refused our key"));
+    }
+
+    @Test
+    void aClientProblemOnTheCustomersServerIsReportedAndStillBilled() {
+      Obs o = own(Phase.ACTIVE);
+      o.host = new Host.Unhealthy(ClientProbe.CLIENT_NOT_RUNNING, "not running");
+      assertThat(o.decide()).isEqualTo(new HostUnhealthy(ClientProbe.CLIENT_NOT_RUNNING, "not running"));
+    }
+
+    @Test
+    void theHoldIsReleasedOnceTheServerCanBeManagedAgain() {
+      Obs o = own(Phase.ACTIVE);
+      o.row = new Row(true, false, null, PLACEMENT, false, true);
+      o.host = new Host.Healthy();
+      assertThat(o.decide()).isEqualTo(new ReleaseManagementHold());
+      o.host = new Host.Unhealthy(ClientProbe.CLIENT_NOT_RUNNING, "not running");
+      assertThat(o.decide()).as("reachable again, even with its client down").isEqualTo(new ReleaseManagementHold());
+      o.host = new Host.Unhealthy(ClientProbe.HOST_UNREACHABLE, "no answer");
+      assertThat(o.decide()).isEqualTo(new HoldManagement(ClientProbe.HOST_UNREACHABLE, "no answer"));
+    }
+
+    @Test
+    void aBillingHoldSuspendsBeforeAnythingElse() {
+      Obs o = own(Phase.ACTIVE);
+      o.row = new Row(true, true, NOW.plus(Duration.ofDays(7)), PLACEMENT);
+      o.server = new Server.Unmanageable(Reasons.BYOS_CONNECTION_NOT_FOUND, "gone");
+      assertThat(o.decide()).isInstanceOfSatisfying(Suspend.class,
+          sus -> assertThat(sus.reason()).isEqualTo(Reasons.BILLING_HOLD));
+    }
+
+    @Test
+    void terminationFinishesWhenTheConnectionIsDeletedAndRetriesWhileItMayComeBack() {
+      Obs o = own(Phase.TERMINATING);
+      assertThat(o.decide()).isEqualTo(new ReleaseServer());
+      o.server = new Server.Unmanageable(Reasons.BYOS_CONNECTION_NOT_FOUND, "gone");
+      assertThat(o.decide()).isEqualTo(new FinishTermination());
+      o.server = new Server.Unmanageable(Reasons.BYOS_CONNECTION_NOT_CONNECTED, "not Connected");
+      assertThat(o.decide()).isInstanceOfSatisfying(Report.class,
+          r -> assertThat(r.reason()).isEqualTo(Reasons.BYOS_CONNECTION_NOT_CONNECTED));
     }
   }
 }

@@ -100,6 +100,16 @@ public final class ByosKeys {
   }
 
   /**
+   * The connection's key pair, for the host channel to manage the customer's server with. The caller keeps it in
+   * memory only.
+   *
+   * @throws KeyMissingException if the store no longer has the key
+   */
+  public SshKeyPair keyPair(SecretRef secretRef) {
+    return keys.read(store(secretRef.kind()).get(secretRef).orElseThrow(() -> new KeyMissingException(secretRef)));
+  }
+
+  /**
    * The last step of a rotation: verify with the new key and, only if that connected, revoke the previous key. A
    * failure leaves the previous key in place, so the server stays reachable with it.
    */

@@ -56,7 +56,7 @@ public final class BillingPolicy {
     Instant now = clock.instant();
     List<String> accounts = jdbi.withHandle(h -> h.createQuery("""
             SELECT DISTINCT account_uid FROM seedbox_resources
-             WHERE billable AND NOT billing_hold AND charge_count > 0
+             WHERE billable AND NOT billing_hold AND NOT management_hold AND charge_count > 0
                AND paid_through <= :now
              ORDER BY account_uid""")
         .bind("now", Settlement.utc(now))

@@ -132,6 +132,37 @@ public final class SeedboxRecords {
     });
   }
 
+  /**
+   * Places or lifts the hold that keeps a seedbox on a customer's own server out of the billing cycle while the
+   * operator cannot manage it; {@code reason} says why (required when placing it).
+   *
+   * @return true when the hold changed
+   */
+  public boolean setManagementHold(String seedboxUid, boolean hold, String reason, String actor) {
+    if (hold && (reason == null || reason.isBlank())) {
+      throw new IllegalArgumentException("a management hold needs a reason");
+    }
+    return Transactions.run(jdbi, h -> {
+      SeedboxRecord row = lockRow(h, seedboxUid);
+      if (row.managementHold() == hold) {
+        return false;
+      }
+      String newReason = hold ? reason : null;
+      h.createUpdate("""
+              UPDATE seedbox_resources SET management_hold = :hold, management_hold_reason = :reason,
+                     updated_at = :now
+               WHERE seedbox_uid = :uid""")
+          .bind("hold", hold).bind("reason", newReason).bind("now", Settlement.utc(clock.instant()))
+          .bind("uid", seedboxUid).execute();
+      Map<String, Object> detail = new HashMap<>();
+      detail.put("hold", hold);
+      detail.put("reason", hold ? newReason : row.managementHoldReason());
+      audit.append(h, actor, hold ? "seedbox.management-hold-set" : "seedbox.management-hold-released",
+          Settlement.seedboxResource(seedboxUid), detail);
+      return true;
+    });
+  }
+
   private SeedboxRecord lockRow(Handle h, String seedboxUid) {
     SeedboxRecord unlocked = find(h, seedboxUid).orElseThrow(() -> new UnknownRecordException("seedbox", seedboxUid));
     Ledger.lock(h, unlocked.accountUid());
@@ -156,6 +187,7 @@ public final class SeedboxRecords {
         rs.getString("name"), rs.getString("plan"), rs.getLong("price_cents"), Phase.fromWireName(rs.getString("phase")),
         rs.getString("provider_ref"), Settlement.instant(rs, "paid_through"), rs.getInt("charge_count"),
         rs.getBoolean("billing_hold"), Settlement.instant(rs, "terminate_at"), rs.getBoolean("operator_hold"),
-        rs.getString("operator_hold_reason"), Settlement.instant(rs, "created_at"));
+        rs.getString("operator_hold_reason"), Settlement.instant(rs, "created_at"), rs.getBoolean("management_hold"),
+        rs.getString("management_hold_reason"));
   }
 }

@@ -134,7 +134,7 @@ final class Settlement {
     h.createQuery("""
             SELECT seedbox_uid, account_uid, price_cents, charge_count, paid_through, billing_hold, terminate_at
               FROM seedbox_resources
-             WHERE account_uid = ANY(:uids) AND billable AND charge_count > 0
+             WHERE account_uid = ANY(:uids) AND billable AND charge_count > 0 AND NOT management_hold
             """ + filter)
         .bindArray("uids", String.class, List.copyOf(accountUids))
         .bind("now", utc(now))

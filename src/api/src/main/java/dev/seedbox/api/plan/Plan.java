@@ -8,16 +8,29 @@ import java.util.Optional;
  * A plan we sell: the price of one 30-day period in cents, the storage it includes (a volume of that size, or the
  * server's own disk where the catalog says it fits), and where it can run. Prices live here, never in a custom
  * resource.
+ *
+ * @param ownServer a plan for the customer's own server (BYOS): the price is our management fee, {@code storageGb}
+ *     the free disk the server must have for downloads, and there are no provider offers
  */
 public record Plan(
     String id,
     String displayName,
     long pricePerPeriodCents,
     long storageGb,
-    Map<ProviderKind, ProviderOffer> offers) {
+    Map<ProviderKind, ProviderOffer> offers,
+    boolean ownServer) {
 
   public Plan {
     offers = Map.copyOf(offers);
+    if (ownServer && !offers.isEmpty()) {
+      throw new IllegalArgumentException("plan " + id + " is for the customer's own server and has no provider offers");
+    }
+  }
+
+  /** A plan for cloud servers. */
+  public Plan(String id, String displayName, long pricePerPeriodCents, long storageGb,
+      Map<ProviderKind, ProviderOffer> offers) {
+    this(id, displayName, pricePerPeriodCents, storageGb, offers, false);
   }
 
   /** The offer for this provider and region, if the plan is sold there. */

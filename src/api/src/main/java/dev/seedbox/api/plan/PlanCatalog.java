@@ -33,6 +33,10 @@ import java.util.regex.Pattern;
  *     providers:
  *       digitalocean: { size: s-2vcpu-4gb, diskGb: 80, regions: [ams3, fra1] }        # a 1000 GB volume
  *       hetzner: { size: ccx63, diskGb: 960, storage: serverDisk, regions: [fsn1] }  # no volume
+ *   own-server:
+ *     pricePerPeriodCents: 400       # our management fee for the customer's own server
+ *     storageGb: 100                 # free disk the server must have for downloads
+ *     ownServer: true                # no providers
  * </pre>
  *
  * <p>An offer's {@code storage} is {@code volume} (the default: a block storage volume of {@code storageGb} in the
@@ -43,7 +47,8 @@ import java.util.regex.Pattern;
 public final class PlanCatalog {
 
   private static final Pattern ID = Pattern.compile(ApiGroup.DNS_1123_LABEL);
-  private static final Set<String> PLAN_FIELDS = Set.of("displayName", "pricePerPeriodCents", "storageGb", "providers");
+  private static final Set<String> PLAN_FIELDS = Set.of("displayName", "pricePerPeriodCents", "storageGb", "providers",
+      "ownServer");
   private static final Set<String> OFFER_FIELDS = Set.of("size", "regions", "storage", "diskGb");
   /** What the operating system, the client and its logs keep of a server's own disk. */
   public static final long SYSTEM_RESERVE_GB = 20;
@@ -113,7 +118,16 @@ public final class PlanCatalog {
     long storage = positiveLong(node.get("storageGb"), where + ": storageGb", problems);
     Map<ProviderKind, ProviderOffer> offers = new LinkedHashMap<>();
     JsonNode providers = node.get("providers");
-    if (providers == null || !providers.isObject() || providers.isEmpty()) {
+    JsonNode ownServerNode = node.get("ownServer");
+    if (ownServerNode != null && !ownServerNode.isBoolean()) {
+      problems.add(where + ": ownServer must be true or false, found " + describe(ownServerNode));
+    }
+    boolean ownServer = ownServerNode != null && ownServerNode.asBoolean();
+    if (ownServer) {
+      if (providers != null) {
+        problems.add(where + ": a plan for the customer's own server (ownServer: true) names no providers");
+      }
+    } else if (providers == null || !providers.isObject() || providers.isEmpty()) {
       problems.add(where + ": providers must name at least one provider with its size and regions");
     } else {
       for (Map.Entry<String, JsonNode> offer : providers.properties()) {
@@ -124,7 +138,7 @@ public final class PlanCatalog {
     if (problems.size() > before) {
       return Optional.empty();
     }
-    return Optional.of(new Plan(id, displayName, price, storage, offers));
+    return Optional.of(new Plan(id, displayName, price, storage, offers, ownServer));
   }
 
   private static Optional<ProviderOffer> readOffer(String plan, String provider, JsonNode node, long storageGb,

@@ -65,6 +65,19 @@ public class SeedboxSpec {
   @JsonPropertyDescription("Bump to rotate the web UI credentials, once per value.")
   private Long credentialsRotation = 0L;
 
+  @Default("Retain")
+  @JsonPropertyDescription("With byosConnectionRef: what happens to the downloads on your server when this seedbox is "
+      + "terminated. Retain (default) keeps /srv/seedbox/<slot>; Delete removes it with the client's user and unit.")
+  private DataOnTermination dataOnTermination = DataOnTermination.RETAIN;
+
+  public DataOnTermination getDataOnTermination() {
+    return dataOnTermination;
+  }
+
+  public void setDataOnTermination(DataOnTermination dataOnTermination) {
+    this.dataOnTermination = dataOnTermination;
+  }
+
   public String getAccountRef() {
     return accountRef;
   }

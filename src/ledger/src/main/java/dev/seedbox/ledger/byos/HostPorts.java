@@ -107,6 +107,24 @@ public final class HostPorts {
     });
   }
 
+  /**
+   * Releases every port the Seedbox holds on any host (its connection, and with it the host's name, may be gone);
+   * releasing twice is a no-op.
+   */
+  public int releaseAll(String seedboxUid, String actor) {
+    return jdbi.inTransaction(h -> {
+      List<String> hosts = h.createQuery("SELECT DISTINCT host FROM seedbox_host_ports WHERE seedbox_uid = :uid")
+          .bind("uid", seedboxUid).mapTo(String.class).list();
+      int released = h.createUpdate("DELETE FROM seedbox_host_ports WHERE seedbox_uid = :uid")
+          .bind("uid", seedboxUid).execute();
+      if (released > 0) {
+        audit.append(h, actor, "byos.host-ports-released", "seedbox:" + seedboxUid,
+            Map.of("hosts", String.join(",", hosts), "count", released));
+      }
+      return released;
+    });
+  }
+
   /** The inclusive port range Seedboxes get ports from ({@code SEEDBOX_BYOS_PORT_RANGE}, e.g. 20000-29999). */
   public record PortRange(int low, int high) {
     public PortRange {
