@@ -182,8 +182,9 @@ final class SeedboxActions {
       Optional<OwnServers.Located.Unavailable> refused = d.ownServers().preflight(server, pass.plan.storageGb());
       if (refused.isPresent()) {
         // nothing is charged: the customer fixes the server (or the plan), and the next pass checks again
+        // looked at again as often as a running client is probed: the customer is likely fixing it right now
         return new Wait(refused.get().reason(), "your server " + server.target().host() + " cannot take this seedbox "
-            + "yet: " + refused.get().message(), d.timing().waitRecheck()).handledBy(this);
+            + "yet: " + refused.get().message(), d.timing().probeInterval()).handledBy(this);
       }
       LOG.info("Seedbox {}: preflight passed on {} (ports {})", pass.who, server.target(), server.install());
       return startProvisioning(new StartProvisioning(preflight.firstPeriodCents()));

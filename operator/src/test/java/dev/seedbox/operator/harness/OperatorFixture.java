@@ -3,7 +3,9 @@ package dev.seedbox.operator.harness;
 import dev.seedbox.api.plan.PlanCatalog;
 import dev.seedbox.ledger.testing.PostgresDatabase;
 import dev.seedbox.operator.OperatorSettings;
+import dev.seedbox.keys.testing.InProcessSshServer;
 import dev.seedbox.operator.AccountsWiring;
+import dev.seedbox.operator.byos.ByosConnectionReconciler;
 import dev.seedbox.operator.OperatorWiring;
 import dev.seedbox.operator.https.HttpsSettings;
 import dev.seedbox.operator.seedbox.SeedboxTiming;
@@ -48,6 +50,11 @@ public class OperatorFixture extends KubernetesApiFixture {
           storageGb: 2000
           providers:
             inmemory: { size: medium, regions: [local, far] }
+        own-server:
+          displayName: Your server, managed
+          pricePerPeriodCents: 400
+          storageGb: 100
+          ownServer: true
       """;
 
   /** Short waits: a booting server is polled quickly; pending seedboxes rely on LISTEN/NOTIFY, not on polling. */
@@ -62,6 +69,9 @@ public class OperatorFixture extends KubernetesApiFixture {
   private OperatorWiring wiring;
   private java.util.function.UnaryOperator<TestSettings> settingsTweak = t -> t;
   private HttpsSettings https = HttpsSettings.off();
+  private boolean customerServers;
+  private InProcessSshServer ssh;
+  private final InMemoryHost customerHost = new InMemoryHost(Duration.ZERO);
 
   public OperatorFixture() {
     this(Clock.systemUTC(), testProviderOptions(), TEST_TIMING);
@@ -76,6 +86,15 @@ public class OperatorFixture extends KubernetesApiFixture {
   /** The operator runs with HTTPS on (a base domain), as it must with a cloud provider. */
   public OperatorFixture withHttps(HttpsSettings value) {
     https = value;
+    return this;
+  }
+
+  /**
+   * Customers' own servers too: an in-process SSH server that ByosConnections verify against (loopback is
+   * allow-listed), and the in-memory host where the Seedboxes on those servers are managed.
+   */
+  public OperatorFixture withCustomerServers() {
+    customerServers = true;
     return this;
   }
 
@@ -99,6 +118,10 @@ public class OperatorFixture extends KubernetesApiFixture {
   public void beforeAll(ExtensionContext context) {
     super.beforeAll(context);
     database.create();
+    if (customerServers) {
+      ssh = InProcessSshServer.start();
+      customerHost.addCustomerServer(ssh.host(), ssh.hostKeyFingerprint());
+    }
     startOperator();
   }
 
@@ -107,6 +130,9 @@ public class OperatorFixture extends KubernetesApiFixture {
     try {
       stopOperator();
     } finally {
+      if (ssh != null) {
+        ssh.close();
+      }
       database.close();
       super.afterAll(context);
     }
@@ -114,10 +140,30 @@ public class OperatorFixture extends KubernetesApiFixture {
 
   /** Starts the operator (again, after {@link #stopOperator()}) over the same API, database and provider. */
   public void startOperator() {
-    wiring = OperatorWiring.start(settingsTweak.apply(TestSettings.settings().https(https)).build(),
-        PlanCatalog.parse(PLANS, "test plans"), client(), clock,
-        new OperatorWiring.Backends(database.runtime(), new ProviderRegistry(List.of(recorder)), timing,
-            AccountsWiring.Timings.DEFAULTS, false, Map.of(ProviderKind.INMEMORY, provider.host())));
+    TestSettings settings = TestSettings.settings().https(https);
+    OperatorWiring.Backends backends = new OperatorWiring.Backends(database.runtime(),
+        new ProviderRegistry(List.of(recorder)), timing, customerServers ? CUSTOMER_SERVER_TIMINGS
+            : AccountsWiring.Timings.DEFAULTS, false, Map.of(ProviderKind.INMEMORY, provider.host()));
+    if (customerServers) {
+      settings = settings.sshAllowedAddresses("127.0.0.1/32");
+      backends = backends.withCustomerServers(customerHost);
+    }
+    wiring = OperatorWiring.start(settingsTweak.apply(settings).build(), PlanCatalog.parse(PLANS, "test plans"),
+        client(), clock, backends);
+  }
+
+  /** ByosConnections are verified again every second, so a removed key is noticed quickly. */
+  private static final AccountsWiring.Timings CUSTOMER_SERVER_TIMINGS = new AccountsWiring.Timings(
+      new ByosConnectionReconciler.Timings(Duration.ofMillis(300), Duration.ofSeconds(1)), Duration.ofMillis(500));
+
+  /** The SSH server ByosConnections verify against ({@link #withCustomerServers()}). */
+  public InProcessSshServer ssh() {
+    return ssh;
+  }
+
+  /** Where Seedboxes on customers' own servers are managed ({@link #withCustomerServers()}). */
+  public InMemoryHost customerHost() {
+    return customerHost;
   }
 
   /** Stops the operator as a shutdown would; the API, the database and the provider keep their state. */
