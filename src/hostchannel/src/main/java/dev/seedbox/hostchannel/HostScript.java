@@ -40,6 +40,17 @@ public final class HostScript {
     return adminUser + " ALL=(root) NOPASSWD: " + PATH + "\n";
   }
 
+  /**
+   * The command line that installs the script read from stdin: written beside its place and moved there, so a server
+   * never runs a half-written script.
+   */
+  static String installCommandLine() {
+    String directory = PATH.substring(0, PATH.lastIndexOf('/'));
+    String next = PATH + ".new";
+    return "sudo -n sh -c 'umask 022 && mkdir -p " + directory + " && cat > " + next + " && chmod 0755 " + next
+        + " && chown root:root " + next + " && mv " + next + " " + PATH + "'";
+  }
+
   /** The command line for a verb: the only argument is the verb itself. */
   static String commandLine(HostVerb verb) {
     return "sudo -n " + PATH + " " + verb.wireName();
