@@ -21,7 +21,9 @@ public interface HostChannel {
    *
    * @return {@link HostReply.Done} with {@code installed} (whether it was written now) and {@code version};
    *     {@link HostReply.Refused} with {@code ByosSudoRequired} when the user cannot run sudo without a password,
-   *     or {@code ByosUnsupportedOs} when the script cannot run there (no python3 and no apt to install it)
+   *     or {@code ByosUnsupportedOs} when the script cannot run there (no python3 and no apt to install it), or
+   *     {@code HostScriptInstallFailed} when writing it (or installing python3) failed; a server whose script is
+   *     already current answers Done with only the sudo rule for the script
    */
   HostReply ensureHostScript(HostTarget target, SshKeyPair key);
 }

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 public final class HostScript {
 
   public static final String PATH = "/usr/local/libexec/seedbox/seedbox-host";
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
 
   private static final Pattern ADMIN_USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
 
@@ -38,6 +38,17 @@ public final class HostScript {
       throw new IllegalArgumentException("expected a Unix user name, found '" + adminUser + "'");
     }
     return adminUser + " ALL=(root) NOPASSWD: " + PATH + "\n";
+  }
+
+  /**
+   * The command line that installs the script read from stdin: written beside its place and moved there, so a server
+   * never runs a half-written script.
+   */
+  static String installCommandLine() {
+    String directory = PATH.substring(0, PATH.lastIndexOf('/'));
+    String next = PATH + ".new";
+    return "sudo -n sh -c 'umask 022 && mkdir -p " + directory + " && cat > " + next + " && chmod 0755 " + next
+        + " && chown root:root " + next + " && mv " + next + " " + PATH + "'";
   }
 
   /** The command line for a verb: the only argument is the verb itself. */

@@ -43,6 +43,14 @@ class HostAnswerTest {
   }
 
   @Test
+  void sudoNotFindingTheScriptMeansTheScriptIsMissing() {
+    HostReply reply = SshHostChannel.answer(HostVerb.VERSION, 1, "",
+        "sudo: " + HostScript.PATH + ": command not found\n");
+    assertThat(reply).isInstanceOf(HostReply.Refused.class);
+    assertThat(((HostReply.Refused) reply).reason()).isEqualTo("HostScriptMissing");
+  }
+
+  @Test
   void noAnswerAtAllMeansTheScriptIsMissing() {
     HostReply reply = SshHostChannel.answer(HostVerb.VERSION, 127, "",
         "bash: /usr/local/libexec/seedbox/seedbox-host: No such file or directory");

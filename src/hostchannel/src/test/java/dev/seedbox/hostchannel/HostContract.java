@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +56,13 @@ public abstract class HostContract {
     HostReply reply = run(verb, args);
     assertThat(reply).as("%s: %s", verb, reply.message()).isInstanceOf(HostReply.Done.class);
     return ((HostReply.Done) reply).body();
+  }
+
+  protected final HostReply.Refused refused(HostVerb verb, Map<String, Object> args, String reason) {
+    HostReply reply = run(verb, args);
+    assertThat(reply).as("%s: %s", verb, reply.message()).isInstanceOf(HostReply.Refused.class);
+    assertThat(((HostReply.Refused) reply).reason()).as(reply.message()).isEqualTo(reason);
+    return (HostReply.Refused) reply;
   }
 
   private URI webUiUrl(int port) {
@@ -208,6 +216,104 @@ public abstract class HostContract {
     assertThat(stranger).isInstanceOf(HostReply.AuthenticationRejected.class);
 
     assertThat(done(HostVerb.VERSION, Map.of()).path("version").asInt()).isEqualTo(HostScript.VERSION);
+  }
+
+  @Test
+  void ensuringTheHostScriptASecondTimeWritesNothing() {
+    HostReply first = channel().ensureHostScript(target(), managementKey());
+    assertThat(first).as(first.message()).isInstanceOf(HostReply.Done.class);
+    HostReply second = channel().ensureHostScript(target(), managementKey());
+    assertThat(second).as(second.message()).isInstanceOf(HostReply.Done.class);
+    assertThat(((HostReply.Done) second).body().path("installed").isBoolean()).isTrue();
+    assertThat(((HostReply.Done) second).body().path("installed").asBoolean()).isFalse();
+    assertThat(((HostReply.Done) second).body().path("version").asInt()).isEqualTo(HostScript.VERSION);
+    assertThat(done(HostVerb.VERSION, Map.of()).path("version").asInt()).isEqualTo(HostScript.VERSION);
+  }
+
+  @Test
+  void preflightPassesWithFreePortsAndRefusesAPlanLargerThanTheFreeDisk() {
+    String slot = newSlot();
+    int port = 26000 + RANDOM.nextInt(1000);
+    JsonNode passed = done(HostVerb.PREFLIGHT, preflightArgs(slot, port, port + 2000, 0));
+    assertThat(passed.path("freeGb").isIntegralNumber()).as(passed.toString()).isTrue();
+    assertThat(passed.path("freeGb").asLong()).isNotNegative();
+    assertThat(passed.path("os").asText()).isNotBlank();
+    assertThat(passed.path("architecture").asText()).isNotBlank();
+
+    long tooMuch = passed.path("freeGb").asLong() + 100;
+    assertThat(refused(HostVerb.PREFLIGHT, preflightArgs(slot, port, port + 2000, tooMuch), "ByosDiskTooSmall")
+        .message()).contains(tooMuch + " GiB");
+    Map<String, Object> noDisk = new HashMap<>(preflightArgs(slot, port, port + 2000, 0));
+    noDisk.remove("diskGb");
+    refused(HostVerb.PREFLIGHT, noDisk, "InvalidArgument");
+    refused(HostVerb.PREFLIGHT, preflightArgs(slot, port, port, 0), "InvalidArgument");
+  }
+
+  @Test
+  void preflightRefusesAPortAnotherSlotHoldsAndAcceptsTheSlotsOwn() {
+    String holder = newSlot();
+    String newcomer = newSlot();
+    int webUi = 22000 + RANDOM.nextInt(1000);
+    int listen = webUi + 2000;
+    Map<String, Object> holderArgs = slotArgs(holder);
+    try {
+      done(HostVerb.INSTALL_CLIENT, installArgs(holder, webUi));
+      String password = password();
+      done(HostVerb.SET_CREDENTIALS, credentials(holderArgs, password));
+      done(HostVerb.START, holderArgs);
+      awaitAnswer(webUi, password);
+
+      assertThat(refused(HostVerb.PREFLIGHT, preflightArgs(newcomer, webUi, listen + 1, 0), "ByosPortInUse")
+          .message()).contains(Integer.toString(webUi));
+      assertThat(refused(HostVerb.PREFLIGHT, preflightArgs(newcomer, webUi + 1, listen, 0), "ByosPortInUse")
+          .message()).contains(Integer.toString(listen));
+      // the slot's own running client holds its ports, which the slot may keep
+      done(HostVerb.PREFLIGHT, preflightArgs(holder, webUi, listen, 0));
+      done(HostVerb.PREFLIGHT, preflightArgs(newcomer, webUi + 1, listen + 1, 0));
+    } finally {
+      run(HostVerb.UNINSTALL, holderArgs);
+      cleanUp(holder);
+    }
+  }
+
+  @Test
+  void twoSlotsOnOneServerEachAcceptOnlyTheirOwnPassword() {
+    String first = newSlot();
+    String second = newSlot();
+    int firstPort = 23000 + RANDOM.nextInt(1000);
+    int secondPort = firstPort + 1;
+    String firstPassword = password();
+    String secondPassword = password();
+    try {
+      for (Map<String, Object> install : List.of(installArgs(first, firstPort),
+          installArgs(second, secondPort))) {
+        done(HostVerb.PREFLIGHT, preflightArgs((String) install.get("slot"), (Integer) install.get("webUiPort"),
+            (Integer) install.get("listenPort"), 0));
+        done(HostVerb.INSTALL_CLIENT, install);
+      }
+      done(HostVerb.SET_CREDENTIALS, credentials(slotArgs(first), firstPassword));
+      done(HostVerb.SET_CREDENTIALS, credentials(slotArgs(second), secondPassword));
+      assertThat(done(HostVerb.START, slotArgs(first)).path("running").asBoolean()).isTrue();
+      assertThat(done(HostVerb.START, slotArgs(second)).path("running").asBoolean()).isTrue();
+      awaitAnswer(firstPort, firstPassword);
+      awaitAnswer(secondPort, secondPassword);
+
+      assertThat(login(firstPort, firstPassword)).isInstanceOf(LoginCheck.Accepted.class);
+      assertThat(login(secondPort, secondPassword)).isInstanceOf(LoginCheck.Accepted.class);
+      assertThat(login(firstPort, secondPassword)).isInstanceOf(LoginCheck.Rejected.class);
+      assertThat(login(secondPort, firstPassword)).isInstanceOf(LoginCheck.Rejected.class);
+    } finally {
+      run(HostVerb.UNINSTALL, slotArgs(first));
+      run(HostVerb.UNINSTALL, slotArgs(second));
+      cleanUp(first);
+      cleanUp(second);
+    }
+  }
+
+  private static Map<String, Object> preflightArgs(String slot, int webUiPort, int listenPort, long diskGb) {
+    Map<String, Object> args = new HashMap<>(slotArgs(slot));
+    args.putAll(Map.of("webUiPort", webUiPort, "listenPort", listenPort, "diskGb", diskGb));
+    return args;
   }
 
   private static String newSlot() {

@@ -63,8 +63,8 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
     DISK_TOO_SMALL
   }
 
-  /** @param httpsSites each slot's HTTPS hostname; there is no Caddy here, so no certificate is ever issued */
   /**
+   * @param httpsSites each slot's HTTPS hostname; there is no Caddy here, so no certificate is ever issued
    * @param hostScript whether the host script is installed (cloud-init installs it on servers we create)
    * @param busyPorts ports something else on the server listens on
    */
@@ -188,12 +188,16 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
     if (refused.isPresent()) {
       return refused.get();
     }
-    Fault fault = faults.get(target.host());
-    if (fault == Fault.NO_SUDO) {
-      return new HostReply.Refused("ByosSudoRequired", "user " + target.user() + " on " + target.host()
-          + " cannot run sudo without a password");
+    // like the real channel, a current script is found through its own sudo rule before full sudo is needed
+    AtomicBoolean hostScript = servers.get(target.host()).hostScript();
+    if (hostScript.get()) {
+      return done(Map.of("installed", false));
     }
-    boolean installed = !servers.get(target.host()).hostScript().getAndSet(true);
+    if (faults.get(target.host()) == Fault.NO_SUDO) {
+      return new HostReply.Refused("ByosSudoRequired", "user " + target.user() + " on " + target.host()
+          + " cannot run sudo without a password: sudo: a password is required");
+    }
+    boolean installed = !hostScript.getAndSet(true);
     return done(Map.of("installed", installed));
   }
 
@@ -223,7 +227,9 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
     }
     Server server = servers.get(target.host());
     if (!server.hostScript().get()) {
-      return new HostReply.Refused("HostScriptMissing", "the host script is not installed on " + target.host());
+      return faults.get(target.host()) == Fault.NO_SUDO
+          ? new HostReply.Refused("SudoRefused", "sudo refused the host script: sudo: a password is required")
+          : new HostReply.Refused("HostScriptMissing", "the host script is not installed on " + target.host());
     }
     if (verb == HostVerb.VERSION) {
       return done(Map.of());
@@ -328,26 +334,42 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
     }
   }
 
+  /** The script's order: the arguments, then the OS, the disk and the ports; every other check passes here. */
   private HostReply preflight(Server server, String host, String name, Map<String, Object> args) {
+    int[] ports = new int[2];
+    String[] which = {"webUiPort", "listenPort"};
+    for (int i = 0; i < ports.length; i++) {
+      if (!(args.get(which[i]) instanceof Integer port) || port < 1024 || port > 65535) {
+        return new HostReply.Refused("InvalidArgument", "expected argument '" + which[i] + "' to be a port 1024-65535");
+      }
+      ports[i] = port;
+    }
+    if (ports[0] == ports[1]) {
+      return new HostReply.Refused("InvalidArgument", "the web UI port and the listen port must differ");
+    }
+    // any JSON integer, as the script reads it
+    Object diskArg = args.get("diskGb");
+    long disk = diskArg instanceof Integer || diskArg instanceof Long ? ((Number) diskArg).longValue() : -1;
+    if (disk < 0) {
+      return new HostReply.Refused("InvalidArgument", "expected argument 'diskGb' to be a whole number of GiB, 0 or "
+          + "more");
+    }
     Fault fault = faults.get(host);
     if (fault == Fault.UNSUPPORTED_OS) {
-      return new HostReply.Refused("ByosUnsupportedOs", "the server runs alpine 3.20; a seedbox needs Debian or "
-          + "Ubuntu with apt and systemd");
+      return new HostReply.Refused("ByosUnsupportedOs", "the server runs Alpine Linux v3.20; a seedbox needs Debian "
+          + "or Ubuntu");
     }
     long freeGb = fault == Fault.DISK_TOO_SMALL ? 1 : 500;
-    if (args.get("diskGb") instanceof Integer disk && disk > freeGb) {
-      return new HostReply.Refused("ByosDiskTooSmall", "the plan needs " + disk + " GiB free for downloads; "
-          + freeGb + " GiB are free under /srv");
+    if (disk > freeGb) {
+      return new HostReply.Refused("ByosDiskTooSmall", "the plan needs " + disk + " GiB free for downloads under "
+          + "/srv/seedbox; the filesystem of /srv has " + freeGb + ".0 GiB free");
     }
-    for (String which : new String[] {"webUiPort", "listenPort"}) {
-      if (!(args.get(which) instanceof Integer port)) {
-        return new HostReply.Refused("InvalidArgument", "expected argument '" + which + "' to be a port 1024-65535");
-      }
+    for (int port : ports) {
       boolean taken = server.busyPorts().contains(port) || server.slots().entrySet().stream()
           .anyMatch(e -> !e.getKey().equals(name) && (e.getValue().webUiPort == port
               || e.getValue().listenPort == port));
       if (taken) {
-        return new HostReply.Refused("ByosPortInUse", "port " + port + " is already in use on the server");
+        return new HostReply.Refused("ByosPortInUse", "port " + port + " is already in use on this server");
       }
     }
     return done(Map.of("os", "debian 12", "architecture", "x86_64", "freeGb", freeGb));

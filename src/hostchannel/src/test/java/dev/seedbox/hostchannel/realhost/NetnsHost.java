@@ -4,8 +4,10 @@ import dev.seedbox.hostchannel.HostBootstrap;
 import dev.seedbox.hostchannel.HostScript;
 import dev.seedbox.keys.key.Ed25519Keys;
 import dev.seedbox.keys.key.SshKeyPair;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -27,6 +29,9 @@ import java.util.concurrent.TimeUnit;
  * user holding only our management key, the host key we generated, password and root logins off, the host script
  * root-owned with a sudo rule for it and nothing else.
  *
+ * <p>{@link #startCustomerServer} lays it out as a customer's own server instead (BYOS): no host script, no admin
+ * user and no sudo rule of ours, sshd as a distribution configures it; the test adds the customer's users itself.
+ *
  * <p>The sandbox has no systemd, so the admin user's sudo path starts with a systemctl STAND-IN that runs a unit's
  * ExecStart as its User inside the namespace; it is the one stand-in in this lane.
  */
@@ -43,12 +48,14 @@ final class NetnsHost implements AutoCloseable {
   final String address;
   /** The rig's own end of the veth pair, where the server reaches services the rig runs (an ACME server). */
   final String rigAddress;
+  /** The admin user of a server we create; {@link #startCustomerServer} makes none. */
   final String adminUser;
   final SshKeyPair managementKey;
   final SshKeyPair hostKey;
   private final int index;
   private final Path dir;
   private final List<String> cleanup = new ArrayList<>();
+  private int users;
   private Process sshd;
 
   /** Why this machine cannot run the lane, or empty when it can. */
@@ -92,8 +99,103 @@ final class NetnsHost implements AutoCloseable {
     network();
     adminUser();
     hostScript();
-    sshd();
+    // what the user data puts in sshd_config.d on a server we create
+    sshd(new HostBootstrap(adminUser, managementKey.publicKey(), hostKey, List.of()).sshdHardening());
     return this;
+  }
+
+  /**
+   * A customer's server: the host script is removed from where it would be (the rig shares this machine's file
+   * system, where another rig may have left it), and sshd allows any user with a key, as a customer's does.
+   */
+  NetnsHost startCustomerServer() {
+    network();
+    standIn();
+    exec(List.of("rm", "-f", HostScript.PATH));
+    sshd(String.join("\n", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "PermitRootLogin no",
+        ""));
+    return this;
+  }
+
+  /**
+   * A login user holding {@code key}, as the customer would make it for us; with {@code passwordlessSudo} it may run
+   * any command through sudo without a password, else sudo knows nothing of it.
+   *
+   * @return the user's name
+   */
+  String addUser(SshKeyPair key, boolean passwordlessSudo) {
+    String user = "sbxu" + namespace.substring("sbx-".length()) + "x" + (++users);
+    exec(List.of("useradd", "--create-home", "--shell", "/bin/bash", user));
+    cleanup.add(0, "userdel --remove " + user);
+    exec(List.of("usermod", "-p", "*", user));
+    Path ssh = Path.of("/home", user, ".ssh");
+    exec(List.of("install", "-d", "-m", "700", "-o", user, "-g", user, ssh.toString()));
+    authorize(user, key);
+    if (passwordlessSudo) {
+      sudoRule(user, user + " ALL=(ALL:ALL) NOPASSWD: ALL\n");
+    }
+    return user;
+  }
+
+  /** The customer put {@code key} (alone) in the user's {@code authorized_keys}. */
+  void authorize(String user, SshKeyPair key) {
+    authorizedKeys(user, key.publicKey().line() + "\n");
+  }
+
+  /** The customer emptied the user's {@code authorized_keys}. */
+  void deauthorize(String user) {
+    authorizedKeys(user, "");
+  }
+
+  private void authorizedKeys(String user, String content) {
+    Path file = Path.of("/home", user, ".ssh", "authorized_keys");
+    write(file, content, "rw-------");
+    exec(List.of("chown", user + ":" + user, file.toString()));
+  }
+
+  /**
+   * Something other than a seedbox listens on {@code port} on every IPv4 address of the server until the returned
+   * listener is closed (or the rig is).
+   */
+  AutoCloseable occupyPort(int port) {
+    try {
+      Process listener = new ProcessBuilder("ip", "netns", "exec", namespace, "python3", "-c",
+          "import socket, sys\n"
+              + "s = socket.socket()\n"
+              + "s.bind(('0.0.0.0', int(sys.argv[1])))\n"
+              + "s.listen()\n"
+              + "print('listening', flush=True)\n"
+              + "sys.stdin.read()\n", Integer.toString(port)).redirectErrorStream(true).start();
+      String first = new BufferedReader(new InputStreamReader(listener.getInputStream(),
+          StandardCharsets.UTF_8)).readLine();
+      if (!"listening".equals(first)) {
+        listener.destroyForcibly();
+        throw new IllegalStateException("could not listen on port " + port + " in " + namespace + ": " + first);
+      }
+      return () -> {
+        listener.destroyForcibly();
+        listener.waitFor(10, TimeUnit.SECONDS);
+      };
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static boolean userExists(String user) {
+    try {
+      exec(List.of("getent", "passwd", user));
+      return true;
+    } catch (IllegalStateException absent) {
+      return false;
+    }
+  }
+
+  static Path unitFile(String slot) {
+    return Path.of("/etc/systemd/system", "seedbox-" + slot + ".service");
+  }
+
+  static Path dataDirectory(String slot) {
+    return Path.of(HostBootstrap.DATA_ROOT, slot);
   }
 
   private void network() {
@@ -125,16 +227,24 @@ final class NetnsHost implements AutoCloseable {
   private void hostScript() {
     Path script = Path.of(HostScript.PATH);
     write(script, HostScript.text(), "rwxr-xr-x");
-    Path bin = dir.resolve("bin");
-    write(bin.resolve("systemctl"), resource("systemctl-standin"), "rwxr-xr-x");
-    Path sudoers = Path.of("/etc/sudoers.d", "seedbox-" + adminUser);
-    write(sudoers, "Defaults:" + adminUser + " secure_path=" + bin + ":/usr/local/sbin:/usr/local/bin:/usr/sbin"
-        + ":/usr/bin:/sbin:/bin\n" + HostScript.sudoersRule(adminUser), "r--r-----");
+    standIn();
+    sudoRule(adminUser, HostScript.sudoersRule(adminUser));
+  }
+
+  private void standIn() {
+    write(dir.resolve("bin").resolve("systemctl"), resource("systemctl-standin"), "rwxr-xr-x");
+  }
+
+  /** {@code rules} for {@code user}, whose sudo path starts with the systemctl stand-in. */
+  private void sudoRule(String user, String rules) {
+    Path sudoers = Path.of("/etc/sudoers.d", "seedbox-" + user);
+    write(sudoers, "Defaults:" + user + " secure_path=" + dir.resolve("bin") + ":/usr/local/sbin:/usr/local/bin"
+        + ":/usr/sbin:/usr/bin:/sbin:/bin\n" + rules, "r--r-----");
     cleanup.add(0, "rm -f " + sudoers);
     exec(List.of("visudo", "-c", "-q", "-f", sudoers.toString()));
   }
 
-  private void sshd() {
+  private void sshd(String hardening) {
     Path key = dir.resolve("ssh_host_ed25519_key");
     write(key, hostKey.privateKey().openSshText(), "rw-------");
     Path config = dir.resolve("sshd_config");
@@ -146,8 +256,7 @@ final class NetnsHost implements AutoCloseable {
         "AuthorizedKeysFile .ssh/authorized_keys",
         "UsePAM no",
         "LogLevel VERBOSE",
-        // what the user data puts in sshd_config.d on a server we create
-        new HostBootstrap(adminUser, managementKey.publicKey(), hostKey, List.of()).sshdHardening()),
+        hardening),
         "rw-------");
     try {
       Files.createDirectories(Path.of("/run/sshd"));
