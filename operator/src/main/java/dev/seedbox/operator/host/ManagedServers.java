@@ -33,10 +33,14 @@ public final class ManagedServers {
     return keys;
   }
 
-  /** The host script's name for the Seedbox's client instance: {@code sb-} and 28 characters of its UID. */
+  /**
+   * The host script's name for the Seedbox's client instance (also its Unix user, at most 32 characters): {@code sb-}
+   * and the last 28 characters of its UID. The last ones, because several Seedboxes share a customer's server and
+   * UIDs handed out in sequence (as test API servers do) differ only at the end.
+   */
   public static String slotName(String seedboxUid) {
     String compact = seedboxUid.toLowerCase().replaceAll("[^a-z0-9]", "");
-    return "sb-" + (compact.length() > 28 ? compact.substring(0, 28) : compact);
+    return "sb-" + (compact.length() > 28 ? compact.substring(compact.length() - 28) : compact);
   }
 
   /**

@@ -91,18 +91,14 @@ public final class OwnServers {
           + "in this namespace, so the operator cannot manage the client on your server");
     }
     ByosConnectionStatus status = connection.getStatus();
-    if (status == null || status.getPhase() != ByosPhase.CONNECTED) {
+    Optional<ByosConnectionRecord> row = connections.find(connection.getMetadata().getUid());
+    if (!usable(status, row)) {
       String why = status == null || status.getPhase() == null ? "not verified yet" : status.getPhase().toString();
       String detail = status == null ? null : status.findCondition(ByosConnectionStatus.READY)
           .map(c -> c.getReason() + ": " + c.getMessage()).orElse(null);
       return new Located.Unavailable(CONNECTION_NOT_CONNECTED, "ByosConnection '" + connectionName + "' is " + why
           + (detail == null || detail.isBlank() ? "" : " (" + detail + ")")
           + "; the operator cannot manage the client on your server until it is Connected again");
-    }
-    Optional<ByosConnectionRecord> row = connections.find(connection.getMetadata().getUid());
-    if (row.isEmpty() || row.get().pinnedHostKey() == null) {
-      return new Located.Unavailable(CONNECTION_NOT_CONNECTED, "ByosConnection '" + connectionName
-          + "' has no pinned host key yet");
     }
     SshKeyPair key;
     try {
@@ -140,6 +136,18 @@ public final class OwnServers {
       return Optional.of(new Located.Unavailable(ClientProbe.reasonOf(check), check.message()));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Connected, or rotating: a new key waits for the customer while the row still names the previous, verified key,
+   * which stays authorised until the new one is verified, so the Seedboxes keep being managed with it.
+   */
+  private static boolean usable(ByosConnectionStatus status, Optional<ByosConnectionRecord> row) {
+    if (status == null || row.isEmpty() || row.get().pinnedHostKey() == null) {
+      return false;
+    }
+    return status.getPhase() == ByosPhase.CONNECTED || status.getPhase() == ByosPhase.AWAITING_AUTHORIZATION
+        && status.getSecretRef() != null && !status.getSecretRef().equals(row.get().secretRef());
   }
 
   /** Gives the Seedbox's ports back (terminated, or cancelled before it was installed). */

@@ -3,6 +3,7 @@ package dev.seedbox.operator.seedbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seedbox.api.lifecycle.Phase;
+import dev.seedbox.api.status.ConditionStatus;
 import dev.seedbox.api.v1alpha1.ByosConnection;
 import dev.seedbox.api.v1alpha1.ByosConnectionSpec;
 import dev.seedbox.api.v1alpha1.ByosPhase;
@@ -107,12 +108,17 @@ class SeedboxOnOwnServerTest extends SeedboxScenario {
     String ns = namespace();
     account(ns, "acme", 1000, 7);
     connect(ns, "home");
-    host().occupyPort(server(), nextFreePort());
-    create(ownServerSeedbox(ns, "box", "home"));
-    Seedbox refused = awaitSeedbox(ns, "box", sb -> hasCondition(sb, SeedboxStatus.READY, "ByosPortInUse"));
-    assertThat(condition(refused, SeedboxStatus.READY).getMessage()).contains("already in use");
-    delete(ns, "box");
-    awaitGone(ns, "box");
+    int busy = nextFreePort();
+    host().occupyPort(server(), busy);
+    try {
+      create(ownServerSeedbox(ns, "box", "home"));
+      Seedbox refused = awaitSeedbox(ns, "box", sb -> hasCondition(sb, SeedboxStatus.READY, "ByosPortInUse"));
+      assertThat(condition(refused, SeedboxStatus.READY).getMessage()).contains("port " + busy);
+      assertThat(refused.getStatus().getPhase()).isEqualTo(Phase.PENDING);
+    } finally {
+      host().freePort(server(), busy);
+    }
+    awaitPhase(ns, "box", Phase.ACTIVE, Duration.ofSeconds(15));
   }
 
   @Test
@@ -128,7 +134,11 @@ class SeedboxOnOwnServerTest extends SeedboxScenario {
     Seedbox musicActive = awaitPhase(ns, "music", Phase.ACTIVE, Duration.ofSeconds(15));
     assertThat(films.getStatus().getEndpoint().getWebUiUrl())
         .isNotEqualTo(musicActive.getStatus().getEndpoint().getWebUiUrl());
-    assertThat(loginOwn(films, currentPassword(ns, "films"))).isInstanceOf(LoginCheck.Accepted.class);
+    assertThat(host().slots(server())).containsKeys(slot(films.getMetadata().getUid()),
+        slot(musicActive.getMetadata().getUid()));
+    assertThat(slot(films.getMetadata().getUid())).isNotEqualTo(slot(musicActive.getMetadata().getUid()));
+    assertThat(loginOwn(films, currentPassword(ns, "films"))).as("slots %s, films at %s", host().slots(server()),
+        films.getStatus().getEndpoint().getWebUiUrl()).isInstanceOf(LoginCheck.Accepted.class);
     assertThat(loginOwn(musicActive, currentPassword(ns, "music"))).isInstanceOf(LoginCheck.Accepted.class);
     assertThat(loginOwn(films, currentPassword(ns, "music"))).isInstanceOf(LoginCheck.Rejected.class);
     assertThat(balance(account)).isEqualTo(2000 - 2 * FEE);
@@ -172,7 +182,8 @@ class SeedboxOnOwnServerTest extends SeedboxScenario {
     harness.ssh().deauthorize(USER, line);
     host().deauthorize(server(), OpenSshPublicKey.parse(line).fingerprint());
     Seedbox held = awaitSeedbox(ns, "box", sb -> !ready(sb) && row(uid).managementHold());
-    assertThat(condition(held, SeedboxStatus.READY).getReason()).isIn(ClientProbe.HOST_ACCESS_REFUSED,
+    assertThat(condition(held, SeedboxStatus.READY).getReason()).as(condition(held, SeedboxStatus.READY).getMessage())
+        .isIn(ClientProbe.HOST_ACCESS_REFUSED,
         OwnServers.CONNECTION_NOT_CONNECTED);
     assertThat(held.getStatus().getPhase()).isEqualTo(Phase.ACTIVE);
     awaitEvent(ns, "box", "BillingHeld");
@@ -292,7 +303,7 @@ class SeedboxOnOwnServerTest extends SeedboxScenario {
   }
 
   private boolean ready(Seedbox sb) {
-    return sb.getStatus().findCondition(SeedboxStatus.READY).map(c -> "True".equals(String.valueOf(c.getStatus())))
+    return sb.getStatus().findCondition(SeedboxStatus.READY).map(c -> c.getStatus() == ConditionStatus.TRUE)
         .orElse(false);
   }
 }

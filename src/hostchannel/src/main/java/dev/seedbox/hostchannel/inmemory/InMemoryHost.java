@@ -146,6 +146,11 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
     server(host).busyPorts().add(port);
   }
 
+  /** What listened on {@code port} is gone. */
+  public void freePort(String host, int port) {
+    server(host).busyPorts().remove(port);
+  }
+
   /** The slots installed on the server, by name, with their web UI port. */
   public Map<String, Integer> slots(String host) {
     Map<String, Integer> ports = new java.util.TreeMap<>();
