@@ -125,6 +125,19 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
     });
   }
 
+  /**
+   * What a customer's server must offer before the onboarding command is worth running: the operator installs each
+   * Seedbox's client as a system user of its own with its own systemd unit, which takes root.
+   */
+  static String requirements(String user, int port) {
+    return "Run the command as user '" + user + "' on a Debian or Ubuntu server with apt and systemd (x86_64, arm64, "
+        + "armv7 or i686), reachable from the operator on SSH port " + port + ". That user needs sudo without a "
+        + "password (for example the line '" + user + " ALL=(ALL) NOPASSWD: ALL' in /etc/sudoers.d/seedbox): each "
+        + "seedbox gets its own system user, systemd unit and ports, and our helper script is installed at "
+        + "/usr/local/libexec/seedbox/seedbox-host. Downloads go to /srv/seedbox, which needs the free space your "
+        + "plan names.";
+  }
+
   /** One pass: issue, record, verify. Returns when to look again. */
   private Duration step(ByosConnection resource, ByosConnectionStatus status) {
     ByosConnectionSpec spec = resource.getSpec();
@@ -168,6 +181,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
     status.setPublicKey(issued.publicKeyLine());
     status.setFingerprint(issued.fingerprint());
     status.setOnboardingCommand(issued.onboardingCommand());
+    status.setOnboardingRequirements(requirements(spec.getUser(), port));
     status.setSecretRef(issued.secretRef().value());
     status.setObservedRotation(rotation);
     ByosConnectionStatusAggregator.keyIssued(status, "key " + issued.fingerprint() + " (rotation " + rotation

@@ -260,6 +260,7 @@ class SeedboxOnOwnServerTest extends SeedboxScenario {
     resource.setSpec(spec);
     harness.client().resource(resource).create();
     ByosConnection awaiting = awaitConnection(ns, name, c -> c.getStatus().getPublicKey() != null);
+    assertThat(awaiting.getStatus().getOnboardingRequirements()).contains("sudo without a password", "systemd");
     authorize(awaiting);
     return awaitConnection(ns, name, c -> c.getStatus().getPhase() == ByosPhase.CONNECTED);
   }

@@ -22,6 +22,10 @@ public class ByosConnectionStatus extends ResourceStatus {
   @JsonPropertyDescription("One line for the customer to run on their server to authorise our key.")
   private String onboardingCommand;
 
+  @JsonPropertyDescription("What the server and the user must offer before the command is run, for seedboxes to be "
+      + "installed there.")
+  private String onboardingRequirements;
+
   @JsonPropertyDescription("Where the private key is kept: kubernetes:<ns>/<name>#<key> or vault:<mount>/<path>#<v>.")
   private String secretRef;
 
@@ -64,6 +68,14 @@ public class ByosConnectionStatus extends ResourceStatus {
 
   public void setOnboardingCommand(String onboardingCommand) {
     this.onboardingCommand = onboardingCommand;
+  }
+
+  public String getOnboardingRequirements() {
+    return onboardingRequirements;
+  }
+
+  public void setOnboardingRequirements(String onboardingRequirements) {
+    this.onboardingRequirements = onboardingRequirements;
   }
 
   public String getSecretRef() {

@@ -23,7 +23,42 @@ class PlanCatalogTest {
     assertThat(starter.offer(ProviderKind.DIGITALOCEAN, "sgp1")).isEmpty();
     assertThat(starter.offer(ProviderKind.INMEMORY, "local")).isPresent();
     assertThat(catalog.find("enterprise")).isEmpty();
-    assertThat(catalog.plans()).extracting(Plan::id).containsExactlyInAnyOrder("starter-1tb", "pro-4tb");
+    assertThat(catalog.plans()).extracting(Plan::id).containsExactlyInAnyOrder("starter-1tb", "pro-4tb",
+        "own-server");
+    Plan own = catalog.find("own-server").orElseThrow();
+    assertThat(own.ownServer()).isTrue();
+    assertThat(own.offers()).isEmpty();
+    assertThat(starter.ownServer()).isFalse();
+  }
+
+  @Test
+  void aPlanForTheCustomersOwnServerHasAFeeAndDiskButNoProviders() {
+    Plan own = PlanCatalog.parse("""
+        plans:
+          managed:
+            pricePerPeriodCents: 400
+            storageGb: 100
+            ownServer: true
+        """, "test").find("managed").orElseThrow();
+    assertThat(own.pricePerPeriodCents()).isEqualTo(400);
+    assertThat(own.storageGb()).isEqualTo(100);
+    assertThat(own.offer(ProviderKind.INMEMORY, "local")).isEmpty();
+
+    assertThatThrownBy(() -> PlanCatalog.parse("""
+        plans:
+          mixed:
+            pricePerPeriodCents: 400
+            storageGb: 100
+            ownServer: true
+            providers:
+              inmemory: { size: small, regions: [local] }
+          odd:
+            pricePerPeriodCents: 400
+            storageGb: 100
+            ownServer: "yes"
+        """, "test")).isInstanceOfSatisfying(InvalidPlanCatalogException.class, e -> assertThat(e.problems())
+        .contains("plan 'mixed': a plan for the customer's own server (ownServer: true) names no providers",
+            "plan 'odd': ownServer must be true or false, found '\"yes\"'"));
   }
 
   @Test
