@@ -8,6 +8,7 @@ import dev.seedbox.keys.store.VaultConfig;
 import dev.seedbox.keys.store.VaultSecretStore;
 import dev.seedbox.keys.verify.AddressPolicy;
 import dev.seedbox.keys.verify.Cidr;
+import dev.seedbox.keys.verify.HostResolver;
 import dev.seedbox.keys.verify.SshVerifier;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.operator.billing.BillingAccountReconciler;
@@ -59,17 +60,17 @@ public final class AccountsWiring {
    * @param ledgerChanges the LISTEN/NOTIFY event source that wakes a BillingAccount when its ledger account changes
    */
   public static AccountsWiring create(LedgerModule ledger, OperatorSettings settings, KubernetesClient client,
-      Clock clock, EventRecorder events, PauseGate pauseGate, OperatorMetrics metrics, Timings timings,
+      HostResolver resolver, Clock clock, EventRecorder events, PauseGate pauseGate, OperatorMetrics metrics, Timings timings,
       LedgerChangeHook ledgerChanges) {
     BillingAccountReconciler billing = new BillingAccountReconciler(pauseGate, metrics, events, ledger.ledger(),
         ledger.seedboxes(), ledger.audit(), client, clock, timings.deletionRecheck(), ledgerChanges);
     ByosConnectionReconciler byos = new ByosConnectionReconciler(pauseGate, metrics, events,
-        byosKeys(settings, client), ledger.byos(), ledger.audit(), client, clock, timings.byos());
+        byosKeys(settings, client, resolver), ledger.byos(), ledger.audit(), client, clock, timings.byos());
     return new AccountsWiring(billing, byos);
   }
 
   /** Kubernetes Secrets always; Vault only when configured; SSH only to addresses the policy allows. */
-  public static ByosKeys byosKeys(OperatorSettings settings, KubernetesClient client) {
+  public static ByosKeys byosKeys(OperatorSettings settings, KubernetesClient client, HostResolver resolver) {
     List<SecretStore> stores = new ArrayList<>();
     stores.add(new KubernetesSecretStore(client));
     OperatorSettings.VaultSettings vault = settings.vault();
@@ -78,7 +79,8 @@ public final class AccountsWiring {
           vault.pathPrefix(), VaultConfig.DEFAULT_TIMEOUT, true)));
     }
     AddressPolicy policy = new AddressPolicy(settings.sshAllowedAddresses().stream().map(Cidr::parse).toList());
-    return new ByosKeys(stores, new Ed25519Keys(), new SshVerifier(policy));
+    return new ByosKeys(stores, new Ed25519Keys(), new SshVerifier(policy, resolver,
+        SshVerifier.DEFAULT_CONNECT_TIMEOUT, SshVerifier.DEFAULT_AUTH_TIMEOUT));
   }
 
   public BillingAccountReconciler billingAccounts() {

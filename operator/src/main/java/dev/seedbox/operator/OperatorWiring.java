@@ -100,10 +100,12 @@ public final class OperatorWiring implements AutoCloseable {
    *     reached over SSH
    * @param customerServers where customers' own servers are, for the dev stack and tests; null in production,
    *     where they are reached over SSH
+   * @param resolver how host names in ByosConnections and server addresses are resolved (the system's in
+   *     production; the dev stack names its stand-in for a customer's server)
    */
   public record Backends(DataSource database, ProviderRegistry providers, SeedboxTiming timing,
       AccountsWiring.Timings accountTimings, boolean ownsDatabase, Map<ProviderKind, InMemoryHost> inMemoryHosts,
-      InMemoryHost customerServers) {
+      InMemoryHost customerServers, HostResolver resolver) {
 
     public Backends {
       Objects.requireNonNull(database, "database");
@@ -111,16 +113,23 @@ public final class OperatorWiring implements AutoCloseable {
       Objects.requireNonNull(timing, "timing");
       Objects.requireNonNull(accountTimings, "accountTimings");
       inMemoryHosts = Map.copyOf(inMemoryHosts);
+      Objects.requireNonNull(resolver, "resolver");
     }
 
     public Backends(DataSource database, ProviderRegistry providers, SeedboxTiming timing,
         AccountsWiring.Timings accountTimings, boolean ownsDatabase, Map<ProviderKind, InMemoryHost> inMemoryHosts) {
-      this(database, providers, timing, accountTimings, ownsDatabase, inMemoryHosts, null);
+      this(database, providers, timing, accountTimings, ownsDatabase, inMemoryHosts, null, HostResolver.SYSTEM);
     }
 
     /** The same, with customers' own servers on {@code host}. */
     public Backends withCustomerServers(InMemoryHost host) {
-      return new Backends(database, providers, timing, accountTimings, ownsDatabase, inMemoryHosts, host);
+      return new Backends(database, providers, timing, accountTimings, ownsDatabase, inMemoryHosts, host, resolver);
+    }
+
+    /** The same, resolving host names with {@code names}. */
+    public Backends withResolver(HostResolver names) {
+      return new Backends(database, providers, timing, accountTimings, ownsDatabase, inMemoryHosts, customerServers,
+          names);
     }
 
     /** The in-memory providers among {@code providers} bring their own hosts. */
@@ -168,7 +177,7 @@ public final class OperatorWiring implements AutoCloseable {
     PauseGate pauseGate = new PauseGate(events, clock);
     TorrentClientProfiles clients = TorrentClientProfiles.shipped();
     this.sshHosts = new SshHostChannel(new AddressPolicy(settings.sshAllowedAddresses().stream().map(Cidr::parse)
-        .toList()), HostResolver.SYSTEM, SshHostChannel.Timeouts.DEFAULT, registry);
+        .toList()), backends.resolver(), SshHostChannel.Timeouts.DEFAULT, registry);
     HostChannels.Builder channels = HostChannels.builder();
     for (ProviderKind kind : backends.providers().enabled()) {
       InMemoryHost inMemory = backends.inMemoryHosts().get(kind);
@@ -180,7 +189,7 @@ public final class OperatorWiring implements AutoCloseable {
     }
     ManagedServers servers = new ManagedServers(new ServerKeys(client, new Ed25519Keys(), serverKeyVault(settings)),
         channels.build(), clients);
-    OwnServers ownServers = new OwnServers(ledger.byos(), AccountsWiring.byosKeys(settings, client),
+    OwnServers ownServers = new OwnServers(ledger.byos(), AccountsWiring.byosKeys(settings, client, backends.resolver()),
         backends.customerServers() != null ? HostChannels.inMemory(backends.customerServers())
             : HostChannels.remote(sshHosts, clients),
         new HostPorts(ledger.jdbi(), clock, ledger.audit(), settings.host().customerPorts()), clients,
@@ -189,9 +198,9 @@ public final class OperatorWiring implements AutoCloseable {
         backends.providers(), clients, plans, lifecycle, clock, ledgerListener,
         backends.timing(), client, new WebUiHostnames(settings.https(), client), servers, ownServers));
     register(seedboxes);
-    this.accounts = AccountsWiring.create(ledger, settings, client, clock, events, pauseGate, metrics,
-        backends.accountTimings(), context -> List.of(LedgerChangeEventSource.forBillingAccounts(ledgerListener,
-            context)));
+    this.accounts = AccountsWiring.create(ledger, settings, client, backends.resolver(), clock, events, pauseGate,
+        metrics, backends.accountTimings(), context -> List.of(LedgerChangeEventSource.forBillingAccounts(
+            ledgerListener, context)));
     register(accounts.billingAccounts());
     register(accounts.byosConnections());
 

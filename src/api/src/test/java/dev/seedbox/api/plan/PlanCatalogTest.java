@@ -90,8 +90,8 @@ class PlanCatalogTest {
             "plan 'Big_Plan': the id must be a DNS-1123 label (lowercase letters, digits and '-', at most 63)",
             "plan 'Big_Plan': storageGb: must be a positive whole number, found '0'",
             "plan 'Big_Plan': providers.aws: unknown provider, expected one of [digitalocean, hetzner, inmemory]",
-            "plan 'no-regions': unknown field 'storagGb', expected [displayName, pricePerPeriodCents, providers, "
-                + "storageGb]",
+            "plan 'no-regions': unknown field 'storagGb', expected [displayName, ownServer, pricePerPeriodCents, "
+                + "providers, storageGb]",
             "plan 'no-regions': providers.hetzner.regions: must list at least one region, found '[]'"))
         .hasMessageContaining("test.yaml");
   }
