@@ -6,6 +6,7 @@ import dev.seedbox.billing.BillingApplication;
 import dev.seedbox.billing.BillingConfig;
 import dev.seedbox.devsupport.EmbeddedKubernetes;
 import dev.seedbox.devsupport.SandboxCoinPayPortal;
+import dev.seedbox.hostchannel.inmemory.InMemoryHost;
 import dev.seedbox.ledger.LedgerModule;
 import dev.seedbox.operator.OperatorSettings;
 import dev.seedbox.operator.OperatorWiring;
@@ -36,7 +37,7 @@ public final class DevStack implements AutoCloseable {
 
   /** The examples the dev stack applies; {@code examples/cloud} and {@code examples/argocd} need a real cluster. */
   public static final List<String> EXAMPLES =
-      List.of("billing-account.yaml", "seedbox.yaml", "byos-connection.yaml");
+      List.of("billing-account.yaml", "seedbox.yaml", "byos-connection.yaml", "byos-seedbox.yaml");
   public static final String ACCOUNT = "acme-media";
 
   private static final Logger LOG = LoggerFactory.getLogger(DevStack.class);
@@ -53,6 +54,7 @@ public final class DevStack implements AutoCloseable {
   private SandboxCoinPayPortal gateway;
   private BillingApplication billing;
   private OperatorWiring operator;
+  private Homelab homelab;
   private String apiToken;
   private Path kubeconfig;
   private List<HasMetadata> applied = List.of();
@@ -116,12 +118,20 @@ public final class DevStack implements AutoCloseable {
         freePort());
     PlanCatalog plans = PlanCatalog.load(plansFile);
     ProviderRegistry providers = DevStackWiring.providers(clock);
+    InMemoryHost customerServers = new InMemoryHost(DevStackWiring.HOST_LATENCY);
+    homelab = Homelab.start(customerServers);
+    running.push(homelab);
     operator = DevStackWiring.startOperator(operatorSettings, plans, kubernetes.client(), clock, operatorRuntime,
-        providers);
+        providers, customerServers, homelab);
     running.push(operator);
 
     applied = kubernetes.apply(EXAMPLES.stream().map(name -> root.resolve("examples").resolve(name)).toList());
     LOG.info("dev stack up: applied {} resources from examples/", applied.size());
+  }
+
+  /** The sample customer's own server, where the onboarding command is run. */
+  Homelab homelab() {
+    return homelab;
   }
 
   public DevClock clock() {

@@ -55,6 +55,8 @@ final class DevStackWiring {
     env.put("SEEDBOX_LEADER_ELECTION", "false");
     env.put("SEEDBOX_RECONCILE_THREADS", "8");
     env.put("SEEDBOX_MAX_RECONCILE_INTERVAL", "PT10S");
+    // the sample customer's server stands on loopback, which the operator otherwise refuses to connect to
+    env.put("SEEDBOX_SSH_ALLOWED_ADDRESSES", Homelab.ALLOWED_ADDRESSES);
     Environment environment = Environment.of(env);
     OperatorSettings settings = OperatorSettings.read(environment, Command.RUN);
     environment.check();
@@ -98,9 +100,11 @@ final class DevStackWiring {
 
   /** Starts the operator over the embedded database (the dev stack owns and closes the pool). */
   static OperatorWiring startOperator(OperatorSettings settings, PlanCatalog plans, KubernetesClient client,
-      Clock clock, HikariDataSource runtime, ProviderRegistry providers) {
+      Clock clock, HikariDataSource runtime, ProviderRegistry providers, InMemoryHost customerServers,
+      Homelab homelab) {
     return OperatorWiring.start(settings, plans, client, clock, new OperatorWiring.Backends(runtime, providers,
-        SeedboxTiming.defaults(), AccountsWiring.Timings.DEFAULTS, false));
+        SeedboxTiming.defaults(), AccountsWiring.Timings.DEFAULTS, false)
+        .withCustomerServers(customerServers).withResolver(homelab.resolver()));
   }
 
   /** Starts the billing-controller on the ledger (the dev stack owns and closes the pool). */

@@ -3,7 +3,9 @@ package dev.seedbox.devstack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.seedbox.api.v1alpha1.BillingAccount;
+import dev.seedbox.api.v1alpha1.ByosConnection;
 import dev.seedbox.devsupport.EmbeddedKubernetes;
+import dev.seedbox.keys.key.OpenSshPublicKey;
 import dev.seedbox.ledger.CycleReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +25,8 @@ import java.util.function.Predicate;
 
 /**
  * The story the dev stack tells, through the real interfaces only: the sample account is topped up through the
- * billing-controller's /v1 API and a webhook the sandbox gateway signs; the seedboxes go Pending → Provisioning →
+ * billing-controller's /v1 API and a webhook the sandbox gateway signs (after the customer authorised the sample
+ * ByosConnection's key on their server); the seedboxes, one of them on that server, go Pending → Provisioning →
  * Active; the dev clock then jumps a billing period at a time, with a billing cycle after each jump, until the account
  * is LowBalance and then Suspended with its seedboxes; a second top-up resumes them.
  */
@@ -34,6 +37,8 @@ public final class Scenario {
   /** Plenty for the sample account: 12 periods without a suspension would mean the policy is not working. */
   public static final int MAX_PERIODS = 12;
   public static final String TOP_UP_USD = "120.00";
+  /** The sample ByosConnection (examples/byos-connection.yaml), to the customer's {@link Homelab}. */
+  public static final String BYOS_CONNECTION = "acme-homelab";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(90);
@@ -73,6 +78,11 @@ public final class Scenario {
   public Result run() {
     table.say("1. examples applied: the seedboxes wait in Pending until their account holds credit");
     await("seedboxes Pending, waiting for payment", s -> allSeedboxes(s, "Pending"));
+    String key = awaitConnectionKey();
+    table.say("   the customer runs byos/" + BYOS_CONNECTION + "'s onboarding command on " + Homelab.HOST
+        + ": our key " + OpenSshPublicKey.parse(key).fingerprint() + " may log in");
+    stack.homelab().runOnboardingCommand(key);
+    await("byos/" + BYOS_CONNECTION + " Connected", s -> "Connected".equals(s.phaseOf("byos/" + BYOS_CONNECTION)));
 
     table.say("2. top-up of $" + TOP_UP_USD + " through POST /v1/accounts/default/" + DevStack.ACCOUNT
         + "/topups, confirmed by a signed gateway webhook");
@@ -114,6 +124,18 @@ public final class Scenario {
         s -> allSeedboxes(s, "Active") && "Active".equals(s.phaseOf("ba/" + DevStack.ACCOUNT)));
     table.say("scenario complete: phases seen " + phasesSeen + ", account states " + accountStatesSeen);
     return new Result(phasesSeen, accountStatesSeen, periods, afterFirstTopUp, afterRunningDry, afterSecondTopUp);
+  }
+
+  /** The public key the sample ByosConnection asks the customer to authorise, once its status shows it. */
+  private String awaitConnectionKey() {
+    await("byos/" + BYOS_CONNECTION + " shows its onboarding command", s -> connectionKey() != null);
+    return connectionKey();
+  }
+
+  private String connectionKey() {
+    ByosConnection connection = stack.kubernetes().client().resources(ByosConnection.class)
+        .inNamespace(EmbeddedKubernetes.NAMESPACE).withName(BYOS_CONNECTION).get();
+    return connection == null || connection.getStatus() == null ? null : connection.getStatus().getPublicKey();
   }
 
   /** POST /v1/.../topups, then the gateway confirms the payment and signs a payment.confirmed webhook. */

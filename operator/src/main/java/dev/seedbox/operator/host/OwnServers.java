@@ -36,6 +36,7 @@ public final class OwnServers {
   /** Why a Seedbox's server cannot be managed now (condition reasons). */
   public static final String CONNECTION_NOT_FOUND = "ByosConnectionNotFound";
   public static final String CONNECTION_NOT_CONNECTED = "ByosConnectionNotConnected";
+  public static final String PORTS_EXHAUSTED = "ByosPortsExhausted";
 
   static final String WEB_UI_PORT = "webui";
   static final String PEER_PORT = "peer";
@@ -56,7 +57,10 @@ public final class OwnServers {
   private final HostPorts ports;
   private final TorrentClientProfiles clients;
   private final String actor;
-  /** Keys by their store reference: a rotated connection names a new reference, so a stale key is never used. */
+  /**
+   * Keys by their store reference and fingerprint: a rotated connection names a new reference, and a connection
+   * deleted and made again under the same name (same reference) has a new fingerprint, so a stale key is never used.
+   */
   private final Map<String, SshKeyPair> keysByRef = new ConcurrentHashMap<>();
 
   public OwnServers(ByosConnections connections, ByosKeys keys, HostChannels.Endpoint endpoint, HostPorts ports,
@@ -102,14 +106,26 @@ public final class OwnServers {
     }
     SshKeyPair key;
     try {
-      key = keysByRef.computeIfAbsent(row.get().secretRef(), ref -> keys.keyPair(SecretRef.parse(ref)));
+      key = keysByRef.computeIfAbsent(row.get().secretRef() + " " + row.get().fingerprint(),
+          ignored -> keys.keyPair(SecretRef.parse(row.get().secretRef())));
     } catch (KeyMissingException e) {
       return new Located.Unavailable(CONNECTION_NOT_CONNECTED, "the key of ByosConnection '" + connectionName
           + "' is gone from its store; the connection issues a new one");
     }
+    if (!key.publicKey().fingerprint().equals(row.get().fingerprint())) {
+      keysByRef.remove(row.get().secretRef() + " " + row.get().fingerprint());
+      return new Located.Unavailable(CONNECTION_NOT_CONNECTED, "the key of ByosConnection '" + connectionName
+          + "' is being replaced; the operator uses it once the connection has verified it");
+    }
     ByosConnectionRecord c = row.get();
     String uid = seedbox.getMetadata().getUid();
-    Map<String, Integer> held = ports.allocate(c.host(), uid, List.of(WEB_UI_PORT, PEER_PORT), actor);
+    Map<String, Integer> held;
+    try {
+      held = ports.allocate(c.host(), uid, List.of(WEB_UI_PORT, PEER_PORT), actor);
+    } catch (IllegalStateException e) {
+      return new Located.Unavailable(PORTS_EXHAUSTED, e.getMessage() + "; widen SEEDBOX_BYOS_PORT_RANGE or remove "
+          + "seedboxes from this server");
+    }
     TorrentClientProfile profile = clients.get(client);
     HostTarget target = new HostTarget(c.host(), c.port(), c.user(), c.pinnedHostKey());
     Map<String, Object> slot = Map.of("slot", ManagedServers.slotName(uid), "client", profile.hostScriptName());
@@ -153,10 +169,5 @@ public final class OwnServers {
   /** Gives the Seedbox's ports back (terminated, or cancelled before it was installed). */
   public boolean release(Seedbox seedbox) {
     return ports.releaseAll(seedbox.getMetadata().getUid(), actor) > 0;
-  }
-
-  /** Forgets cached keys (after a rotation, the old reference is never asked for again). */
-  public void forgetKeys() {
-    keysByRef.clear();
   }
 }
