@@ -470,6 +470,7 @@ class SeedboxLifecycleTest extends SeedboxScenario {
 
     Seedbox byos = seedbox(ns, "byos", "acme", null);
     byos.getSpec().setProvider(null);
+    byos.getSpec().setPlan("own-server");
     byos.getSpec().setByosConnectionRef("my-server");
     create(byos);
     awaitSeedbox(ns, "byos", sb -> hasCondition(sb, SeedboxStatus.READY, "ByosConnectionNotFound"));
