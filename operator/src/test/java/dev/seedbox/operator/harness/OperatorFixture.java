@@ -50,10 +50,11 @@ public class OperatorFixture extends KubernetesApiFixture {
           storageGb: 2000
           providers:
             inmemory: { size: medium, regions: [local, far] }
+        # 2 GB free disk: what a test machine has, yet more than the in-memory host's DISK_TOO_SMALL fault leaves
         own-server:
           displayName: Your server, managed
           pricePerPeriodCents: 400
-          storageGb: 100
+          storageGb: 2
           ownServer: true
       """;
 
@@ -70,6 +71,7 @@ public class OperatorFixture extends KubernetesApiFixture {
   private java.util.function.UnaryOperator<TestSettings> settingsTweak = t -> t;
   private HttpsSettings https = HttpsSettings.off();
   private boolean customerServers;
+  private String realCustomerServers;
   private InProcessSshServer ssh;
   private final InMemoryHost customerHost = new InMemoryHost(Duration.ZERO);
 
@@ -95,6 +97,15 @@ public class OperatorFixture extends KubernetesApiFixture {
    */
   public OperatorFixture withCustomerServers() {
     customerServers = true;
+    return this;
+  }
+
+  /**
+   * Customers' own servers are real ones at addresses in {@code cidr} (the real-host lane's network namespaces),
+   * reached over SSH for the ByosConnection and the Seedboxes alike.
+   */
+  public OperatorFixture withRealCustomerServers(String cidr) {
+    realCustomerServers = cidr;
     return this;
   }
 
@@ -142,11 +153,14 @@ public class OperatorFixture extends KubernetesApiFixture {
   public void startOperator() {
     TestSettings settings = TestSettings.settings().https(https);
     OperatorWiring.Backends backends = new OperatorWiring.Backends(database.runtime(),
-        new ProviderRegistry(List.of(recorder)), timing, customerServers ? CUSTOMER_SERVER_TIMINGS
-            : AccountsWiring.Timings.DEFAULTS, false, Map.of(ProviderKind.INMEMORY, provider.host()));
+        new ProviderRegistry(List.of(recorder)), timing, customerServers || realCustomerServers != null
+            ? CUSTOMER_SERVER_TIMINGS : AccountsWiring.Timings.DEFAULTS, false,
+        Map.of(ProviderKind.INMEMORY, provider.host()));
     if (customerServers) {
       settings = settings.sshAllowedAddresses("127.0.0.1/32");
       backends = backends.withCustomerServers(customerHost);
+    } else if (realCustomerServers != null) {
+      settings = settings.sshAllowedAddresses(realCustomerServers);
     }
     wiring = OperatorWiring.start(settingsTweak.apply(settings).build(), PlanCatalog.parse(PLANS, "test plans"),
         client(), clock, backends);

@@ -35,10 +35,10 @@ import java.util.concurrent.TimeUnit;
  * <p>The sandbox has no systemd, so the admin user's sudo path starts with a systemctl STAND-IN that runs a unit's
  * ExecStart as its User inside the namespace; it is the one stand-in in this lane.
  */
-final class NetnsHost implements AutoCloseable {
+public final class NetnsHost implements AutoCloseable {
 
   /** Every rig's addresses: a /30 per namespace out of this range, allow-listed for the channel under test. */
-  static final String ADDRESSES = "10.250.0.0/16";
+  public static final String ADDRESSES = "10.250.0.0/16";
   static final List<String> PACKAGES = List.of("openssh-server", "sudo", "qbittorrent-nox", "python3", "iproute2");
   private static final List<String> BINARIES = List.of("/usr/sbin/sshd", "/usr/bin/sudo", "/usr/bin/qbittorrent-nox",
       "/usr/bin/python3", "/usr/sbin/ip");
@@ -46,6 +46,11 @@ final class NetnsHost implements AutoCloseable {
 
   final String namespace;
   final String address;
+
+  /** The server's address, as a ByosConnection names it. */
+  public String address() {
+    return address;
+  }
   /** The rig's own end of the veth pair, where the server reaches services the rig runs (an ACME server). */
   final String rigAddress;
   /** The admin user of a server we create; {@link #startCustomerServer} makes none. */
@@ -59,7 +64,7 @@ final class NetnsHost implements AutoCloseable {
   private Process sshd;
 
   /** Why this machine cannot run the lane, or empty when it can. */
-  static Optional<String> unavailable() {
+  public static Optional<String> unavailable() {
     List<String> missing = BINARIES.stream().filter(b -> !Files.isExecutable(Path.of(b))).toList();
     if (!missing.isEmpty()) {
       return Optional.of("missing " + missing + " (apt-get install " + String.join(" ", PACKAGES) + "; .ci/run does)");
@@ -77,7 +82,7 @@ final class NetnsHost implements AutoCloseable {
     return Optional.empty();
   }
 
-  NetnsHost() {
+  public NetnsHost() {
     this.index = 1 + RANDOM.nextInt(250);
     String suffix = Integer.toString(index) + Long.toHexString(RANDOM.nextLong() & 0xfffL);
     this.namespace = "sbx-" + suffix;
@@ -108,7 +113,7 @@ final class NetnsHost implements AutoCloseable {
    * A customer's server: the host script is removed from where it would be (the rig shares this machine's file
    * system, where another rig may have left it), and sshd allows any user with a key, as a customer's does.
    */
-  NetnsHost startCustomerServer() {
+  public NetnsHost startCustomerServer() {
     network();
     standIn();
     exec(List.of("rm", "-f", HostScript.PATH));
@@ -123,7 +128,7 @@ final class NetnsHost implements AutoCloseable {
    *
    * @return the user's name
    */
-  String addUser(SshKeyPair key, boolean passwordlessSudo) {
+  public String addUser(SshKeyPair key, boolean passwordlessSudo) {
     String user = "sbxu" + namespace.substring("sbx-".length()) + "x" + (++users);
     exec(List.of("useradd", "--create-home", "--shell", "/bin/bash", user));
     cleanup.add(0, "userdel --remove " + user);
@@ -139,11 +144,16 @@ final class NetnsHost implements AutoCloseable {
 
   /** The customer put {@code key} (alone) in the user's {@code authorized_keys}. */
   void authorize(String user, SshKeyPair key) {
-    authorizedKeys(user, key.publicKey().line() + "\n");
+    authorize(user, key.publicKey().line());
+  }
+
+  /** The customer put this {@code authorized_keys} line (alone) there, as the onboarding command would. */
+  public void authorize(String user, String authorizedKeysLine) {
+    authorizedKeys(user, authorizedKeysLine.strip() + "\n");
   }
 
   /** The customer emptied the user's {@code authorized_keys}. */
-  void deauthorize(String user) {
+  public void deauthorize(String user) {
     authorizedKeys(user, "");
   }
 
@@ -157,7 +167,7 @@ final class NetnsHost implements AutoCloseable {
    * Something other than a seedbox listens on {@code port} on every IPv4 address of the server until the returned
    * listener is closed (or the rig is).
    */
-  AutoCloseable occupyPort(int port) {
+  public AutoCloseable occupyPort(int port) {
     try {
       Process listener = new ProcessBuilder("ip", "netns", "exec", namespace, "python3", "-c",
           "import socket, sys\n"
@@ -181,7 +191,7 @@ final class NetnsHost implements AutoCloseable {
     }
   }
 
-  static boolean userExists(String user) {
+  public static boolean userExists(String user) {
     try {
       exec(List.of("getent", "passwd", user));
       return true;
@@ -190,11 +200,11 @@ final class NetnsHost implements AutoCloseable {
     }
   }
 
-  static Path unitFile(String slot) {
+  public static Path unitFile(String slot) {
     return Path.of("/etc/systemd/system", "seedbox-" + slot + ".service");
   }
 
-  static Path dataDirectory(String slot) {
+  public static Path dataDirectory(String slot) {
     return Path.of(HostBootstrap.DATA_ROOT, slot);
   }
 
