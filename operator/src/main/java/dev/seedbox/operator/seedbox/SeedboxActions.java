@@ -181,8 +181,7 @@ final class SeedboxActions {
       ManagedServer server = ((OwnServers.Located.Reachable) located).server();
       Optional<OwnServers.Located.Unavailable> refused = d.ownServers().preflight(server, pass.plan.storageGb());
       if (refused.isPresent()) {
-        // nothing is charged: the customer fixes the server (or the plan), and the next pass checks again
-        // looked at again as often as a running client is probed: the customer is likely fixing it right now
+        // nothing is charged; checked again as often as a running client is probed: the customer is likely fixing it
         return new Wait(refused.get().reason(), "your server " + server.target().host() + " cannot take this seedbox "
             + "yet: " + refused.get().message(), d.timing().probeInterval()).handledBy(this);
       }
