@@ -4,6 +4,7 @@ import static dev.seedbox.billing.RunningBillingController.ACCOUNT_UID;
 import static dev.seedbox.billing.RunningBillingController.API_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.billing.ledger.LedgerPaymentStore;
@@ -36,6 +37,21 @@ class TopUpApiTest {
   @AfterEach
   void heal() {
     billing.gateway.healthy().honourIdempotencyKey(true);
+    // a create this test timed out on may still land at the gateway: the next test counts from a settled number
+    settledCreateCalls();
+  }
+
+  /** The gateway creates counted so far, once they have stopped moving. */
+  private static int settledCreateCalls() {
+    int[] last = {billing.gateway.createCalls()};
+    await().pollInterval(Duration.ofMillis(100)).during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(15))
+        .until(() -> {
+          int now = billing.gateway.createCalls();
+          boolean same = now == last[0];
+          last[0] = now;
+          return same;
+        });
+    return last[0];
   }
 
   private static HttpResponse<String> topUp(String json) {
