@@ -111,6 +111,23 @@ class ByosConnectionReconcilerTest {
   }
 
   @Test
+  void oneDroppedHandshakeDoesNotFailAConnectedConnection() throws Exception {
+    harness.create(connection("flaky-network", "127.0.0.1", SecretStoreKind.KUBERNETES));
+    Path home = temp.resolve("flaky-network");
+    ByosConnection awaiting = awaitConnection("flaky-network",
+        c -> c.getStatus().getPhase() == ByosPhase.AWAITING_AUTHORIZATION);
+    onboard(home, awaiting.getStatus().getOnboardingCommand());
+    harness.ssh().authorizeFrom(USER, home.resolve(".ssh/authorized_keys"));
+    awaitConnection("flaky-network", c -> c.getStatus().getPhase() == ByosPhase.CONNECTED);
+
+    harness.ssh().dropNextConnections(1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> !harness.ssh().dropping());
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        .until(() -> fetch("flaky-network").getStatus().getPhase() == ByosPhase.CONNECTED);
+    assertThat(reasons("flaky-network")).doesNotContain("Unreachable");
+  }
+
+  @Test
   void aChangedHostKeyFailsTheConnectionWithExpectedAndFound() throws Exception {
     String uid = harness.create(connection("reinstalled", "127.0.0.1", SecretStoreKind.KUBERNETES))
         .getMetadata().getUid();

@@ -14,13 +14,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionContext;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
@@ -42,6 +45,7 @@ public final class InProcessSshServer implements AutoCloseable {
   private final Map<String, Set<String>> authorizedLines = new ConcurrentHashMap<>();
   private final Map<String, Path> authorizedKeysFiles = new ConcurrentHashMap<>();
   private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
+  private final AtomicInteger connectionsToDrop = new AtomicInteger();
 
   private InProcessSshServer() {
     hostKey.set(newHostKey());
@@ -59,6 +63,14 @@ public final class InProcessSshServer implements AutoCloseable {
     server.setGSSAuthenticator(null);
     server.setHostBasedAuthenticator(null);
     server.setPublickeyAuthenticator(this::authenticate);
+    server.addSessionListener(new SessionListener() {
+      @Override
+      public void sessionCreated(Session session) {
+        if (connectionsToDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          session.close(true);
+        }
+      }
+    });
   }
 
   public static InProcessSshServer start() {
@@ -92,6 +104,16 @@ public final class InProcessSshServer implements AutoCloseable {
   /** Lets {@code user} in with any key in this authorized_keys file, read at each login as sshd would. */
   public void authorizeFrom(String user, Path authorizedKeysFile) {
     authorizedKeysFiles.put(user, authorizedKeysFile);
+  }
+
+  /** The next {@code count} connections are dropped before the handshake finishes, as a flaky network would. */
+  public void dropNextConnections(int count) {
+    connectionsToDrop.set(count);
+  }
+
+  /** Whether connections are still to be dropped. */
+  public boolean dropping() {
+    return connectionsToDrop.get() > 0;
   }
 
   /** {@code SHA256:…} of the current host key. */
