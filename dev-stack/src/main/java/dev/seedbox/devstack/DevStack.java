@@ -76,7 +76,8 @@ public final class DevStack implements AutoCloseable {
     try {
       stack.startAll();
       return stack;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // whatever started (the homelab's port, PostgreSQL) must not outlive a start that failed half-way
       stack.close();
       throw e;
     }

@@ -62,7 +62,8 @@ class DevStackTest {
         "-o", "name");
     assertThat(seedboxes.exitCode()).as(seedboxes.output()).isZero();
     assertThat(seedboxes.output().lines().toList())
-        .containsExactlyInAnyOrder("seedbox.seedbox.dev/acme-films", "seedbox.seedbox.dev/acme-archive");
+        .containsExactlyInAnyOrder("seedbox.seedbox.dev/acme-films", "seedbox.seedbox.dev/acme-archive",
+            "seedbox.seedbox.dev/acme-homelab-box");
 
     Result all = run(kubectl.toString(), "--kubeconfig", stack.kubeconfig().toString(), "get", "sb,ba,byos",
         "-o", "name");
@@ -76,7 +77,7 @@ class DevStackTest {
   void appliesOnlyTheLocalExamplesIntoTheDefaultNamespace() {
     assertThat(stack.applied()).extracting(r -> r.getKind() + "/" + r.getMetadata().getName())
         .containsExactlyInAnyOrder("BillingAccount/acme-media", "Seedbox/acme-films", "Seedbox/acme-archive",
-            "ByosConnection/acme-homelab");
+            "ByosConnection/acme-homelab", "Seedbox/acme-homelab-box");
     assertThat(stack.applied()).allSatisfy(r -> assertThat(r.getMetadata().getNamespace()).isEqualTo("default"));
   }
 
@@ -142,7 +143,8 @@ class DevStackTest {
   void theProgressTableShowsEveryAppliedResource() {
     Snapshot snapshot = Snapshot.read(stack.kubernetes().client(), EmbeddedKubernetes.NAMESPACE);
     assertThat(snapshot.rows()).extracting(Snapshot.Row::resource)
-        .containsExactly("ba/acme-media", "sb/acme-archive", "sb/acme-films", "byos/acme-homelab");
+        .containsExactly("ba/acme-media", "sb/acme-archive", "sb/acme-films", "sb/acme-homelab-box",
+            "byos/acme-homelab");
   }
 
   @Test
