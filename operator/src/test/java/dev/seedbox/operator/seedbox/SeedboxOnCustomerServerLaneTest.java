@@ -3,7 +3,6 @@ package dev.seedbox.operator.seedbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seedbox.api.lifecycle.Phase;
-import dev.seedbox.api.status.ConditionStatus;
 import dev.seedbox.api.v1alpha1.ByosConnection;
 import dev.seedbox.api.v1alpha1.ByosConnectionSpec;
 import dev.seedbox.api.v1alpha1.ByosPhase;
@@ -100,7 +99,7 @@ class SeedboxOnCustomerServerLaneTest extends SeedboxScenario {
 
     // with passwordless sudo, but a port the operator picks is taken by something else
     String line = connect(ns, "home", sudoer).getStatus().getPublicKey();
-    int busy = nextFreePort();
+    int busy = nextFreePort(server.address());
     Seedbox films;
     try (AutoCloseable listener = server.occupyPort(busy)) {
       create(ownServerSeedbox(ns, "films", "home"));
@@ -162,15 +161,6 @@ class SeedboxOnCustomerServerLaneTest extends SeedboxScenario {
 
   // ---- helpers
 
-  private Seedbox ownServerSeedbox(String ns, String name, String connection) {
-    Seedbox sb = seedbox(ns, name, "acme", null);
-    sb.getSpec().setProvider(null);
-    sb.getSpec().setRegion(null);
-    sb.getSpec().setPlan("own-server");
-    sb.getSpec().setByosConnectionRef(connection);
-    return sb;
-  }
-
   /** A ByosConnection to the server as {@code user}, whose key the customer then authorises there. */
   private ByosConnection connect(String ns, String name, String user) {
     ByosConnectionSpec spec = new ByosConnectionSpec();
@@ -187,9 +177,7 @@ class SeedboxOnCustomerServerLaneTest extends SeedboxScenario {
   }
 
   private ByosConnection awaitConnection(String ns, String name, java.util.function.Predicate<ByosConnection> ok) {
-    return waiting(Duration.ofSeconds(30)).until(
-        () -> harness.client().resources(ByosConnection.class).inNamespace(ns).withName(name).get(),
-        c -> c != null && c.getStatus() != null && ok.test(c));
+    return awaitConnection(ns, name, Duration.ofSeconds(30), ok);
   }
 
   private Seedbox waitingLong(String ns, String name, java.util.function.Predicate<Seedbox> condition) {
@@ -199,25 +187,5 @@ class SeedboxOnCustomerServerLaneTest extends SeedboxScenario {
 
   private LoginCheck customerLogin(Seedbox sb, String password) {
     return CUSTOMER.login(URI.create(sb.getStatus().getEndpoint().getWebUiUrl()), WebUiSecret.WEB_UI_USER, password);
-  }
-
-  private static boolean ready(Seedbox sb) {
-    return sb.getStatus().findCondition(SeedboxStatus.READY).map(c -> c.getStatus() == ConditionStatus.TRUE)
-        .orElse(false);
-  }
-
-  private long balance(String accountUid) {
-    return ledger().ledger().account(accountUid).orElseThrow().balanceCents();
-  }
-
-  private dev.seedbox.ledger.SeedboxRecord row(String uid) {
-    return ledger().seedboxes().seedbox(uid).orElseThrow();
-  }
-
-  private int nextFreePort() {
-    return ledger().jdbi().withHandle(h -> h.createQuery("""
-            SELECT p FROM generate_series(20000, 29999) AS p
-             WHERE NOT EXISTS (SELECT 1 FROM seedbox_host_ports WHERE host = :host AND port = p)
-             ORDER BY p LIMIT 1""").bind("host", server.address()).mapTo(Integer.class).one());
   }
 }

@@ -3,7 +3,6 @@ package dev.seedbox.operator.seedbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seedbox.api.lifecycle.Phase;
-import dev.seedbox.api.status.ConditionStatus;
 import dev.seedbox.api.v1alpha1.ByosConnection;
 import dev.seedbox.api.v1alpha1.ByosConnectionSpec;
 import dev.seedbox.api.v1alpha1.ByosPhase;
@@ -15,7 +14,6 @@ import dev.seedbox.hostchannel.inmemory.InMemoryHost;
 import dev.seedbox.hostchannel.inmemory.InMemoryHost.Fault;
 import dev.seedbox.hostchannel.webui.LoginCheck;
 import dev.seedbox.keys.key.OpenSshPublicKey;
-import dev.seedbox.ledger.SeedboxRecord;
 import dev.seedbox.ledger.testing.MutableClock;
 import dev.seedbox.operator.harness.OperatorFixture;
 import dev.seedbox.operator.host.OwnServers;
@@ -108,7 +106,7 @@ class SeedboxOnOwnServerTest extends SeedboxScenario {
     String ns = namespace();
     account(ns, "acme", 1000, 7);
     connect(ns, "home");
-    int busy = nextFreePort();
+    int busy = nextFreePort(server());
     host().occupyPort(server(), busy);
     try {
       create(ownServerSeedbox(ns, "box", "home"));
@@ -240,15 +238,6 @@ class SeedboxOnOwnServerTest extends SeedboxScenario {
     return dev.seedbox.operator.host.ManagedServers.slotName(uid);
   }
 
-  private Seedbox ownServerSeedbox(String ns, String name, String connection) {
-    Seedbox sb = seedbox(ns, name, "acme", null);
-    sb.getSpec().setProvider(null);
-    sb.getSpec().setRegion(null);
-    sb.getSpec().setPlan("own-server");
-    sb.getSpec().setByosConnectionRef(connection);
-    return sb;
-  }
-
   /** A ByosConnection to the customer's server, authorised there as the onboarding command would. */
   private ByosConnection connect(String ns, String name) {
     ByosConnectionSpec spec = new ByosConnectionSpec();
@@ -272,17 +261,7 @@ class SeedboxOnOwnServerTest extends SeedboxScenario {
   }
 
   private ByosConnection awaitConnection(String ns, String name, java.util.function.Predicate<ByosConnection> ok) {
-    return waiting(Duration.ofSeconds(15)).until(
-        () -> harness.client().resources(ByosConnection.class).inNamespace(ns).withName(name).get(),
-        c -> c != null && c.getStatus() != null && ok.test(c));
-  }
-
-  private long balance(String accountUid) {
-    return ledger().ledger().account(accountUid).orElseThrow().balanceCents();
-  }
-
-  private SeedboxRecord row(String uid) {
-    return ledger().seedboxes().seedbox(uid).orElseThrow();
+    return awaitConnection(ns, name, Duration.ofSeconds(15), ok);
   }
 
   private List<Integer> heldPorts(String uid) {
@@ -291,20 +270,7 @@ class SeedboxOnOwnServerTest extends SeedboxScenario {
         .mapTo(Integer.class).list()));
   }
 
-  /** The port the next Seedbox on the server is given: the lowest of the range nobody holds. */
-  private int nextFreePort() {
-    return ledger().jdbi().withHandle(h -> h.createQuery("""
-            SELECT p FROM generate_series(20000, 29999) AS p
-             WHERE NOT EXISTS (SELECT 1 FROM seedbox_host_ports WHERE host = :host AND port = p)
-             ORDER BY p LIMIT 1""").bind("host", server()).mapTo(Integer.class).one());
-  }
-
   private LoginCheck loginOwn(Seedbox sb, String password) {
     return host().login(URI.create(sb.getStatus().getEndpoint().getWebUiUrl()), WebUiSecret.WEB_UI_USER, password);
-  }
-
-  private boolean ready(Seedbox sb) {
-    return sb.getStatus().findCondition(SeedboxStatus.READY).map(c -> c.getStatus() == ConditionStatus.TRUE)
-        .orElse(false);
   }
 }

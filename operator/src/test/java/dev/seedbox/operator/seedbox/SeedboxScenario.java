@@ -5,13 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.api.status.Condition;
+import dev.seedbox.api.status.ConditionStatus;
 import dev.seedbox.api.v1alpha1.BillingAccount;
 import dev.seedbox.api.v1alpha1.BillingAccountSpec;
+import dev.seedbox.api.v1alpha1.ByosConnection;
 import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.api.v1alpha1.Seedbox;
 import dev.seedbox.api.v1alpha1.SeedboxSpec;
+import dev.seedbox.api.v1alpha1.SeedboxStatus;
 import dev.seedbox.ledger.AccountSpec;
 import dev.seedbox.ledger.LedgerModule;
+import dev.seedbox.ledger.SeedboxRecord;
 import dev.seedbox.ledger.audit.AuditEvent;
 import dev.seedbox.ledger.testing.MutableClock;
 import dev.seedbox.operator.harness.OperatorFixture;
@@ -28,6 +32,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.awaitility.core.ConditionFactory;
 
@@ -125,6 +130,22 @@ abstract class SeedboxScenario {
     return sb;
   }
 
+  /** A seedbox on the customer's own server through ByosConnection {@code connection}, on the own-server plan. */
+  Seedbox ownServerSeedbox(String ns, String name, String connection) {
+    Seedbox sb = seedbox(ns, name, "acme", null);
+    sb.getSpec().setProvider(null);
+    sb.getSpec().setRegion(null);
+    sb.getSpec().setPlan("own-server");
+    sb.getSpec().setByosConnectionRef(connection);
+    return sb;
+  }
+
+  ByosConnection awaitConnection(String ns, String name, Duration atMost, Predicate<ByosConnection> condition) {
+    return waiting(atMost).until(
+        () -> harness().client().resources(ByosConnection.class).inNamespace(ns).withName(name).get(),
+        c -> c != null && c.getStatus() != null && condition.test(c));
+  }
+
   Seedbox create(Seedbox sb) {
     return harness().client().resource(sb).create();
   }
@@ -185,6 +206,27 @@ abstract class SeedboxScenario {
   void assertStays(String ns, String name, java.util.function.Predicate<Seedbox> condition, Duration during) {
     await().during(during).atMost(during.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
         .until(() -> condition.test(fetch(ns, name)));
+  }
+
+  static boolean ready(Seedbox sb) {
+    return sb.getStatus().findCondition(SeedboxStatus.READY).map(c -> c.getStatus() == ConditionStatus.TRUE)
+        .orElse(false);
+  }
+
+  long balance(String accountUid) {
+    return ledger().ledger().account(accountUid).orElseThrow().balanceCents();
+  }
+
+  SeedboxRecord row(String uid) {
+    return ledger().seedboxes().seedbox(uid).orElseThrow();
+  }
+
+  /** The port the next Seedbox on a customer's server {@code host} is given: the lowest of the range nobody holds. */
+  int nextFreePort(String host) {
+    return ledger().jdbi().withHandle(h -> h.createQuery("""
+            SELECT p FROM generate_series(20000, 29999) AS p
+             WHERE NOT EXISTS (SELECT 1 FROM seedbox_host_ports WHERE host = :host AND port = p)
+             ORDER BY p LIMIT 1""").bind("host", host).mapTo(Integer.class).one());
   }
 
   boolean hasCondition(Seedbox sb, String type, String reason) {
