@@ -23,9 +23,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,16 +57,7 @@ class SeedboxOnCustomerServerLaneTest extends SeedboxScenario {
 
   @BeforeAll
   static void startServer() {
-    Optional<String> why = NetnsHost.unavailable();
-    if (why.isPresent()) {
-      String banner = "\n!!!! REAL-HOST LANE NOT RUN: " + why.get() + " !!!!\n";
-      System.err.println(banner);
-      System.out.println(banner);
-      if ("true".equals(System.getenv("CI"))) {
-        throw new IllegalStateException("the real-host lane must run in CI: " + why.get());
-      }
-      Assumptions.abort(banner);
-    }
+    NetnsHost.requireLane("REAL-HOST LANE", NetnsHost.unavailable());
     server = new NetnsHost().startCustomerServer();
     Ed25519Keys keys = new Ed25519Keys();
     // the users are made with a key of their own; the connection's key is authorised when its status shows it

@@ -13,9 +13,6 @@ import dev.seedbox.hostchannel.webui.LoginCheck;
 import dev.seedbox.hostchannel.webui.QbittorrentWebUi;
 import dev.seedbox.keys.key.Ed25519Keys;
 import dev.seedbox.keys.key.SshKeyPair;
-import dev.seedbox.keys.verify.AddressPolicy;
-import dev.seedbox.keys.verify.Cidr;
-import dev.seedbox.keys.verify.HostResolver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,9 +24,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -56,25 +51,14 @@ class ByosLaneTest {
 
   @BeforeAll
   static void startServer() {
-    Optional<String> why = NetnsHost.unavailable();
-    if (why.isPresent()) {
-      String banner = "\n!!!! REAL-HOST LANE NOT RUN: " + why.get() + " !!!!\n";
-      System.err.println(banner);
-      System.out.println(banner);
-      if ("true".equals(System.getenv("CI"))) {
-        throw new IllegalStateException("the real-host lane must run in CI: " + why.get());
-      }
-      Assumptions.abort(banner);
-    }
+    NetnsHost.requireLane("REAL-HOST LANE", NetnsHost.unavailable());
     host = new NetnsHost().startCustomerServer();
     Ed25519Keys keys = new Ed25519Keys();
     sudoerKey = keys.generate("seedbox-byos@" + host.namespace);
     sudoer = host.addUser(sudoerKey, true);
     plainKey = keys.generate("seedbox-byos-plain@" + host.namespace);
     plainUser = host.addUser(plainKey, false);
-    channel = new SshHostChannel(new AddressPolicy(List.of(Cidr.parse(NetnsHost.ADDRESSES))), HostResolver.SYSTEM,
-        new SshHostChannel.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMinutes(5), 2,
-            Duration.ofMillis(500)), METERS);
+    channel = NetnsHost.channel(METERS);
   }
 
   @AfterAll

@@ -16,9 +16,6 @@ import dev.seedbox.hostchannel.https.HttpsSite;
 import dev.seedbox.hostchannel.https.TrustRoots;
 import dev.seedbox.hostchannel.webui.LoginCheck;
 import dev.seedbox.hostchannel.webui.QbittorrentWebUi;
-import dev.seedbox.keys.verify.AddressPolicy;
-import dev.seedbox.keys.verify.Cidr;
-import dev.seedbox.keys.verify.HostResolver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -42,7 +39,6 @@ import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -71,21 +67,10 @@ class HttpsLaneTest {
 
   @BeforeAll
   static void startServerAndAcme() throws IOException {
-    Optional<String> why = NetnsHost.unavailable().or(AcmeServer::unavailable);
-    if (why.isPresent()) {
-      String banner = "\n!!!! REAL-HOST HTTPS LANE NOT RUN: " + why.get() + " !!!!\n";
-      System.err.println(banner);
-      System.out.println(banner);
-      if ("true".equals(System.getenv("CI"))) {
-        throw new IllegalStateException("the real-host HTTPS lane must run in CI: " + why.get());
-      }
-      Assumptions.abort(banner);
-    }
+    NetnsHost.requireLane("REAL-HOST HTTPS LANE", NetnsHost.unavailable().or(AcmeServer::unavailable));
     host = new NetnsHost().start();
     acme = new AcmeServer(host.rigAddress).start();
-    channel = new SshHostChannel(new AddressPolicy(List.of(Cidr.parse(NetnsHost.ADDRESSES))), HostResolver.SYSTEM,
-        new SshHostChannel.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMinutes(5), 2,
-            Duration.ofMillis(500)), new SimpleMeterRegistry());
+    channel = NetnsHost.channel(new SimpleMeterRegistry());
     tunnel = new HostnameTunnel(host.address);
     byte[] random = new byte[6];
     new SecureRandom().nextBytes(random);

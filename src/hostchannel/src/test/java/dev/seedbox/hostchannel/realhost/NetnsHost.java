@@ -2,8 +2,13 @@ package dev.seedbox.hostchannel.realhost;
 
 import dev.seedbox.hostchannel.HostBootstrap;
 import dev.seedbox.hostchannel.HostScript;
+import dev.seedbox.hostchannel.SshHostChannel;
 import dev.seedbox.keys.key.Ed25519Keys;
 import dev.seedbox.keys.key.SshKeyPair;
+import dev.seedbox.keys.verify.AddressPolicy;
+import dev.seedbox.keys.verify.Cidr;
+import dev.seedbox.keys.verify.HostResolver;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,8 +25,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real seedbox server for the real-host lane: Debian's OpenSSH in a network namespace of its own, reached over a
@@ -80,6 +87,32 @@ public final class NetnsHost implements AutoCloseable {
       return Optional.of("network namespaces are refused here: " + e.getMessage());
     }
     return Optional.empty();
+  }
+
+  /**
+   * Lets a lane run only where it can: otherwise prints a banner naming why, fails under CI (CI=true, where .ci/run
+   * installed what the lane needs) and aborts the lane's tests elsewhere.
+   *
+   * @param lane the banner's name of the lane, e.g. "REAL-HOST LANE"
+   */
+  public static void requireLane(String lane, Optional<String> why) {
+    if (why.isEmpty()) {
+      return;
+    }
+    String banner = "\n!!!! " + lane + " NOT RUN: " + why.get() + " !!!!\n";
+    System.err.println(banner);
+    System.out.println(banner);
+    if ("true".equals(System.getenv("CI"))) {
+      throw new IllegalStateException("the " + lane.toLowerCase(Locale.ROOT) + " must run in CI: " + why.get());
+    }
+    Assumptions.abort(banner);
+  }
+
+  /** The host channel as the lanes drive it: to the rigs' addresses only, with short timeouts and two attempts. */
+  static SshHostChannel channel(MeterRegistry meters) {
+    return new SshHostChannel(new AddressPolicy(List.of(Cidr.parse(ADDRESSES))), HostResolver.SYSTEM,
+        new SshHostChannel.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMinutes(5), 2,
+            Duration.ofMillis(500)), meters);
   }
 
   public NetnsHost() {

@@ -13,9 +13,6 @@ import dev.seedbox.hostchannel.webui.QbittorrentWebUi;
 import dev.seedbox.hostchannel.webui.WebUiLogin;
 import dev.seedbox.keys.key.Ed25519Keys;
 import dev.seedbox.keys.key.SshKeyPair;
-import dev.seedbox.keys.verify.AddressPolicy;
-import dev.seedbox.keys.verify.Cidr;
-import dev.seedbox.keys.verify.HostResolver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -23,9 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -45,20 +40,9 @@ class RealHostLaneTest extends HostContract {
 
   @BeforeAll
   static void startServer() {
-    Optional<String> why = NetnsHost.unavailable();
-    if (why.isPresent()) {
-      String banner = "\n!!!! REAL-HOST LANE NOT RUN: " + why.get() + " !!!!\n";
-      System.err.println(banner);
-      System.out.println(banner);
-      if ("true".equals(System.getenv("CI"))) {
-        throw new IllegalStateException("the real-host lane must run in CI: " + why.get());
-      }
-      Assumptions.abort(banner);
-    }
+    NetnsHost.requireLane("REAL-HOST LANE", NetnsHost.unavailable());
     host = new NetnsHost().start();
-    channel = new SshHostChannel(new AddressPolicy(List.of(Cidr.parse(NetnsHost.ADDRESSES))), HostResolver.SYSTEM,
-        new SshHostChannel.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMinutes(5), 2,
-            Duration.ofMillis(500)), METERS);
+    channel = NetnsHost.channel(METERS);
   }
 
   @AfterAll
