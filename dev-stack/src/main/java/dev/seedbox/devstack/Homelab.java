@@ -2,19 +2,17 @@ package dev.seedbox.devstack;
 
 import dev.seedbox.hostchannel.inmemory.InMemoryHost;
 import dev.seedbox.keys.key.OpenSshPublicKey;
+import dev.seedbox.keys.verify.SshSessions;
 import dev.seedbox.keys.verify.HostResolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.PublicKey;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.SshServer;
 
@@ -45,8 +43,8 @@ final class Homelab implements AutoCloseable {
     server.setKeyboardInteractiveAuthenticator(null);
     server.setGSSAuthenticator(null);
     server.setHostBasedAuthenticator(null);
-    server.setPublickeyAuthenticator((user, key, session) -> authorized.contains(fingerprint(key)));
-    host.addCustomerServer(HOST, fingerprint(hostKey.getPublic()));
+    server.setPublickeyAuthenticator((user, key, session) -> authorized.contains(SshSessions.fingerprint(key)));
+    host.addCustomerServer(HOST, SshSessions.fingerprint(hostKey.getPublic()));
   }
 
   /** Listens on 127.0.0.1:{@value #PORT}; a clear error when something else holds that port. */
@@ -74,10 +72,6 @@ final class Homelab implements AutoCloseable {
     host.authorize(HOST, fingerprint);
   }
 
-  private static String fingerprint(PublicKey key) {
-    String[] parts = PublicKeyEntry.toString(key).split(" ");
-    return OpenSshPublicKey.fingerprintOf(Base64.getDecoder().decode(parts[1]));
-  }
 
   private static KeyPair newHostKey() {
     try {

@@ -1,6 +1,6 @@
 package dev.seedbox.keys.testing;
 
-import dev.seedbox.keys.key.OpenSshPublicKey;
+import dev.seedbox.keys.verify.SshSessions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -8,7 +8,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -118,7 +117,7 @@ public final class InProcessSshServer implements AutoCloseable {
 
   /** {@code SHA256:…} of the current host key. */
   public String hostKeyFingerprint() {
-    return fingerprint(hostKey.get().getPublic());
+    return SshSessions.fingerprint(hostKey.get().getPublic());
   }
 
   /** The host key as an OpenSSH public key line, e.g. to check its fingerprint with ssh-keygen. */
@@ -141,7 +140,7 @@ public final class InProcessSshServer implements AutoCloseable {
     if (!accepted && file != null) {
       accepted = new AuthorizedKeysAuthenticator(file).authenticate(user, key, session);
     }
-    attempts.add(new Attempt(user, fingerprint(key), accepted));
+    attempts.add(new Attempt(user, SshSessions.fingerprint(key), accepted));
     return accepted;
   }
 
@@ -155,10 +154,6 @@ public final class InProcessSshServer implements AutoCloseable {
     }
   }
 
-  private static String fingerprint(PublicKey key) {
-    String[] parts = PublicKeyEntry.toString(key).split(" ");
-    return OpenSshPublicKey.fingerprintOf(Base64.getDecoder().decode(parts[1]));
-  }
 
   private static KeyPair newHostKey() {
     try {
