@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * How the operator reaches the servers of each provider: the host channel that runs the host script there, and the
@@ -18,11 +19,20 @@ import java.util.Optional;
  */
 public final class HostChannels {
 
-  /** One provider's servers: the channel, and the login check for a client's web UI there. */
-  public interface Endpoint {
-    HostChannel channel();
+  /**
+   * One provider's servers: the channel, and the login check for a client's web UI there.
+   *
+   * @param logins the login check for each client
+   */
+  public record Endpoint(HostChannel channel, Function<TorrentClient, WebUiLogin> logins) {
+    public Endpoint {
+      Objects.requireNonNull(channel, "channel");
+      Objects.requireNonNull(logins, "logins");
+    }
 
-    WebUiLogin login(TorrentClient client);
+    public WebUiLogin login(TorrentClient client) {
+      return logins.apply(client);
+    }
   }
 
   private final Map<ProviderKind, Endpoint> byProvider;
@@ -42,34 +52,12 @@ public final class HostChannels {
 
   /** Servers reached over {@code channel}, logged in to through each client's API as its profile says. */
   public static Endpoint remote(HostChannel channel, TorrentClientProfiles clients) {
-    Objects.requireNonNull(channel, "channel");
-    return new Endpoint() {
-      @Override
-      public HostChannel channel() {
-        return channel;
-      }
-
-      @Override
-      public WebUiLogin login(TorrentClient client) {
-        return clients.get(client)::checkLogin;
-      }
-    };
+    return new Endpoint(channel, client -> clients.get(client)::checkLogin);
   }
 
   /** Servers on an in-memory host: commands and logins both go to it. */
   public static Endpoint inMemory(InMemoryHost host) {
-    Objects.requireNonNull(host, "host");
-    return new Endpoint() {
-      @Override
-      public HostChannel channel() {
-        return host;
-      }
-
-      @Override
-      public WebUiLogin login(TorrentClient client) {
-        return host;
-      }
-    };
+    return new Endpoint(host, client -> host);
   }
 
   public static final class Builder {
