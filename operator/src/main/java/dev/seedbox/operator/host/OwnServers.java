@@ -168,6 +168,6 @@ public final class OwnServers {
 
   /** Gives the Seedbox's ports back (terminated, or cancelled before it was installed). */
   public boolean release(Seedbox seedbox) {
-    return ports.releaseAll(seedbox.getMetadata().getUid(), actor) > 0;
+    return ports.release(seedbox.getMetadata().getUid(), actor) > 0;
   }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -94,34 +95,19 @@ public final class HostPorts {
     return ports;
   }
 
-  /** Releases every port the Seedbox holds on the host (terminate); releasing twice is a no-op. */
-  public int release(String host, String seedboxUid, String actor) {
-    return jdbi.inTransaction(h -> {
-      int released = h.createUpdate("DELETE FROM seedbox_host_ports WHERE host = :host AND seedbox_uid = :uid")
-          .bind("host", host).bind("uid", seedboxUid).execute();
-      if (released > 0) {
-        audit.append(h, actor, "byos.host-ports-released", "seedbox:" + seedboxUid,
-            Map.of("host", host, "count", released));
-      }
-      return released;
-    });
-  }
-
   /**
-   * Releases every port the Seedbox holds on any host (its connection, and with it the host's name, may be gone);
-   * releasing twice is a no-op.
+   * Releases every port the Seedbox holds, on whichever host (its connection, and with it the host's name, may be
+   * gone); releasing twice is a no-op.
    */
-  public int releaseAll(String seedboxUid, String actor) {
+  public int release(String seedboxUid, String actor) {
     return jdbi.inTransaction(h -> {
-      List<String> hosts = h.createQuery("SELECT DISTINCT host FROM seedbox_host_ports WHERE seedbox_uid = :uid")
+      List<String> hosts = h.createQuery("DELETE FROM seedbox_host_ports WHERE seedbox_uid = :uid RETURNING host")
           .bind("uid", seedboxUid).mapTo(String.class).list();
-      int released = h.createUpdate("DELETE FROM seedbox_host_ports WHERE seedbox_uid = :uid")
-          .bind("uid", seedboxUid).execute();
-      if (released > 0) {
+      if (!hosts.isEmpty()) {
         audit.append(h, actor, "byos.host-ports-released", "seedbox:" + seedboxUid,
-            Map.of("hosts", String.join(",", hosts), "count", released));
+            Map.of("hosts", String.join(",", new TreeSet<>(hosts)), "count", hosts.size()));
       }
-      return released;
+      return hosts.size();
     });
   }
 

@@ -51,8 +51,8 @@ class HostPortsTest {
     Map<String, Integer> b = ports.allocate(host, "sb-b", List.of("webui", "peer"), "test");
     assertThat(b.values()).doesNotContainAnyElementsOf(a.values());
 
-    assertThat(ports.release(host, "sb-a", "test")).isEqualTo(2);
-    assertThat(ports.release(host, "sb-a", "test")).isZero();
+    assertThat(ports.release("sb-a", "test")).isEqualTo(2);
+    assertThat(ports.release("sb-a", "test")).isZero();
     assertThat(ports.held(host, "sb-a")).isEmpty();
     assertThat(ports.allocate(host, "sb-c", List.of("webui", "peer"), "test").values())
         .containsExactlyInAnyOrderElementsOf(a.values());
