@@ -356,12 +356,17 @@ final class SeedboxActions {
         ServerRef ref = pass.serverRef();
         d.calls().run(d.providers().get(ref.provider()), "resume", p -> p.resume(ref));
       }
-      // the next pass logs in as the customer before Ready says so
       d.probes().forget(pass.uid);
       d.transitions().record(pass, t, server.isPresent()
           ? "billing and operator holds are lifted; the client is started"
           : "billing and operator holds are lifted; the server is powered on", EventRecorder.Type.NORMAL);
-      conditions(null, null);
+      if (server.isPresent()) {
+        // Ready waits for the next pass's probe to log in as the customer
+        conditions(Reasons.CLIENT_STARTING, "the client was started; Ready turns True once the customer's login "
+            + "works");
+      } else {
+        conditions(null, null);
+      }
       return Outcome.after(d.timing().nextStep());
     }
 

@@ -71,6 +71,8 @@ public final class SeedboxDecider {
     /** The server has no keys of ours (made before servers got them, or its keys Secret was deleted). */
     public static final String HOST_KEYS_MISSING = "HostKeysMissing";
     public static final String BOOT_DEADLINE_EXCEEDED = "BootDeadlineExceeded";
+    /** A resumed client was started; the next probe's login decides Ready. */
+    public static final String CLIENT_STARTING = "ClientStarting";
 
     private Reasons() {
     }
