@@ -5,6 +5,9 @@ import dev.seedbox.api.plan.PlanCatalog;
 import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.api.v1alpha1.SecretStoreKind;
 import dev.seedbox.hostchannel.SshHostChannel;
+import dev.seedbox.hostchannel.https.CertificateCheck;
+import dev.seedbox.hostchannel.https.TlsCertificateCheck;
+import dev.seedbox.hostchannel.https.WebUiRoutes;
 import dev.seedbox.hostchannel.inmemory.InMemoryHost;
 import dev.seedbox.keys.key.Ed25519Keys;
 import dev.seedbox.keys.store.SecretStore;
@@ -45,9 +48,11 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.http.HttpClient;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +61,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +74,8 @@ import org.slf4j.LoggerFactory;
 public final class OperatorWiring implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OperatorWiring.class);
+  /** How long a web UI login check or certificate check waits for the server. */
+  private static final Duration WEB_UI_TIMEOUT = Duration.ofSeconds(10);
 
   private final OperatorSettings settings;
   private final PlanCatalog plans;
@@ -85,6 +93,7 @@ public final class OperatorWiring implements AutoCloseable {
   private final OrphanSweep orphanSweep;
   private final ScheduledExecutorService sweeper;
   private final SshHostChannel sshHosts;
+  private final WebUiRoutes webUiRoutes;
   private OperatorHttpServer http;
 
   /**
@@ -175,7 +184,12 @@ public final class OperatorWiring implements AutoCloseable {
 
     EventRecorder events = new EventRecorder(client, clock);
     PauseGate pauseGate = new PauseGate(events, clock);
-    TorrentClientProfiles clients = TorrentClientProfiles.shipped();
+    WebUiHostnames hostnames = new WebUiHostnames(settings.https(), client);
+    this.webUiRoutes = WebUiRoutes.start(WEB_UI_TIMEOUT);
+    SSLContext webUiTrust = settings.https().webUiTrust();
+    TorrentClientProfiles clients = TorrentClientProfiles.shipped(HttpClient.newBuilder().connectTimeout(WEB_UI_TIMEOUT)
+        .followRedirects(HttpClient.Redirect.NEVER).proxy(webUiRoutes).sslContext(webUiTrust).build());
+    CertificateCheck certificates = new TlsCertificateCheck(webUiTrust, WEB_UI_TIMEOUT);
     this.sshHosts = new SshHostChannel(new AddressPolicy(settings.sshAllowedAddresses().stream().map(Cidr::parse)
         .toList()), backends.resolver(), SshHostChannel.Timeouts.DEFAULT, registry);
     HostChannels.Builder channels = HostChannels.builder();
@@ -184,19 +198,19 @@ public final class OperatorWiring implements AutoCloseable {
       if (inMemory != null) {
         channels.inMemory(kind, inMemory);
       } else {
-        channels.remote(kind, sshHosts, clients);
+        channels.remote(kind, sshHosts, clients, certificates, webUiRoutes);
       }
     }
     ManagedServers servers = new ManagedServers(new ServerKeys(client, new Ed25519Keys(), serverKeyVault(settings)),
-        channels.build(), clients);
+        channels.build(), clients, hostnames);
     OwnServers ownServers = new OwnServers(ledger.byos(), AccountsWiring.byosKeys(settings, client, backends.resolver()),
         backends.customerServers() != null ? HostChannels.inMemory(backends.customerServers())
-            : HostChannels.remote(sshHosts, clients),
+            : HostChannels.remote(sshHosts, clients, certificates, webUiRoutes),
         new HostPorts(ledger.jdbi(), clock, ledger.audit(), settings.host().customerPorts()), clients,
-        SeedboxReconciler.ACTOR);
+        SeedboxReconciler.ACTOR, hostnames);
     this.seedboxes = new SeedboxReconciler(new SeedboxReconciler.Dependencies(pauseGate, metrics, events, ledger,
         backends.providers(), clients, plans, lifecycle, clock, ledgerListener,
-        backends.timing(), client, new WebUiHostnames(settings.https(), client), servers, ownServers));
+        backends.timing(), client, hostnames, servers, ownServers));
     register(seedboxes);
     this.accounts = AccountsWiring.create(ledger, settings, client, backends.resolver(), clock, events, pauseGate,
         metrics, backends.accountTimings(), context -> List.of(LedgerChangeEventSource.forBillingAccounts(
@@ -380,6 +394,7 @@ public final class OperatorWiring implements AutoCloseable {
       leading.set(false);
       ledgerListener.close();
       sshHosts.close();
+      webUiRoutes.close();
       if (http != null) {
         http.close();
       }

@@ -8,13 +8,16 @@ import dev.seedbox.hostchannel.credentials.CredentialRotation;
 import dev.seedbox.hostchannel.credentials.CredentialStore;
 import dev.seedbox.hostchannel.credentials.RotationOutcome;
 import dev.seedbox.hostchannel.credentials.StoredCredentials;
+import dev.seedbox.hostchannel.https.HttpsSite;
 import java.time.Duration;
 
 /**
  * Takes a new server from "the provider says it runs" to "the customer can log in": waits for its first boot to
- * finish (on a customer's own server: makes sure our host script is there), installs the client in its slot, sets the first web UI password two-phase (which starts the client and
- * proves the password by logging in), and otherwise checks the login with the current one. Every step is the host
- * script's idempotent verb, so a pass interrupted anywhere is simply run again.
+ * finish (on a customer's own server: makes sure our host script is there), installs the client in its slot, puts
+ * Caddy in front of it and waits for its certificate (with HTTPS on, the client answers on loopback only, so every
+ * login from here on is the customer's, over HTTPS), sets the first web UI password two-phase (which starts the
+ * client and proves the password by logging in), and otherwise checks the login with the current one. Every step
+ * is the host script's idempotent verb, so a pass interrupted anywhere is simply run again.
  */
 public final class HostPreparation {
 
@@ -22,6 +25,8 @@ public final class HostPreparation {
   public static final String BOOTING = "ServerBooting";
   public static final String BOOT_FAILED = "BootFailed";
   public static final String INSTALLING = "ClientInstalling";
+  public static final String HTTPS_CONFIGURING = "HttpsConfiguring";
+  public static final String CERTIFICATE_PENDING = "CertificatePending";
   /** The host script's refusal to start a client that has no password of ours yet. */
   private static final String CREDENTIALS_NOT_SET = "CredentialsNotSet";
 
@@ -85,10 +90,37 @@ public final class HostPreparation {
     return null;
   }
 
+  /** Null once Caddy serves the site with a certificate. */
+  private static Outcome https(ManagedServer server) {
+    HttpsSite site = server.https().orElseThrow();
+    HostReply configured = server.configureHttps();
+    if (!configured.done()) {
+      return new Outcome.NotYet(HTTPS_CONFIGURING, "setting up HTTPS for " + site.hostname() + ": "
+          + configured.message(), false);
+    }
+    HostReply status = server.httpsStatus();
+    if (!(status instanceof HostReply.Done done)) {
+      return new Outcome.NotYet(HTTPS_CONFIGURING, "reading the HTTPS status of " + site.hostname() + ": "
+          + status.message(), false);
+    }
+    if (!done.body().path("certificate").asBoolean(false)) {
+      return new Outcome.NotYet(CERTIFICATE_PENDING, "Caddy on the server is obtaining a certificate for "
+          + site.hostname() + " from " + site.acmeDirectory() + "; the hostname must resolve to the server first"
+          + (done.body().path("running").asBoolean(false) ? "" : " (Caddy is not running)"), false);
+    }
+    return null;
+  }
+
   private Outcome install(ManagedServer server, CredentialStore store, long wantedRotation) {
     HostReply install = server.installClient();
     if (!install.done()) {
       return new Outcome.NotYet(INSTALLING, "installing the client: " + install.message(), false);
+    }
+    if (server.https().isPresent()) {
+      Outcome https = https(server);
+      if (https != null) {
+        return https;
+      }
     }
     CredentialRotation rotation = new CredentialRotation(server.channel(), server.login(), webUiStartup);
     RotationOutcome credentials = rotation.apply(server.target(), server.key(), server.slot(), server.webUiUrl(),

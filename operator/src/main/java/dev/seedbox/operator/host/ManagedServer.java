@@ -4,11 +4,15 @@ import dev.seedbox.hostchannel.HostChannel;
 import dev.seedbox.hostchannel.HostReply;
 import dev.seedbox.hostchannel.HostTarget;
 import dev.seedbox.hostchannel.HostVerb;
+import dev.seedbox.hostchannel.https.CertificateCheck;
+import dev.seedbox.hostchannel.https.HttpsSite;
 import dev.seedbox.hostchannel.webui.WebUiLogin;
 import dev.seedbox.keys.key.SshKeyPair;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One Seedbox's client on its server, as the host channel reaches it: where (the pinned target), with which key,
@@ -18,13 +22,44 @@ import java.util.Map;
  * @param install what {@code install-client} needs beyond the slot (ports, bind address)
  * @param customerServer the customer's own server (BYOS), where we installed nothing before: no first boot of ours
  *     to wait for, and the host script is installed through the customer's sudo
+ * @param https the site Caddy serves in front of the client, which then answers on loopback only; empty with HTTPS
+ *     off, where {@code webUiUrl} is the client's own port
+ * @param certificates how the site's certificate is looked at from outside
  */
 public record ManagedServer(HostChannel channel, WebUiLogin login, HostTarget target, SshKeyPair key,
-    Map<String, Object> slot, Map<String, Object> install, URI webUiUrl, boolean customerServer) {
+    Map<String, Object> slot, Map<String, Object> install, URI webUiUrl, boolean customerServer,
+    Optional<HttpsSite> https, CertificateCheck certificates) {
+
+  /** Where a client behind Caddy listens: only Caddy on the same server reaches it. */
+  public static final String LOOPBACK = "127.0.0.1";
+  /** Where a client without HTTPS listens: the server's public addresses. */
+  public static final String ANY_ADDRESS = "0.0.0.0";
 
   public ManagedServer {
     slot = Map.copyOf(slot);
     install = Map.copyOf(install);
+    Objects.requireNonNull(https, "https");
+    Objects.requireNonNull(certificates, "certificates");
+  }
+
+  /** What {@code install-client} needs for a client on these ports, bound as HTTPS on or off requires. */
+  public static Map<String, Object> install(int webUiPort, int listenPort, boolean https) {
+    return Map.of("webUiPort", webUiPort, "listenPort", listenPort, "bindAddress", https ? LOOPBACK : ANY_ADDRESS);
+  }
+
+  /** Sets up (or confirms) Caddy's site for the slot; only called with {@link #https()} present. */
+  public HostReply configureHttps() {
+    return channel.run(target, key, HostVerb.CONFIGURE_HTTPS, https.orElseThrow().args(slot));
+  }
+
+  /** Whether Caddy holds a certificate for the slot's site yet. */
+  public HostReply httpsStatus() {
+    return channel.run(target, key, HostVerb.HTTPS_STATUS, Map.of("slot", slot.get("slot")));
+  }
+
+  /** Takes the slot's site off the server's Caddy (which stops when no site is left). */
+  public HostReply removeHttps() {
+    return channel.run(target, key, HostVerb.REMOVE_HTTPS, Map.of("slot", slot.get("slot")));
   }
 
   public HostReply run(HostVerb verb) {
@@ -47,6 +82,8 @@ public record ManagedServer(HostChannel channel, WebUiLogin login, HostTarget ta
     Map<String, Object> args = new HashMap<>(slot);
     args.putAll(install);
     args.put("diskGb", diskGb);
+    // Caddy will need ports 80 and 443 there
+    args.put("https", https.isPresent());
     return channel.run(target, key, HostVerb.PREFLIGHT, args);
   }
 

@@ -4,6 +4,8 @@ import dev.seedbox.api.v1alpha1.Seedbox;
 import dev.seedbox.api.v1alpha1.TorrentClient;
 import dev.seedbox.hostchannel.HostBootstrap;
 import dev.seedbox.hostchannel.HostTarget;
+import dev.seedbox.hostchannel.https.HttpsSite;
+import dev.seedbox.operator.https.WebUiHostnames;
 import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.client.TorrentClientProfile;
 import dev.seedbox.provisioning.client.TorrentClientProfiles;
@@ -22,8 +24,11 @@ public final class ManagedServers {
   private final ServerKeys keys;
   private final HostChannels channels;
   private final TorrentClientProfiles clients;
+  private final WebUiHostnames hostnames;
 
-  public ManagedServers(ServerKeys keys, HostChannels channels, TorrentClientProfiles clients) {
+  public ManagedServers(ServerKeys keys, HostChannels channels, TorrentClientProfiles clients,
+      WebUiHostnames hostnames) {
+    this.hostnames = hostnames;
     this.keys = keys;
     this.channels = channels;
     this.clients = clients;
@@ -58,8 +63,12 @@ public final class ManagedServers {
         pair.get().host().publicKey().fingerprint());
     Map<String, Object> slot = Map.of("slot", slotName(seedbox.getMetadata().getUid()),
         "client", profile.hostScriptName());
+    Optional<HttpsSite> https = hostnames.site(seedbox, profile.webUiPort());
+    https.ifPresent(site -> endpoint.get().route(site.hostname(), address));
     return Optional.of(new ManagedServer(endpoint.get().channel(), endpoint.get().login(client), target,
-        pair.get().management(), slot, install(profile), profile.webUiUrl(address), false));
+        pair.get().management(), slot, install(profile, https.isPresent()),
+        https.map(HttpsSite::webUiUrl).orElseGet(() -> profile.webUiUrl(address)), false, https,
+        endpoint.get().certificates()));
   }
 
   /** The first boot's user data for a new server: our keys, the admin user, the client's package, the volume. */
@@ -68,11 +77,10 @@ public final class ManagedServers {
         List.of(clients.get(client).debianPackage()), dataVolume).render();
   }
 
-  private static Map<String, Object> install(TorrentClientProfile profile) {
+  private static Map<String, Object> install(TorrentClientProfile profile, boolean https) {
     int listen = profile.ports().stream().filter(p -> p.number() != profile.webUiPort()).findFirst()
         .map(TorrentClientProfile.Port::number).orElseThrow(() -> new IllegalStateException(
             profile.kind() + " names no BitTorrent port"));
-    // plain HTTP on the server's address until the web UI is served over HTTPS
-    return Map.of("webUiPort", profile.webUiPort(), "listenPort", listen, "bindAddress", "0.0.0.0");
+    return ManagedServer.install(profile.webUiPort(), listen, https);
   }
 }

@@ -8,6 +8,7 @@ import dev.seedbox.api.v1alpha1.TorrentClient;
 import dev.seedbox.hostchannel.ClientProbe;
 import dev.seedbox.hostchannel.HostReply;
 import dev.seedbox.hostchannel.HostTarget;
+import dev.seedbox.hostchannel.https.HttpsSite;
 import dev.seedbox.keys.ByosKeys;
 import dev.seedbox.keys.KeyMissingException;
 import dev.seedbox.keys.key.SshKeyPair;
@@ -15,6 +16,7 @@ import dev.seedbox.keys.store.SecretRef;
 import dev.seedbox.ledger.byos.ByosConnectionRecord;
 import dev.seedbox.ledger.byos.ByosConnections;
 import dev.seedbox.ledger.byos.HostPorts;
+import dev.seedbox.operator.https.WebUiHostnames;
 import dev.seedbox.provisioning.client.TorrentClientProfile;
 import dev.seedbox.provisioning.client.TorrentClientProfiles;
 import java.net.URI;
@@ -57,6 +59,7 @@ public final class OwnServers {
   private final HostPorts ports;
   private final TorrentClientProfiles clients;
   private final String actor;
+  private final WebUiHostnames hostnames;
   /**
    * Keys by their store reference and fingerprint: a rotated connection names a new reference, and a connection
    * deleted and made again under the same name (same reference) has a new fingerprint, so a stale key is never used.
@@ -64,7 +67,8 @@ public final class OwnServers {
   private final Map<String, SshKeyPair> keysByRef = new ConcurrentHashMap<>();
 
   public OwnServers(ByosConnections connections, ByosKeys keys, HostChannels.Endpoint endpoint, HostPorts ports,
-      TorrentClientProfiles clients, String actor) {
+      TorrentClientProfiles clients, String actor, WebUiHostnames hostnames) {
+    this.hostnames = Objects.requireNonNull(hostnames, "hostnames");
     this.connections = connections;
     this.keys = keys;
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -129,13 +133,14 @@ public final class OwnServers {
     TorrentClientProfile profile = clients.get(client);
     HostTarget target = new HostTarget(c.host(), c.port(), c.user(), c.pinnedHostKey());
     Map<String, Object> slot = Map.of("slot", ManagedServers.slotName(uid), "client", profile.hostScriptName());
-    // plain HTTP on the server's address until the web UI is served over HTTPS
-    Map<String, Object> install = Map.of("webUiPort", held.get(WEB_UI_PORT), "listenPort", held.get(PEER_PORT),
-        "bindAddress", "0.0.0.0");
-    URI webUi = URI.create("http://" + (c.host().contains(":") ? "[" + c.host() + "]" : c.host()) + ":"
-        + held.get(WEB_UI_PORT));
+    Optional<HttpsSite> https = hostnames.site(seedbox, held.get(WEB_UI_PORT));
+    https.ifPresent(site -> endpoint.route(site.hostname(), c.host()));
+    Map<String, Object> install = ManagedServer.install(held.get(WEB_UI_PORT), held.get(PEER_PORT),
+        https.isPresent());
+    URI webUi = https.map(HttpsSite::webUiUrl).orElseGet(() -> URI.create("http://"
+        + (c.host().contains(":") ? "[" + c.host() + "]" : c.host()) + ":" + held.get(WEB_UI_PORT)));
     return new Located.Reachable(new ManagedServer(endpoint.channel(), endpoint.login(client), target, key, slot,
-        install, webUi, true));
+        install, webUi, true, https, endpoint.certificates()));
   }
 
   /**

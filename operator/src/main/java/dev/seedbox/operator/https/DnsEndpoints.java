@@ -1,5 +1,6 @@
 package dev.seedbox.operator.https;
 
+import dev.seedbox.api.v1alpha1.ApiGroup;
 import dev.seedbox.api.v1alpha1.Seedbox;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -31,6 +32,7 @@ public final class DnsEndpoints {
   public static final int TTL_SECONDS = 300;
 
   private static final Pattern IPV4 = Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}");
+  private static final Pattern HOSTNAME = Pattern.compile(ApiGroup.HOSTNAME);
 
   private final KubernetesClient client;
 
@@ -42,7 +44,8 @@ public final class DnsEndpoints {
   public enum Change { CREATED, UPDATED, UNCHANGED }
 
   /**
-   * @param addresses the server's public addresses: an A record for the IPv4 one, AAAA for an IPv6 one
+   * @param addresses the server's public addresses: an A record for the IPv4 one, AAAA for an IPv6 one; or the one
+   *     DNS name a customer's server is known by, for a CNAME
    */
   public Change ensure(Seedbox seedbox, String hostname, List<String> addresses) {
     List<Map<String, Object>> endpoints = endpoints(hostname, addresses);
@@ -85,6 +88,10 @@ public final class DnsEndpoints {
   }
 
   static List<Map<String, Object>> endpoints(String hostname, List<String> addresses) {
+    if (addresses.size() == 1 && HOSTNAME.matcher(addresses.get(0)).matches()) {
+      // a customer's server known by its own name: the record follows that name wherever it points
+      return List.of(endpoint(hostname, "CNAME", addresses));
+    }
     List<String> v4 = new ArrayList<>();
     List<String> v6 = new ArrayList<>();
     for (String address : addresses) {
@@ -107,6 +114,14 @@ public final class DnsEndpoints {
       throw new IllegalArgumentException("expected at least one address for " + hostname);
     }
     return endpoints;
+  }
+
+  /** The record type that points a name at {@code address}: A, AAAA, or CNAME for a DNS name. */
+  public static String recordType(String address) {
+    if (IPV4.matcher(address).matches()) {
+      return "A";
+    }
+    return HOSTNAME.matcher(address).matches() ? "CNAME" : "AAAA";
   }
 
   private static Map<String, Object> endpoint(String hostname, String type, List<String> targets) {

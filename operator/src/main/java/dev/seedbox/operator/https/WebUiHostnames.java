@@ -1,16 +1,17 @@
 package dev.seedbox.operator.https;
 
 import dev.seedbox.api.v1alpha1.Seedbox;
+import dev.seedbox.hostchannel.https.HttpsSite;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where a customer reaches a Seedbox's web UI. With HTTPS on, the hostname is published as a DNSEndpoint pointing at
- * the server. The status keeps advertising the client profile's plain URL until the lifecycle runs
- * {@code configure-https} on the server: an {@code https://} URL that nothing serves would send the customer to a
- * refused connection.
+ * Where a customer reaches a Seedbox's web UI. With HTTPS on, that is {@code https://<hostname>/}: a hostname under
+ * the base domain, published as a DNSEndpoint pointing at the server, or, for a seedbox on the customer's own
+ * server, a hostname of the customer's own domain, whose record the customer creates (the status shows it). With
+ * HTTPS off (the in-memory provider only), it is the client's own port on the server's address.
  */
 public final class WebUiHostnames {
 
@@ -26,20 +27,48 @@ public final class WebUiHostnames {
     return settings;
   }
 
-  public String webUiUrl(Seedbox seedbox, String plainUrl) {
-    return plainUrl;
+  /** The Seedbox's hostname; only meaningful with HTTPS on. */
+  public String hostname(Seedbox seedbox) {
+    return customerHostname(seedbox).orElseGet(() -> settings.hostname(seedbox));
   }
 
-  /** Points the Seedbox's hostname at the server's address; empty when HTTPS is off. */
+  /** The site Caddy serves for the Seedbox; empty with HTTPS off. */
+  public Optional<HttpsSite> site(Seedbox seedbox, int webUiPort) {
+    return settings.enabled() ? Optional.of(settings.site(hostname(seedbox), webUiPort)) : Optional.empty();
+  }
+
+  public String webUiUrl(Seedbox seedbox, String plainUrl) {
+    return settings.enabled() ? "https://" + hostname(seedbox) + "/" : plainUrl;
+  }
+
+  /**
+   * Points the Seedbox's hostname at the server's address; empty when HTTPS is off or the hostname is the
+   * customer's own, which only the customer can publish.
+   */
   public Optional<DnsEndpoints.Change> publish(Seedbox seedbox, String address) {
-    if (!settings.enabled()) {
+    if (!settings.enabled() || customerHostname(seedbox).isPresent()) {
       return Optional.empty();
     }
     return Optional.of(dns.ensure(seedbox, settings.hostname(seedbox), List.of(address)));
   }
 
+  /**
+   * The record the customer must create for a hostname of their own, in zone-file form; empty when the operator
+   * publishes the hostname itself.
+   */
+  public Optional<String> recordForCustomer(Seedbox seedbox, String address) {
+    return settings.enabled() ? customerHostname(seedbox).map(hostname -> hostname + ". "
+        + DnsEndpoints.TTL_SECONDS + " IN " + DnsEndpoints.recordType(address) + " " + address
+        + (DnsEndpoints.recordType(address).equals("CNAME") ? "." : "")) : Optional.empty();
+  }
+
   /** Removes the hostname's record once the server is released; false when there was none or HTTPS is off. */
   public boolean unpublish(Seedbox seedbox) {
     return settings.enabled() && dns.remove(seedbox);
+  }
+
+  private static Optional<String> customerHostname(Seedbox seedbox) {
+    return seedbox.getSpec() == null || seedbox.getSpec().getByosConnectionRef() == null ? Optional.empty()
+        : Optional.ofNullable(seedbox.getSpec().getWebUiHostname()).filter(name -> !name.isBlank());
   }
 }

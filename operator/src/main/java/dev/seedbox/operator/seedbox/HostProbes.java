@@ -3,6 +3,7 @@ package dev.seedbox.operator.seedbox;
 import dev.seedbox.api.v1alpha1.Seedbox;
 import dev.seedbox.hostchannel.ClientProbe;
 import dev.seedbox.hostchannel.ProbeResult;
+import dev.seedbox.hostchannel.https.CertificateProbe;
 import dev.seedbox.hostchannel.credentials.StoredCredentials;
 import dev.seedbox.operator.host.ManagedServer;
 import dev.seedbox.operator.host.ServerKeys;
@@ -29,9 +30,11 @@ final class HostProbes {
   private final WebUiSecret webUi;
   private final Clock clock;
   private final Duration interval;
+  private final Duration certificateThreshold;
   private final Map<String, Seen> healthy = new ConcurrentHashMap<>();
 
-  HostProbes(WebUiSecret webUi, Clock clock, Duration interval) {
+  HostProbes(WebUiSecret webUi, Clock clock, Duration interval, Duration certificateThreshold) {
+    this.certificateThreshold = certificateThreshold;
     this.webUi = webUi;
     this.clock = clock;
     this.interval = interval;
@@ -63,7 +66,9 @@ final class HostProbes {
       return new Host.Unhealthy(unhealthy.reason(), unhealthy.message());
     }
     healthy.put(uid, new Seen(now));
-    return new Host.Healthy();
+    // the login went through the certificate; this is whether it will still do so when renewal is due
+    return new Host.Healthy(s.https().map(site -> new CertificateProbe(s.certificates(), certificateThreshold, clock)
+        .assess(s.target().host(), site.hostname())));
   }
 
   /** The next pass probes again (after a suspend, a resume or a rotation changed what it would find). */

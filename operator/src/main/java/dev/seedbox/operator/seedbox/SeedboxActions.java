@@ -4,8 +4,10 @@ import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.api.lifecycle.Transition;
 import dev.seedbox.api.plan.ProviderOffer;
 import dev.seedbox.api.v1alpha1.DataOnTermination;
+import dev.seedbox.api.status.ConditionStatus;
 import dev.seedbox.api.v1alpha1.Endpoint;
 import dev.seedbox.api.v1alpha1.SeedboxSpec;
+import dev.seedbox.api.v1alpha1.SeedboxStatus;
 import dev.seedbox.api.v1alpha1.TorrentClient;
 import dev.seedbox.ledger.InsufficientCreditException;
 import dev.seedbox.ledger.LedgerModule;
@@ -55,6 +57,7 @@ import dev.seedbox.hostchannel.HostReply;
 import dev.seedbox.hostchannel.HostVerb;
 import dev.seedbox.hostchannel.credentials.CredentialRotation;
 import dev.seedbox.hostchannel.credentials.RotationOutcome;
+import dev.seedbox.hostchannel.https.CertificateProbe;
 import dev.seedbox.operator.host.HostPreparation;
 import dev.seedbox.operator.host.ManagedServer;
 import dev.seedbox.operator.host.ManagedServers;
@@ -283,14 +286,28 @@ final class SeedboxActions {
     @Override
     public Outcome markActive(MarkActive active) {
       Optional<ManagedServer> server = managed();
+      // the hostname resolves to the server before Caddy asks the ACME server for its certificate
+      publishHostname(active.address());
+      Optional<String> customerRecord = d.hostnames().recordForCustomer(pass.seedbox, active.address());
+      customerRecord.ifPresent(record -> {
+        Endpoint waiting = new Endpoint(active.address(), null);
+        waiting.setDnsRecord(record);
+        pass.status.setEndpoint(waiting);
+      });
       long rotation;
       if (server.isPresent()) {
         HostPreparation.Outcome prepared = d.preparation().prepare(server.get(), d.webUi().store(pass.seedbox),
             SeedboxPass.longOf(pass.spec.getCredentialsRotation()));
         if (prepared instanceof HostPreparation.Outcome.NotYet notYet) {
           Instant since = pass.row.map(SeedboxRecord::createdAt).orElse(null);
+          String message = notYet.message();
+          if (customerRecord.isPresent() && HostPreparation.CERTIFICATE_PENDING.equals(notYet.reason())) {
+            // the customer's own DNS is theirs to set up, in their own time: no deadline runs out on them
+            since = null;
+            message += "; create this DNS record for it: " + customerRecord.get();
+          }
           return SeedboxDecider.onHostNotReady(d.clock().instant(), since, d.timing().bootDeadline(),
-              notYet.reason(), notYet.message(), notYet.broken()).handledBy(this);
+              notYet.reason(), message, notYet.broken()).handledBy(this);
         }
         rotation = ((HostPreparation.Outcome.Prepared) prepared).rotation();
       } else {
@@ -299,9 +316,9 @@ final class SeedboxActions {
             SeedboxPass.longOf(pass.status.getObservedCredentialsRotation()));
       }
       Transition t = d.transitions().guard(pass, active, "CustomerCanLogIn");
-      // before the status names the hostname, so that a failed write is retried rather than left unpublished
-      publishHostname(active.address());
-      pass.status.setEndpoint(new Endpoint(active.address(), active.webUiUrl()));
+      Endpoint endpoint = new Endpoint(active.address(), active.webUiUrl());
+      customerRecord.ifPresent(endpoint::setDnsRecord);
+      pass.status.setEndpoint(endpoint);
       pass.status.setCredentialsSecretRef(WebUiSecret.name(pass.seedbox));
       pass.status.setProviderRef(pass.row.map(SeedboxRecord::providerRef).orElseThrow());
       pass.status.setObservedCredentialsRotation(rotation);
@@ -424,6 +441,9 @@ final class SeedboxActions {
     private Outcome removeFromOwnServer() {
       ManagedServer server = managedOrExplain().orElseThrow();
       boolean deleteData = pass.spec.getDataOnTermination() == DataOnTermination.DELETE;
+      if (server.https().isPresent()) {
+        require(server.removeHttps(), "taking the web UI's HTTPS site off your server");
+      }
       HostReply removed = server.uninstall(deleteData);
       require(removed, "removing the client from your server");
       boolean dataKept = ((HostReply.Done) removed).body().path("dataKept").asBoolean(!deleteData);
@@ -523,6 +543,9 @@ final class SeedboxActions {
           && pass.observation.server() instanceof Server.Running running) {
         publishHostname(running.address());
       }
+      if (pass.observation.host() instanceof SeedboxObservation.Host.Healthy healthy) {
+        healthy.certificate().ifPresent(this::certificate);
+      }
       conditions(null, null);
       // an Active seedbox is probed again when its healthy answer is due
       return pass.phase == Phase.ACTIVE ? Outcome.after(d.timing().probeInterval()) : Outcome.idle();
@@ -560,6 +583,17 @@ final class SeedboxActions {
       if (!reply.done()) {
         throw new HostCommandFailed(ClientProbe.reasonOf(reply), what + " over the host channel: " + reply.message());
       }
+    }
+
+    /** The certificate's condition, with one Event when it turns bad (Caddy renews a month ahead; it did not). */
+    private void certificate(CertificateProbe.Verdict verdict) {
+      boolean wasValid = pass.status.findCondition(SeedboxStatus.CERTIFICATE_VALID)
+          .map(c -> c.getStatus() == ConditionStatus.TRUE).orElse(true);
+      if (wasValid && !verdict.valid()) {
+        d.events().record(pass.seedbox, EventRecorder.Type.WARNING, verdict.reason(), verdict.message());
+      }
+      pass.status.setCondition(SeedboxStatus.CERTIFICATE_VALID, ConditionStatus.of(verdict.valid()), verdict.reason(), verdict.message(), pass.seedbox.getMetadata().getGeneration(),
+          d.clock().instant());
     }
 
     private void publishHostname(String address) {

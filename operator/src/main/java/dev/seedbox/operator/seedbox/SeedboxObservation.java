@@ -5,11 +5,13 @@ import dev.seedbox.api.plan.Plan;
 import dev.seedbox.api.v1alpha1.AccountState;
 import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.api.v1alpha1.TorrentClient;
+import dev.seedbox.hostchannel.https.CertificateProbe;
 import dev.seedbox.operator.host.OwnServers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -205,8 +207,15 @@ public record SeedboxObservation(
     record NotProbed() implements Host {
     }
 
-    /** The client runs and its web UI accepts the customer's credentials. */
-    record Healthy() implements Host {
+    /**
+     * The client runs and its web UI accepts the customer's credentials.
+     *
+     * @param certificate with HTTPS on, how the web UI's certificate looked against the expiry threshold
+     */
+    record Healthy(Optional<CertificateProbe.Verdict> certificate) implements Host {
+      public Healthy() {
+        this(Optional.empty());
+      }
     }
 
     /**

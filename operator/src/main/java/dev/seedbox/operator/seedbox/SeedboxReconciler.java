@@ -73,7 +73,8 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
     this.timing = d.timing();
     this.webUi = new WebUiSecret(d.client());
     this.servers = d.servers();
-    this.probes = new HostProbes(webUi, d.clock(), d.timing().probeInterval());
+    this.probes = new HostProbes(webUi, d.clock(), d.timing().probeInterval(),
+        d.hostnames().settings().certificateExpiryThreshold());
     ProviderCalls calls = new ProviderCalls(d.metrics());
     this.observer = new SeedboxObserver(d.ledger(), d.providers(), d.clients(), d.plans(), d.clock(), d.timing(),
         calls, serverPolls, d.hostnames(), probes, d.servers(), d.ownServers());

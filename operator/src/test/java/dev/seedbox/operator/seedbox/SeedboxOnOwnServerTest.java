@@ -35,7 +35,7 @@ class SeedboxOnOwnServerTest extends SeedboxScenario {
 
   static final MutableClock CLOCK = clockFromNow();
   static final long FEE = 400;
-  static final String USER = "seedbox";
+  static final String USER = CUSTOMER_USER;
 
   @RegisterExtension
   static final OperatorFixture harness = new OperatorFixture(CLOCK, OperatorFixture.testProviderOptions(),
@@ -236,28 +236,6 @@ class SeedboxOnOwnServerTest extends SeedboxScenario {
 
   private static String slot(String uid) {
     return dev.seedbox.operator.host.ManagedServers.slotName(uid);
-  }
-
-  /** A ByosConnection to the customer's server, authorised there as the onboarding command would. */
-  private ByosConnection connect(String ns, String name) {
-    ByosConnectionSpec spec = new ByosConnectionSpec();
-    spec.setHost(server());
-    spec.setPort(harness.ssh().port());
-    spec.setUser(USER);
-    ByosConnection resource = new ByosConnection();
-    resource.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
-    resource.setSpec(spec);
-    harness.client().resource(resource).create();
-    ByosConnection awaiting = awaitConnection(ns, name, c -> c.getStatus().getPublicKey() != null);
-    assertThat(awaiting.getStatus().getOnboardingRequirements()).contains("sudo without a password", "systemd");
-    authorize(awaiting);
-    return awaitConnection(ns, name, c -> c.getStatus().getPhase() == ByosPhase.CONNECTED);
-  }
-
-  private void authorize(ByosConnection connection) {
-    String line = connection.getStatus().getPublicKey();
-    harness.ssh().authorize(USER, line);
-    host().authorize(server(), OpenSshPublicKey.parse(line).fingerprint());
   }
 
   private ByosConnection awaitConnection(String ns, String name, java.util.function.Predicate<ByosConnection> ok) {

@@ -9,6 +9,8 @@ import dev.seedbox.api.status.ConditionStatus;
 import dev.seedbox.api.v1alpha1.BillingAccount;
 import dev.seedbox.api.v1alpha1.BillingAccountSpec;
 import dev.seedbox.api.v1alpha1.ByosConnection;
+import dev.seedbox.api.v1alpha1.ByosConnectionSpec;
+import dev.seedbox.api.v1alpha1.ByosPhase;
 import dev.seedbox.api.v1alpha1.ProviderKind;
 import dev.seedbox.api.v1alpha1.Seedbox;
 import dev.seedbox.api.v1alpha1.SeedboxSpec;
@@ -20,6 +22,7 @@ import dev.seedbox.ledger.audit.AuditEvent;
 import dev.seedbox.ledger.testing.MutableClock;
 import dev.seedbox.operator.harness.OperatorFixture;
 import dev.seedbox.hostchannel.webui.LoginCheck;
+import dev.seedbox.keys.key.OpenSshPublicKey;
 import dev.seedbox.provisioning.inmemory.InMemoryProvider;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -138,6 +141,36 @@ abstract class SeedboxScenario {
     sb.getSpec().setPlan("own-server");
     sb.getSpec().setByosConnectionRef(connection);
     return sb;
+  }
+
+  /** The user ByosConnections log in as on the customer's in-process server ({@code withCustomerServers()}). */
+  static final String CUSTOMER_USER = "seedbox";
+
+  /**
+   * A ByosConnection to the customer's in-process server ({@code withCustomerServers()}), authorised there as the
+   * onboarding command would.
+   */
+  ByosConnection connect(String ns, String name) {
+    ByosConnectionSpec spec = new ByosConnectionSpec();
+    spec.setHost(harness().ssh().host());
+    spec.setPort(harness().ssh().port());
+    spec.setUser(CUSTOMER_USER);
+    ByosConnection resource = new ByosConnection();
+    resource.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
+    resource.setSpec(spec);
+    harness().client().resource(resource).create();
+    ByosConnection awaiting = awaitConnection(ns, name, Duration.ofSeconds(15),
+        c -> c.getStatus().getPublicKey() != null);
+    assertThat(awaiting.getStatus().getOnboardingRequirements()).contains("sudo without a password", "systemd");
+    authorize(awaiting);
+    return awaitConnection(ns, name, Duration.ofSeconds(15), c -> c.getStatus().getPhase() == ByosPhase.CONNECTED);
+  }
+
+  /** The onboarding command run on the customer's server for the connection's current key. */
+  void authorize(ByosConnection connection) {
+    String line = connection.getStatus().getPublicKey();
+    harness().ssh().authorize(CUSTOMER_USER, line);
+    harness().customerHost().authorize(harness().ssh().host(), OpenSshPublicKey.parse(line).fingerprint());
   }
 
   ByosConnection awaitConnection(String ns, String name, Duration atMost, Predicate<ByosConnection> condition) {

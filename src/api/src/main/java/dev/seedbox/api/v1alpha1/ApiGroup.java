@@ -12,6 +12,10 @@ public final class ApiGroup {
   public static final String DNS_1123_SUBDOMAIN =
       "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
+  /** A fully qualified DNS name of at least two labels, lower case, as a web UI's certificate names it. */
+  public static final String HOSTNAME =
+      "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$";
+
   /** Plan ids and region slugs: a DNS-1123 label. */
   public static final String DNS_1123_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 

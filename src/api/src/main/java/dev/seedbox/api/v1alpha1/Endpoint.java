@@ -13,12 +13,23 @@ public class Endpoint {
   @JsonPropertyDescription("URL of the torrent client's web UI.")
   private String webUiUrl;
 
+  @JsonPropertyDescription("The DNS record to create for spec.webUiHostname, in zone-file form.")
+  private String dnsRecord;
+
   public Endpoint() {
   }
 
   public Endpoint(String address, String webUiUrl) {
     this.address = address;
     this.webUiUrl = webUiUrl;
+  }
+
+  public String getDnsRecord() {
+    return dnsRecord;
+  }
+
+  public void setDnsRecord(String dnsRecord) {
+    this.dnsRecord = dnsRecord;
   }
 
   public String getAddress() {

@@ -17,6 +17,9 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "one of provider (with region) or byosConnectionRef is required")
 @ValidationRule(value = "!has(self.provider) || has(self.region)",
     message = "region is required when provider is set")
+@ValidationRule(value = "!has(self.webUiHostname) || has(self.byosConnectionRef)",
+    message = "webUiHostname is for a seedbox on your own server (byosConnectionRef); a cloud seedbox's hostname is"
+        + " under the operator's base domain")
 public class SeedboxSpec {
 
   @Required
@@ -69,6 +72,21 @@ public class SeedboxSpec {
   @JsonPropertyDescription("With byosConnectionRef: what happens to the downloads on your server when this seedbox is "
       + "terminated. Retain (default) keeps /srv/seedbox/<slot>; Delete removes it with the client's user and unit.")
   private DataOnTermination dataOnTermination = DataOnTermination.RETAIN;
+
+  @Size(max = 253)
+  @Pattern(ApiGroup.HOSTNAME)
+  @JsonPropertyDescription("With byosConnectionRef: serve the web UI at this hostname of your own domain instead of"
+      + " one under the operator's base domain. Create the DNS record that status.endpoint.dnsRecord shows; the"
+      + " certificate is issued once it resolves to your server.")
+  private String webUiHostname;
+
+  public String getWebUiHostname() {
+    return webUiHostname;
+  }
+
+  public void setWebUiHostname(String webUiHostname) {
+    this.webUiHostname = webUiHostname;
+  }
 
   public DataOnTermination getDataOnTermination() {
     return dataOnTermination;

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.api.status.ResourceStatus;
 
-/** Observed state of a seedbox. Conditions: Ready, Paid, Provisioned (and Paused while paused). */
+/**
+ * Observed state of a seedbox. Conditions: Ready, Paid, Provisioned (and Paused while paused; CertificateValid for a
+ * web UI served over HTTPS).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SeedboxStatus extends ResourceStatus {
 
@@ -13,6 +16,8 @@ public class SeedboxStatus extends ResourceStatus {
   public static final String PAID = "Paid";
   public static final String PROVISIONED = "Provisioned";
   public static final String PAUSED = "Paused";
+  /** The web UI's certificate is valid beyond the operator's expiry threshold; False well before it lapses. */
+  public static final String CERTIFICATE_VALID = "CertificateValid";
 
   @JsonPropertyDescription("Lifecycle state, for humans; decisions read conditions.")
   private Phase phase;

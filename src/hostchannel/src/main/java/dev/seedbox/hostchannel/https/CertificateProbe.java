@@ -30,21 +30,39 @@ public final class CertificateProbe {
     }
   }
 
+  /**
+   * How the certificate looks against the threshold.
+   *
+   * @param valid it chains to the trust roots, names the host and lapses after the threshold
+   * @param reason {@code CertificateValid} or one of this class's reasons
+   */
+  public record Verdict(boolean valid, String reason, String message) {
+  }
+
+  public static final String CERTIFICATE_VALID = "CertificateValid";
+
   public ProbeResult probe(String address, String hostname) {
+    Verdict verdict = assess(address, hostname);
+    return verdict.valid() ? new ProbeResult.Healthy() : new ProbeResult.Unhealthy(verdict.reason(),
+        verdict.message());
+  }
+
+  public Verdict assess(String address, String hostname) {
     CertificateState state = check.check(address, 443, hostname);
     if (state instanceof CertificateState.Unreachable) {
-      return new ProbeResult.Unhealthy(HTTPS_UNREACHABLE, state.message());
+      return new Verdict(false, HTTPS_UNREACHABLE, state.message());
     }
     if (!(state instanceof CertificateState.Valid valid)) {
-      return new ProbeResult.Unhealthy(CERTIFICATE_INVALID, state.message());
+      return new Verdict(false, CERTIFICATE_INVALID, state.message());
     }
     Instant now = clock.instant();
     if (valid.notAfter().isBefore(now.plus(threshold))) {
       Duration left = Duration.between(now, valid.notAfter());
-      return new ProbeResult.Unhealthy(CERTIFICATE_EXPIRING, "the certificate for " + hostname + " expires at "
+      return new Verdict(false, CERTIFICATE_EXPIRING, "the certificate for " + hostname + " expires at "
           + valid.notAfter() + ", in " + left.toHours() + " hours, within the " + threshold.toDays()
           + "-day threshold; it has not been renewed");
     }
-    return new ProbeResult.Healthy();
+    return new Verdict(true, CERTIFICATE_VALID, "the certificate for " + hostname + " from " + valid.issuer()
+        + " is valid until " + valid.notAfter());
   }
 }

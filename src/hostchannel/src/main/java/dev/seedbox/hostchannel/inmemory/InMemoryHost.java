@@ -9,6 +9,8 @@ import dev.seedbox.hostchannel.HostReply;
 import dev.seedbox.hostchannel.HostScript;
 import dev.seedbox.hostchannel.HostTarget;
 import dev.seedbox.hostchannel.HostVerb;
+import dev.seedbox.hostchannel.https.CertificateCheck;
+import dev.seedbox.hostchannel.https.CertificateState;
 import dev.seedbox.hostchannel.webui.LoginCheck;
 import dev.seedbox.hostchannel.webui.WebUiLogin;
 import dev.seedbox.keys.key.OpenSshPublicKey;
@@ -19,7 +21,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,12 +41,19 @@ import java.util.regex.Pattern;
  * pin checked, a latency per command and faults a test can inject. It serves the dev stack, the operator tests and
  * the benchmarks, where no real server exists.
  */
-public final class InMemoryHost implements HostChannel, WebUiLogin {
+public final class InMemoryHost implements HostChannel, WebUiLogin, CertificateCheck {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern SLOT = Pattern.compile("sb-[a-z0-9]{4,28}");
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String LOOPBACK = "127.0.0.1";
+  private static final int HTTPS_PORT = 443;
+  private static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(90);
+  private static final String ISSUER = "CN=in-memory ACME";
+  /** How the script reports a certificate's end, as {@code openssl x509 -enddate} prints it. */
+  private static final DateTimeFormatter OPENSSL_DATE = DateTimeFormatter.ofPattern("MMM d HH:mm:ss yyyy 'GMT'",
+      Locale.ROOT).withZone(ZoneOffset.UTC);
 
   /** A fault to inject on one host: every command it concerns fails this way until cleared. */
   public enum Fault {
@@ -60,24 +74,31 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
     /** A customer's server that runs neither Debian nor Ubuntu. */
     UNSUPPORTED_OS,
     /** A customer's server with 1 GiB of free disk. */
-    DISK_TOO_SMALL
+    DISK_TOO_SMALL,
+    /** Caddy gets no certificate (the hostname does not resolve to the server yet): sites have none. */
+    NO_CERTIFICATE
   }
 
   /**
-   * @param httpsSites each slot's HTTPS hostname; there is no Caddy here, so no certificate is ever issued
+   * @param httpsSites each slot's HTTPS site; its certificate is issued the moment the site is configured
    * @param hostScript whether the host script is installed (cloud-init installs it on servers we create)
    * @param busyPorts ports something else on the server listens on
    */
   private record Server(String hostKeyFingerprint, Set<String> authorizedKeys, Map<String, Slot> slots,
-      Map<String, String> httpsSites, AtomicBoolean hostScript, Set<Integer> busyPorts) {
+      Map<String, Site> httpsSites, AtomicBoolean hostScript, Set<Integer> busyPorts) {
     Server(String hostKeyFingerprint, boolean hostScript) {
       this(hostKeyFingerprint, ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>(),
           new AtomicBoolean(hostScript), ConcurrentHashMap.newKeySet());
     }
   }
 
+  /** A slot's web UI behind HTTPS at {@code hostname}, with a certificate valid until {@code notAfter}. */
+  private record Site(String hostname, int webUiPort, Instant notAfter) {
+  }
+
   private static final class Slot {
     int webUiPort;
+    String bindAddress = "0.0.0.0";
     int listenPort;
     String username;
     byte[] salt;
@@ -88,10 +109,17 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
   private final Map<String, Server> servers = new ConcurrentHashMap<>();
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
   private final Duration latency;
+  private final Clock clock;
   private volatile Fault onBoot;
 
   public InMemoryHost(Duration latency) {
+    this(latency, Clock.systemUTC());
+  }
+
+  /** @param clock when certificates are issued and lapse */
+  public InMemoryHost(Duration latency, Clock clock) {
     this.latency = Objects.requireNonNull(latency, "latency");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /** A server as cloud-init leaves it: our host key and the management key authorised for the admin user. */
@@ -278,6 +306,9 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
         changed |= slot.webUiPort != port;
         slot.webUiPort = port;
         slot.listenPort = args.get("listenPort") instanceof Integer listen ? listen : 0;
+        String bind = args.get("bindAddress") instanceof String address ? address : "0.0.0.0";
+        changed |= !bind.equals(slot.bindAddress);
+        slot.bindAddress = bind;
         return done(Map.of("unitChanged", changed));
       }
       case UNINSTALL -> {
@@ -285,16 +316,26 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
         return done(Map.of("dataKept", !Boolean.TRUE.equals(args.get("deleteData"))));
       }
       case CONFIGURE_HTTPS -> {
-        if (!(args.get("hostname") instanceof String hostname) || !(args.get("webUiPort") instanceof Integer)) {
-          return new HostReply.Refused("InvalidArgument", "expected arguments 'hostname' and 'webUiPort'");
+        if (!(args.get("hostname") instanceof String hostname) || !(args.get("webUiPort") instanceof Integer port)
+            || !(args.get("acmeDirectory") instanceof String)) {
+          return new HostReply.Refused("InvalidArgument",
+              "expected arguments 'hostname', 'webUiPort' and 'acmeDirectory'");
         }
-        boolean changed = !hostname.equals(server.httpsSites().put(name, hostname));
+        Site before = server.httpsSites().get(name);
+        boolean changed = before == null || !before.hostname().equals(hostname) || before.webUiPort() != port;
+        if (changed) {
+          server.httpsSites().put(name, new Site(hostname, port, clock.instant().plus(CERTIFICATE_VALIDITY)));
+        }
         return done(Map.of("hostname", hostname, "changed", changed));
       }
       case HTTPS_STATUS -> {
-        String hostname = server.httpsSites().get(name);
-        return hostname == null ? done(Map.of("configured", false, "certificate", false, "running", false))
-            : done(Map.of("configured", true, "hostname", hostname, "certificate", false, "running", true));
+        Site site = server.httpsSites().get(name);
+        if (site != null && faults.get(host) == Fault.NO_CERTIFICATE) {
+          return done(Map.of("configured", true, "hostname", site.hostname(), "certificate", false, "running", true));
+        }
+        return site == null ? done(Map.of("configured", false, "certificate", false, "running", false))
+            : done(Map.of("configured", true, "hostname", site.hostname(), "certificate", true, "running", true,
+                "notAfter", OPENSSL_DATE.format(site.notAfter())));
       }
       case REMOVE_HTTPS -> {
         return done(Map.of("removed", server.httpsSites().remove(name) != null));
@@ -377,12 +418,52 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
         return new HostReply.Refused("ByosPortInUse", "port " + port + " is already in use on this server");
       }
     }
+    // once our Caddy serves a site there, ports 80 and 443 are its own
+    if (Boolean.TRUE.equals(args.get("https")) && server.httpsSites().isEmpty()) {
+      for (int port : new int[] {80, 443}) {
+        if (server.busyPorts().contains(port)) {
+          return new HostReply.Refused("ByosHttpsPortInUse", "port " + port + " is already in use on this server; "
+              + "the web UI is served over HTTPS by Caddy, which needs ports 80 and 443");
+        }
+      }
+    }
     return done(Map.of("os", "debian 12", "architecture", "x86_64", "freeGb", freeGb));
+  }
+
+  /** The certificate of the site at {@code hostname} lapses at {@code notAfter} instead, as one Caddy did not renew. */
+  public void certificateExpiresAt(String hostname, Instant notAfter) {
+    for (Server server : servers.values()) {
+      server.httpsSites().replaceAll((slot, site) -> site.hostname().equals(hostname)
+          ? new Site(site.hostname(), site.webUiPort(), notAfter) : site);
+    }
+  }
+
+  @Override
+  public CertificateState check(String address, int port, String hostname) {
+    pause();
+    Server server = servers.get(address);
+    if (server == null || port != HTTPS_PORT || faults.get(address) == Fault.UNREACHABLE
+        || server.httpsSites().isEmpty()) {
+      return new CertificateState.Unreachable("nothing answered on " + address + " port " + port);
+    }
+    if (faults.get(address) == Fault.NO_CERTIFICATE) {
+      return new CertificateState.Invalid("the server at " + address + " has no certificate for " + hostname);
+    }
+    return server.httpsSites().values().stream().filter(site -> site.hostname().equals(hostname)).findFirst()
+        .<CertificateState>map(site -> site.notAfter().isAfter(clock.instant())
+            ? new CertificateState.Valid(site.notAfter(), ISSUER)
+            : new CertificateState.Invalid("the certificate " + address + " presented for " + hostname
+                + " expired at " + site.notAfter()))
+        .orElseGet(() -> new CertificateState.Invalid("the server at " + address + " has no certificate for "
+            + hostname));
   }
 
   @Override
   public LoginCheck login(URI webUi, String username, String password) {
     pause();
+    if ("https".equals(webUi.getScheme())) {
+      return httpsLogin(webUi, username, password);
+    }
     Server server = servers.get(webUi.getHost());
     Fault fault = faults.get(webUi.getHost());
     if (server == null || fault == Fault.UNREACHABLE) {
@@ -390,7 +471,8 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
     }
     synchronized (server) {
       for (Slot slot : server.slots().values()) {
-        if (slot.webUiPort == webUi.getPort()) {
+        // a client bound to loopback answers only Caddy on the server itself
+        if (slot.webUiPort == webUi.getPort() && !LOOPBACK.equals(slot.bindAddress)) {
           if (!slot.running || fault == Fault.CLIENT_CRASHED) {
             return new LoginCheck.Unreachable("could not reach the web UI at " + webUi + ": connection refused");
           }
@@ -402,6 +484,39 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
       }
     }
     return new LoginCheck.Unreachable("could not reach the web UI at " + webUi + ": connection refused");
+  }
+
+  /** Through the site's Caddy to the slot's client, as the customer logs in at {@code https://<hostname>/}. */
+  private LoginCheck httpsLogin(URI webUi, String username, String password) {
+    for (Map.Entry<String, Server> entry : servers.entrySet()) {
+      Server server = entry.getValue();
+      synchronized (server) {
+        for (Map.Entry<String, Site> site : server.httpsSites().entrySet()) {
+          if (!site.getValue().hostname().equals(webUi.getHost())) {
+            continue;
+          }
+          Fault fault = faults.get(entry.getKey());
+          if (fault == Fault.UNREACHABLE || fault == Fault.NO_CERTIFICATE) {
+            return new LoginCheck.Unreachable("could not reach the web UI at " + webUi);
+          }
+          if (!site.getValue().notAfter().isAfter(clock.instant())) {
+            return new LoginCheck.Unreachable("the web UI at " + webUi + " presented a certificate that expired at "
+                + site.getValue().notAfter());
+          }
+          Slot slot = server.slots().get(site.getKey());
+          if (slot == null || slot.webUiPort != site.getValue().webUiPort() || !slot.running
+              || fault == Fault.CLIENT_CRASHED) {
+            return new LoginCheck.Unreachable("the web UI at " + webUi + " answered 502 Bad Gateway");
+          }
+          boolean accepted = fault != Fault.REJECT_LOGINS && username.equals(slot.username)
+              && MessageDigest.isEqual(slot.passwordDigest, digest(slot.salt, password));
+          return accepted ? new LoginCheck.Accepted()
+              : new LoginCheck.Rejected("the web UI at " + webUi + " refused the credentials");
+        }
+      }
+    }
+    return new LoginCheck.Unreachable("could not reach the web UI at " + webUi + ": no server answers for "
+        + webUi.getHost());
   }
 
   private static HostReply done(Map<String, Object> fields) {

@@ -10,10 +10,12 @@ import dev.seedbox.hostchannel.HostVerb;
 import dev.seedbox.hostchannel.ProbeResult;
 import dev.seedbox.hostchannel.SshHostChannel;
 import dev.seedbox.hostchannel.https.CertificateCheck;
+import dev.seedbox.hostchannel.https.TlsCertificateCheck;
 import dev.seedbox.hostchannel.https.CertificateProbe;
 import dev.seedbox.hostchannel.https.CertificateState;
 import dev.seedbox.hostchannel.https.HttpsSite;
 import dev.seedbox.hostchannel.https.TrustRoots;
+import dev.seedbox.hostchannel.https.WebUiRoutes;
 import dev.seedbox.hostchannel.webui.LoginCheck;
 import dev.seedbox.hostchannel.webui.QbittorrentWebUi;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -58,7 +60,7 @@ class HttpsLaneTest {
   private static NetnsHost host;
   private static AcmeServer acme;
   private static SshHostChannel channel;
-  private static HostnameTunnel tunnel;
+  private static WebUiRoutes tunnel;
   private static String slot;
   private static String hostname;
   private static String password;
@@ -71,11 +73,13 @@ class HttpsLaneTest {
     host = new NetnsHost().start();
     acme = new AcmeServer(host.rigAddress).start();
     channel = NetnsHost.channel(new SimpleMeterRegistry());
-    tunnel = new HostnameTunnel(host.address);
     byte[] random = new byte[6];
     new SecureRandom().nextBytes(random);
     slot = "sb-" + HexFormat.of().formatHex(random);
     hostname = slot + ".seedbox.test";
+    // what DNS would do for the hostname: the rig cannot publish a record, and a hosts file would be the whole JVM's
+    tunnel = WebUiRoutes.start(Duration.ofSeconds(5));
+    tunnel.route(hostname, host.address);
     password = "Pw-" + HexFormat.of().formatHex(random) + "-customer";
 
     // the worst case for the firewall: a client listening on every address
@@ -123,7 +127,7 @@ class HttpsLaneTest {
   @Test
   @Order(1)
   void theServerPresentsACertificateForTheHostnameIssuedByTheAcmeServer() {
-    CertificateState state = new CertificateCheck(issuingRoot, Duration.ofSeconds(5)).check(host.address, 443,
+    CertificateState state = new TlsCertificateCheck(issuingRoot, Duration.ofSeconds(5)).check(host.address, 443,
         hostname);
 
     assertThat(state).as(state.message()).isInstanceOf(CertificateState.Valid.class);
@@ -140,9 +144,9 @@ class HttpsLaneTest {
   @Test
   @Order(1)
   void anotherHostnameOrAnotherRootIsRefused() {
-    CertificateState otherName = new CertificateCheck(issuingRoot, Duration.ofSeconds(5)).check(host.address, 443,
+    CertificateState otherName = new TlsCertificateCheck(issuingRoot, Duration.ofSeconds(5)).check(host.address, 443,
         "someone-else.seedbox.test");
-    CertificateState publicRoots = new CertificateCheck(TrustRoots.system(), Duration.ofSeconds(5))
+    CertificateState publicRoots = new TlsCertificateCheck(TrustRoots.system(), Duration.ofSeconds(5))
         .check(host.address, 443, hostname);
 
     assertThat(otherName).isNotInstanceOf(CertificateState.Valid.class);
@@ -152,7 +156,7 @@ class HttpsLaneTest {
   @Test
   @Order(1)
   void theCustomerLogsInOverHttpsWithTheAcmeServersRoot() throws Exception {
-    HttpClient https = HttpClient.newBuilder().sslContext(issuingRoot).proxy(tunnel.proxy())
+    HttpClient https = HttpClient.newBuilder().sslContext(issuingRoot).proxy(tunnel)
         .connectTimeout(Duration.ofSeconds(5)).build();
     QbittorrentWebUi webUi = new QbittorrentWebUi(https, Duration.ofSeconds(10));
     URI url = site().webUiUrl();
@@ -195,7 +199,7 @@ class HttpsLaneTest {
   @Test
   @Order(1)
   void theProbeReportsACertificateAboutToExpire() {
-    CertificateCheck check = new CertificateCheck(issuingRoot, Duration.ofSeconds(5));
+    CertificateCheck check = new TlsCertificateCheck(issuingRoot, Duration.ofSeconds(5));
 
     ProbeResult fortnight = new CertificateProbe(check, CertificateProbe.DEFAULT_THRESHOLD, Clock.systemUTC())
         .probe(host.address, hostname);

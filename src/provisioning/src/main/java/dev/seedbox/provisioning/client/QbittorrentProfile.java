@@ -24,14 +24,18 @@ public final class QbittorrentProfile implements TorrentClientProfile {
   private final QbittorrentWebUi login;
 
   public QbittorrentProfile() {
-    this(DEFAULT_WEB_UI_PORT, DEFAULT_LISTEN_PORT);
+    this(TorrentClientProfiles.webUiClient(TIMEOUT));
   }
 
-  public QbittorrentProfile(int webUiPort, int listenPort) {
+  /** @param webUi how the operator reaches web UIs: it may route HTTPS hostnames and trust a private ACME root */
+  public QbittorrentProfile(HttpClient webUi) {
+    this(DEFAULT_WEB_UI_PORT, DEFAULT_LISTEN_PORT, webUi);
+  }
+
+  public QbittorrentProfile(int webUiPort, int listenPort, HttpClient webUi) {
     this.webUiPort = webUiPort;
     this.listenPort = listenPort;
-    this.login = new QbittorrentWebUi(
-        HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build(), TIMEOUT);
+    this.login = new QbittorrentWebUi(webUi, TIMEOUT);
   }
 
   @Override

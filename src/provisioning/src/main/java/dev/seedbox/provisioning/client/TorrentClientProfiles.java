@@ -1,6 +1,8 @@
 package dev.seedbox.provisioning.client;
 
 import dev.seedbox.api.v1alpha1.TorrentClient;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -23,9 +25,19 @@ public final class TorrentClientProfiles {
     this.profiles = Collections.unmodifiableMap(byKind);
   }
 
-  /** The clients that ship today. */
+  /** The clients that ship today, logged in to directly. */
   public static TorrentClientProfiles shipped() {
-    return new TorrentClientProfiles(java.util.List.of(new QbittorrentProfile()));
+    return shipped(webUiClient(Duration.ofSeconds(10)));
+  }
+
+  /** The clients that ship today, whose logins go through {@code webUi}. */
+  public static TorrentClientProfiles shipped(HttpClient webUi) {
+    return new TorrentClientProfiles(java.util.List.of(new QbittorrentProfile(webUi)));
+  }
+
+  /** A web UI client as a login check needs one: it never follows a redirect (a login answer is the answer). */
+  public static HttpClient webUiClient(Duration connectTimeout) {
+    return HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
   }
 
   public Optional<TorrentClientProfile> find(TorrentClient kind) {
