@@ -69,7 +69,7 @@ public class OperatorFixture extends KubernetesApiFixture {
   private final PostgresDatabase database = new PostgresDatabase(24);
   private OperatorWiring wiring;
   private java.util.function.UnaryOperator<TestSettings> settingsTweak = t -> t;
-  private HttpsSettings https = HttpsSettings.off();
+  private java.util.function.Supplier<HttpsSettings> https = HttpsSettings::off;
   private boolean customerServers;
   private String realCustomerServers;
   private InProcessSshServer ssh;
@@ -87,6 +87,15 @@ public class OperatorFixture extends KubernetesApiFixture {
 
   /** The operator runs with HTTPS on (a base domain), as it must with a cloud provider. */
   public OperatorFixture withHttps(HttpsSettings value) {
+    https = () -> value;
+    return this;
+  }
+
+  /**
+   * The operator runs with the HTTPS settings {@code value} gives when it starts: an ACME server the test class
+   * starts first, whose roots are new on every start.
+   */
+  public OperatorFixture withHttps(java.util.function.Supplier<HttpsSettings> value) {
     https = value;
     return this;
   }
@@ -151,7 +160,7 @@ public class OperatorFixture extends KubernetesApiFixture {
 
   /** Starts the operator (again, after {@link #stopOperator()}) over the same API, database and provider. */
   public void startOperator() {
-    TestSettings settings = TestSettings.settings().https(https);
+    TestSettings settings = TestSettings.settings().https(https.get());
     OperatorWiring.Backends backends = new OperatorWiring.Backends(database.runtime(),
         new ProviderRegistry(List.of(recorder)), timing, customerServers || realCustomerServers != null
             ? CUSTOMER_SERVER_TIMINGS : AccountsWiring.Timings.DEFAULTS, false,

@@ -50,6 +50,7 @@ class SeedboxOnCustomerServerLaneTest extends SeedboxScenario {
   private static NetnsHost server;
   private static String sudoer;
   private static String plainUser;
+  private static final java.util.List<String> SLOTS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   SeedboxOnCustomerServerLaneTest() {
     super(harness, CLOCK);
@@ -69,6 +70,7 @@ class SeedboxOnCustomerServerLaneTest extends SeedboxScenario {
   static void stopServer() {
     if (server != null) {
       server.close();
+      SLOTS.forEach(NetnsHost::removeSlot);
     }
   }
 
@@ -91,7 +93,7 @@ class SeedboxOnCustomerServerLaneTest extends SeedboxScenario {
     int busy = nextFreePort(server.address());
     Seedbox films;
     try (AutoCloseable listener = server.occupyPort(busy)) {
-      create(ownServerSeedbox(ns, "films", "home"));
+      SLOTS.add(ManagedServers.slotName(create(ownServerSeedbox(ns, "films", "home")).getMetadata().getUid()));
       Seedbox blocked = waitingLong(ns, "films", sb -> hasCondition(sb, SeedboxStatus.READY, "ByosPortInUse"));
       assertThat(condition(blocked, SeedboxStatus.READY).getMessage()).contains(Integer.toString(busy));
       assertThat(balance(account)).isEqualTo(2000);
@@ -99,7 +101,7 @@ class SeedboxOnCustomerServerLaneTest extends SeedboxScenario {
     films = waitingLong(ns, "films", sb -> sb.getStatus().getPhase() == Phase.ACTIVE);
     assertThat(balance(account)).isEqualTo(2000 - FEE);
 
-    create(ownServerSeedbox(ns, "music", "home"));
+    SLOTS.add(ManagedServers.slotName(create(ownServerSeedbox(ns, "music", "home")).getMetadata().getUid()));
     Seedbox music = waitingLong(ns, "music", sb -> sb.getStatus().getPhase() == Phase.ACTIVE);
     assertThat(films.getStatus().getEndpoint().getWebUiUrl()).isNotEqualTo(music.getStatus().getEndpoint()
         .getWebUiUrl());

@@ -27,9 +27,9 @@ import java.util.Optional;
  * Encrypt speaks it. Certificates are issued valid for {@link #VALIDITY}, short enough for the probe to see one
  * about to expire and long enough that Caddy does not renew it during the test.
  */
-final class AcmeServer implements AutoCloseable {
+public final class AcmeServer implements AutoCloseable {
 
-  static final Duration VALIDITY = Duration.ofDays(10);
+  public static final Duration VALIDITY = Duration.ofDays(10);
   static final List<String> BINARIES = List.of("/usr/bin/pebble", "/usr/bin/caddy", "/usr/sbin/nft", "/usr/bin/openssl",
       "/usr/bin/setpriv");
 
@@ -38,13 +38,13 @@ final class AcmeServer implements AutoCloseable {
   private Process pebble;
   private String tlsCertificate;
 
-  static Optional<String> unavailable() {
+  public static Optional<String> unavailable() {
     List<String> missing = BINARIES.stream().filter(b -> !Files.isExecutable(Path.of(b))).toList();
     return missing.isEmpty() ? Optional.empty()
         : Optional.of("missing " + missing + " (apt-get install pebble caddy nftables openssl util-linux; .ci/run does)");
   }
 
-  AcmeServer(String address) {
+  public AcmeServer(String address) {
     this.address = address;
     try {
       this.dir = Files.createTempDirectory("seedbox-pebble-");
@@ -53,7 +53,7 @@ final class AcmeServer implements AutoCloseable {
     }
   }
 
-  AcmeServer start() {
+  public AcmeServer start() {
     Path key = dir.resolve("key.pem");
     Path cert = dir.resolve("cert.pem");
     NetnsHost.exec(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
@@ -90,17 +90,17 @@ final class AcmeServer implements AutoCloseable {
     throw new IllegalStateException("pebble did not listen on " + address + ":14000: " + log());
   }
 
-  URI directory() {
+  public URI directory() {
     return URI.create("https://" + address + ":14000/dir");
   }
 
   /** The certificate pebble's ACME endpoint presents, for Caddy to trust. */
-  String tlsCertificate() {
+  public String tlsCertificate() {
     return tlsCertificate;
   }
 
   /** The root pebble issues seedbox certificates under: what a customer's browser would need to trust. */
-  String issuingRoot() {
+  public String issuingRoot() {
     HttpClient http = HttpClient.newBuilder().sslContext(TrustRoots.fromPem(tlsCertificate))
         .connectTimeout(Duration.ofSeconds(5)).build();
     try {
@@ -118,7 +118,7 @@ final class AcmeServer implements AutoCloseable {
     }
   }
 
-  String log() {
+  public String log() {
     try {
       return Files.readString(dir.resolve("pebble.log"));
     } catch (IOException e) {

@@ -60,6 +60,11 @@ public final class NetnsHost implements AutoCloseable {
   }
   /** The rig's own end of the veth pair, where the server reaches services the rig runs (an ACME server). */
   final String rigAddress;
+
+  public String rigAddress() {
+    return rigAddress;
+  }
+
   /** The admin user of a server we create; {@link #startCustomerServer} makes none. */
   final String adminUser;
   final SshKeyPair managementKey;
@@ -231,6 +236,22 @@ public final class NetnsHost implements AutoCloseable {
     } catch (IllegalStateException absent) {
       return false;
     }
+  }
+
+  /**
+   * What a lane that failed half-way left of a slot on the machine's shared filesystem: its unit, its user and its
+   * data. A leftover would hold its ports and refuse the next run's preflight.
+   */
+  public static void removeSlot(String slot) {
+    try {
+      Files.deleteIfExists(unitFile(slot));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    if (userExists(slot)) {
+      exec(List.of("userdel", slot));
+    }
+    exec(List.of("rm", "-rf", dataDirectory(slot).toString(), "/etc/seedbox/slots/" + slot + ".json"));
   }
 
   public static Path unitFile(String slot) {
