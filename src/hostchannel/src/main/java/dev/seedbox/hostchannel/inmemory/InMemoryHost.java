@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
 
 /**
  * Seedbox servers held in memory, with the host script's contract: the same verbs, arguments, refusals and
- * idempotence, a web UI login that accepts exactly the credentials last set while the client runs, the host key
+ * idempotence for each client it installs, a web UI login that accepts exactly the credentials last set while the
+ * client runs (the password alone for Deluge, whose web UI has no user name), the host key
  * pin checked, a latency per command and faults a test can inject. It serves the dev stack, the operator tests and
  * the benchmarks, where no real server exists.
  */
@@ -40,6 +41,10 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern SLOT = Pattern.compile("sb-[a-z0-9]{4,28}");
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The clients the host script installs, as {@code client} names them. */
+  private static final Set<String> CLIENTS = Set.of("qbittorrent", "transmission", "deluge", "rtorrent");
+  /** Deluge's web UI has a password and no user name: whatever name a login sends is not looked at. */
+  private static final String PASSWORD_ONLY = "deluge";
 
   /** A fault to inject on one host: every command it concerns fails this way until cleared. */
   public enum Fault {
@@ -77,6 +82,7 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
   }
 
   private static final class Slot {
+    String client;
     int webUiPort;
     int listenPort;
     String username;
@@ -251,7 +257,7 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
     }
     // like the script, the HTTPS status and removal name only the slot
     boolean slotOnly = verb == HostVerb.HTTPS_STATUS || verb == HostVerb.REMOVE_HTTPS;
-    if (!slotOnly && !"qbittorrent".equals(args.get("client"))) {
+    if (!slotOnly && !(args.get("client") instanceof String client && CLIENTS.contains(client))) {
       return new HostReply.Refused("ClientNotSupported", "client '" + args.get("client")
           + "' is not one this server script installs");
     }
@@ -275,8 +281,9 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
         if (!(args.get("webUiPort") instanceof Integer port)) {
           return new HostReply.Refused("InvalidArgument", "expected argument 'webUiPort' to be a port 1024-65535");
         }
-        changed |= slot.webUiPort != port;
+        changed |= slot.webUiPort != port || !args.get("client").equals(slot.client);
         slot.webUiPort = port;
+        slot.client = (String) args.get("client");
         slot.listenPort = args.get("listenPort") instanceof Integer listen ? listen : 0;
         return done(Map.of("unitChanged", changed));
       }
@@ -394,7 +401,8 @@ public final class InMemoryHost implements HostChannel, WebUiLogin {
           if (!slot.running || fault == Fault.CLIENT_CRASHED) {
             return new LoginCheck.Unreachable("could not reach the web UI at " + webUi + ": connection refused");
           }
-          boolean accepted = fault != Fault.REJECT_LOGINS && username.equals(slot.username)
+          boolean accepted = fault != Fault.REJECT_LOGINS
+              && (PASSWORD_ONLY.equals(slot.client) || username.equals(slot.username))
               && MessageDigest.isEqual(slot.passwordDigest, digest(slot.salt, password));
           return accepted ? new LoginCheck.Accepted()
               : new LoginCheck.Rejected("the web UI at " + webUi + " refused the credentials");
