@@ -7,7 +7,6 @@ import dev.seedbox.hostchannel.HostTarget;
 import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.client.TorrentClientProfile;
 import dev.seedbox.provisioning.client.TorrentClientProfiles;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -65,7 +64,7 @@ public final class ManagedServers {
   /** The first boot's user data for a new server: our keys, the admin user, the client's package, the volume. */
   public String userData(ServerKeyPair pair, TorrentClient client, boolean dataVolume) {
     return new HostBootstrap(HostBootstrap.DEFAULT_ADMIN_USER, pair.management().publicKey(), pair.host(),
-        List.of(clients.get(client).debianPackage()), dataVolume).render();
+        clients.get(client).debianPackages(), dataVolume).render();
   }
 
   private static Map<String, Object> install(TorrentClientProfile profile) {

@@ -25,7 +25,8 @@ public final class TorrentClientProfiles {
 
   /** The clients that ship today. */
   public static TorrentClientProfiles shipped() {
-    return new TorrentClientProfiles(java.util.List.of(new QbittorrentProfile()));
+    return new TorrentClientProfiles(java.util.List.of(new QbittorrentProfile(), new TransmissionProfile(),
+        new DelugeProfile(), new RtorrentProfile()));
   }
 
   public Optional<TorrentClientProfile> find(TorrentClient kind) {
