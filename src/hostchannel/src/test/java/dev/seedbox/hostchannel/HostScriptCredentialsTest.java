@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The host script's own part of each client, run by python3 on files in a temporary directory: the password forms
- * it writes are checked here the way each client checks a login, and the plain password is in none of its files.
- * (The real-host lane logs in to the real clients with them.)
+ * it writes are checked here the way each client checks a login, and the plain password is in none of its files;
+ * and what a client's preflight refuses. (The real-host lane logs in to the real clients with them.)
  */
 class HostScriptCredentialsTest {
 
@@ -127,6 +127,40 @@ class HostScriptCredentialsTest {
     assertThat(user.path("client").path("socket").asText()).endsWith("/.rtorrent/scgi.socket");
     assertThat(files.path("verified").asBoolean()).as("argon2 verifies the password against the hash").isTrue();
     assertNoPlainPassword();
+  }
+
+  @Test
+  void rtorrentsPreflightRefusesAServerWhoseAptOffersOnlyANodeTooOldForFlood() throws Exception {
+    Path script = root.resolve("seedbox-host.py");
+    Files.writeString(script, HostScript.text());
+    // a server without node, whose apt would install Ubuntu 20.04's Node.js 10: apt-cache's answer as it prints it
+    String driver = String.join("\n",
+        "import importlib.machinery, importlib.util, json, subprocess, sys, types",
+        "loader = importlib.machinery.SourceFileLoader('seedbox_host', sys.argv[1])",
+        "spec = importlib.util.spec_from_loader('seedbox_host', loader)",
+        "host = importlib.util.module_from_spec(spec)",
+        "loader.exec_module(host)",
+        "host.shutil = types.SimpleNamespace(which=lambda name: None)",
+        "policy = b'nodejs:\\n  Installed: (none)\\n  Candidate: 10.19.0~dfsg-3ubuntu1\\n'",
+        "host.subprocess = types.SimpleNamespace(DEVNULL=subprocess.DEVNULL, PIPE=subprocess.PIPE,",
+        "    run=lambda argv, **kw: types.SimpleNamespace(stdout=policy, returncode=0))",
+        "try:",
+        "    host.CLIENTS['rtorrent'].preflight()",
+        "    print(json.dumps({'refused': False}))",
+        "except host.Refused as refused:",
+        "    print(json.dumps({'refused': True, 'reason': refused.reason, 'message': refused.message}))",
+        "for name in ('qbittorrent', 'transmission', 'deluge'):",
+        "    host.CLIENTS[name].preflight()");
+    Process python = new ProcessBuilder(PYTHON.toString(), "-c", driver, script.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    python.getOutputStream().close();
+    String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(python.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(python.exitValue()).as(out).isZero();
+    JsonNode answer = JSON.readTree(out);
+    assertThat(answer.path("refused").asBoolean()).as(out).isTrue();
+    assertThat(answer.path("reason").asText()).isEqualTo("ByosUnsupportedOs");
+    assertThat(answer.path("message").asText()).contains("Node.js 16 or later", "10.19.0");
   }
 
   /**
