@@ -52,6 +52,7 @@ local NEVER_WORKS = {
   PlanNotOffered = true,
   ProviderNotEnabled = true,
   ClientNotAvailable = true,
+  ClientNotOffered = true,
   ConflictingPlacement = true,
   InvalidSpec = true,
 }

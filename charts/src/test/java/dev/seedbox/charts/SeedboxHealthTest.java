@@ -53,7 +53,8 @@ class SeedboxHealthTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"UnknownPlan", "PlanNotOffered", "ProviderNotEnabled", "ClientNotAvailable", "InvalidSpec"})
+  @CsvSource({"UnknownPlan", "PlanNotOffered", "ProviderNotEnabled", "ClientNotAvailable", "ClientNotOffered",
+      "InvalidSpec"})
   void aPendingSeedboxWhoseSpecCanNeverWorkIsDegraded(String reason) {
     Health health = CHECK.evaluate(seedbox("Pending",
         "{type: Ready, status: \"False\", reason: %s, message: \"spec.client: transmission cannot run here\"}"

@@ -9,7 +9,6 @@ import dev.seedbox.operator.https.WebUiHostnames;
 import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.client.TorrentClientProfile;
 import dev.seedbox.provisioning.client.TorrentClientProfiles;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -67,14 +66,15 @@ public final class ManagedServers {
     https.ifPresent(site -> endpoint.get().route(site.hostname(), address));
     return Optional.of(new ManagedServer(endpoint.get().channel(), endpoint.get().login(client), target,
         pair.get().management(), slot, install(profile, https.isPresent()),
-        https.map(HttpsSite::webUiUrl).orElseGet(() -> profile.webUiUrl(address)), false, https,
+        https.map(site -> site.webUiUrl().resolve(profile.webUiPath())).orElseGet(() -> profile.webUiUrl(address)),
+        false, https,
         endpoint.get().certificates()));
   }
 
   /** The first boot's user data for a new server: our keys, the admin user, the client's package, the volume. */
   public String userData(ServerKeyPair pair, TorrentClient client, boolean dataVolume) {
     return new HostBootstrap(HostBootstrap.DEFAULT_ADMIN_USER, pair.management().publicKey(), pair.host(),
-        List.of(clients.get(client).debianPackage()), dataVolume).render();
+        clients.get(client).debianPackages(), dataVolume).render();
   }
 
   private static Map<String, Object> install(TorrentClientProfile profile, boolean https) {

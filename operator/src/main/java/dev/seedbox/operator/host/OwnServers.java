@@ -137,8 +137,8 @@ public final class OwnServers {
     https.ifPresent(site -> endpoint.route(site.hostname(), c.host()));
     Map<String, Object> install = ManagedServer.install(held.get(WEB_UI_PORT), held.get(PEER_PORT),
         https.isPresent());
-    URI webUi = https.map(HttpsSite::webUiUrl).orElseGet(() -> URI.create("http://"
-        + (c.host().contains(":") ? "[" + c.host() + "]" : c.host()) + ":" + held.get(WEB_UI_PORT)));
+    URI webUi = https.map(site -> site.webUiUrl().resolve(profile.webUiPath()))
+        .orElseGet(() -> profile.webUiUrl(c.host(), held.get(WEB_UI_PORT)));
     return new Located.Reachable(new ManagedServer(endpoint.channel(), endpoint.login(client), target, key, slot,
         install, webUi, true, https, endpoint.certificates()));
   }

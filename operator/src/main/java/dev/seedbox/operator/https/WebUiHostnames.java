@@ -3,6 +3,7 @@ package dev.seedbox.operator.https;
 import dev.seedbox.api.v1alpha1.Seedbox;
 import dev.seedbox.hostchannel.https.HttpsSite;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,8 +38,13 @@ public final class WebUiHostnames {
     return settings.enabled() ? Optional.of(settings.site(hostname(seedbox), webUiPort)) : Optional.empty();
   }
 
+  /** Where the customer logs in: the client's plain URL, or with HTTPS on the same path at the hostname. */
   public String webUiUrl(Seedbox seedbox, String plainUrl) {
-    return settings.enabled() ? "https://" + hostname(seedbox) + "/" : plainUrl;
+    if (!settings.enabled()) {
+      return plainUrl;
+    }
+    String path = URI.create(plainUrl).getRawPath();
+    return "https://" + hostname(seedbox) + (path == null || path.isEmpty() ? "/" : path);
   }
 
   /**

@@ -68,6 +68,8 @@ public final class SeedboxDecider {
     public static final String SERVER_VANISHED = "ServerVanished";
     public static final String SERVER_STOPPED = "ServerStopped";
     public static final String CLIENT_NOT_AVAILABLE = "ClientNotAvailable";
+    /** The plan does not sell the client the Seedbox asks for. */
+    public static final String CLIENT_NOT_OFFERED = "ClientNotOffered";
     /** The server has no keys of ours (made before servers got them, or its keys Secret was deleted). */
     public static final String HOST_KEYS_MISSING = "HostKeysMissing";
     public static final String BOOT_DEADLINE_EXCEEDED = "BootDeadlineExceeded";
@@ -179,6 +181,10 @@ public final class SeedboxDecider {
           + " is not enabled in this operator; enabled: " + sorted(order.enabledProviders()));
     }
     TorrentClient client = order.client() == null ? TorrentClient.QBITTORRENT : order.client();
+    if (!order.plan().offersClient(client)) {
+      return new RejectSpec(Reasons.CLIENT_NOT_OFFERED, "plan '" + order.planId() + "' offers "
+          + sorted(order.plan().clients()) + ", found " + client + "; choose one of them or another plan");
+    }
     if (!order.installableClients().contains(client)) {
       return new RejectSpec(Reasons.CLIENT_NOT_AVAILABLE, "only " + sorted(order.installableClients())
           + " can be installed so far, found " + client);

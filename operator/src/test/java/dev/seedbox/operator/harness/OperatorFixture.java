@@ -50,6 +50,7 @@ public class OperatorFixture extends KubernetesApiFixture {
           storageGb: 2000
           providers:
             inmemory: { size: medium, regions: [local, far] }
+          clients: [qbittorrent]
         # 2 GB free disk: what a test machine has, yet more than the in-memory host's DISK_TOO_SMALL fault leaves
         own-server:
           displayName: Your server, managed

@@ -121,6 +121,19 @@ class SeedboxDeciderTest {
     }
 
     @Test
+    void refusesAClientThePlanDoesNotOfferRightAwayNotAfterPayment() {
+      Obs o = obs();
+      o.plan = new Plan("starter", "Starter", 1500, 1000, STARTER.offers(), false,
+          Set.of(TorrentClient.QBITTORRENT, TorrentClient.DELUGE));
+      o.client = TorrentClient.RTORRENT;
+      assertThat(o.decide()).isEqualTo(new RejectSpec(Reasons.CLIENT_NOT_OFFERED,
+          "plan 'starter' offers qbittorrent, deluge, found rtorrent; choose one of them or another plan"));
+
+      o.client = TorrentClient.DELUGE;
+      assertThat(o.decide()).isInstanceOf(StartProvisioning.class);
+    }
+
+    @Test
     void refusesAProviderThisOperatorDoesNotEnableRightAwayNotAfterPayment() {
       Obs o = obs();
       o.account = new Account(true, AccountState.ACTIVE, 0);

@@ -13,6 +13,7 @@ import dev.seedbox.operator.harness.OperatorFixture;
 import dev.seedbox.provisioning.CreateRequest;
 import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.api.v1alpha1.TorrentClient;
+import dev.seedbox.hostchannel.webui.LoginCheck;
 import dev.seedbox.hostchannel.webui.LoginCheck.Accepted;
 import dev.seedbox.hostchannel.webui.LoginCheck.Rejected;
 import io.fabric8.kubernetes.api.model.Event;
@@ -23,6 +24,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -501,18 +504,51 @@ class SeedboxLifecycleTest extends SeedboxScenario {
   }
 
   @Test
-  void aClientThatCannotBeInstalledIsReportedBeforeAnyPayment() {
+  void aClientThePlanDoesNotOfferIsReportedBeforeAnyPayment() {
     String ns = namespace();
-    String accountUid = account(ns, "broke", 0, 7);
-    Seedbox transmission = seedbox(ns, "tr", "broke", "local");
-    transmission.getSpec().setClient(TorrentClient.TRANSMISSION);
-    create(transmission);
+    String accountUid = account(ns, "acme", 5000, 7);
+    Seedbox rtorrent = seedbox(ns, "rt", "acme", "local");
+    rtorrent.getSpec().setPlan("plus");
+    rtorrent.getSpec().setClient(TorrentClient.RTORRENT);
+    create(rtorrent);
 
-    Seedbox refused = awaitSeedbox(ns, "tr", sb -> hasCondition(sb, SeedboxStatus.READY, "ClientNotAvailable"));
+    Seedbox refused = awaitSeedbox(ns, "rt", sb -> hasCondition(sb, SeedboxStatus.READY, "ClientNotOffered"));
     assertThat(refused.getStatus().getPhase()).isEqualTo(Phase.PENDING);
-    assertThat(condition(refused, SeedboxStatus.READY).getMessage()).contains("transmission");
-    assertThat(ledger().ledger().balance(accountUid)).isZero();
+    assertThat(condition(refused, SeedboxStatus.READY).getMessage()).contains("plus", "qbittorrent", "rtorrent");
+    assertThat(ledger().ledger().balance(accountUid)).as("nothing charged").isEqualTo(5000);
     assertThat(ledger().seedboxes().seedbox(refused.getMetadata().getUid())).as("no order row").isEmpty();
-    awaitEvent(ns, "tr", "ClientNotAvailable");
+    awaitEvent(ns, "rt", "ClientNotOffered");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = TorrentClient.class, names = {"TRANSMISSION", "DELUGE", "RTORRENT"})
+  void everyClientGoesActiveOnlyOnceTheCustomerCanLogInAndSuspendsAndResumes(TorrentClient client) {
+    String ns = namespace();
+    account(ns, "acme", STARTER, 7);
+    Seedbox ordered = seedbox(ns, "box", "acme", "local");
+    ordered.getSpec().setClient(client);
+    create(ordered);
+
+    Seedbox active = awaitPhase(ns, "box", Phase.ACTIVE, Duration.ofSeconds(15));
+    assertThat(condition(active, SeedboxStatus.READY).getStatus()).isEqualTo(ConditionStatus.TRUE);
+    String password = currentPassword(ns, "box");
+    assertThat(login(active, password)).as("Active means the customer can log in").isInstanceOf(Accepted.class);
+    assertThat(login(active, password + "x")).isInstanceOf(Rejected.class);
+
+    edit(ns, "box", sb -> {
+      sb.getSpec().setSuspend(true);
+      return sb;
+    });
+    awaitPhase(ns, "box", Phase.SUSPENDED, Duration.ofSeconds(15));
+    assertThat(login(active, password)).as("a suspended client does not answer")
+        .isInstanceOf(LoginCheck.Unreachable.class);
+    edit(ns, "box", sb -> {
+      sb.getSpec().setSuspend(false);
+      return sb;
+    });
+    Seedbox resumed = awaitSeedbox(ns, "box", sb -> sb.getStatus().getPhase() == Phase.ACTIVE
+        && sb.getStatus().findCondition(SeedboxStatus.READY).map(c -> c.getStatus() == ConditionStatus.TRUE)
+            .orElse(false));
+    assertThat(login(resumed, password)).isInstanceOf(Accepted.class);
   }
 }

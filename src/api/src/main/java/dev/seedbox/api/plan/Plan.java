@@ -1,8 +1,10 @@
 package dev.seedbox.api.plan;
 
 import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.api.v1alpha1.TorrentClient;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A plan we sell: the price of one 30-day period in cents, the storage it includes (a volume of that size, or the
@@ -11,6 +13,7 @@ import java.util.Optional;
  *
  * @param ownServer a plan for the customer's own server (BYOS): the price is our management fee, {@code storageGb}
  *     the free disk the server must have for downloads, and there are no provider offers
+ * @param clients the BitTorrent clients a Seedbox of this plan may ask for; empty: every client
  */
 public record Plan(
     String id,
@@ -18,19 +21,32 @@ public record Plan(
     long pricePerPeriodCents,
     long storageGb,
     Map<ProviderKind, ProviderOffer> offers,
-    boolean ownServer) {
+    boolean ownServer,
+    Set<TorrentClient> clients) {
 
   public Plan {
     offers = Map.copyOf(offers);
+    clients = Set.copyOf(clients);
     if (ownServer && !offers.isEmpty()) {
       throw new IllegalArgumentException("plan " + id + " is for the customer's own server and has no provider offers");
     }
+  }
+
+  /** A plan that offers every client. */
+  public Plan(String id, String displayName, long pricePerPeriodCents, long storageGb,
+      Map<ProviderKind, ProviderOffer> offers, boolean ownServer) {
+    this(id, displayName, pricePerPeriodCents, storageGb, offers, ownServer, Set.of());
   }
 
   /** A plan for cloud servers. */
   public Plan(String id, String displayName, long pricePerPeriodCents, long storageGb,
       Map<ProviderKind, ProviderOffer> offers) {
     this(id, displayName, pricePerPeriodCents, storageGb, offers, false);
+  }
+
+  /** Whether a Seedbox of this plan may run {@code client}. */
+  public boolean offersClient(TorrentClient client) {
+    return clients.isEmpty() || clients.contains(client);
   }
 
   /** The offer for this provider and region, if the plan is sold there. */

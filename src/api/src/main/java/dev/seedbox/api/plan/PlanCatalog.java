@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.seedbox.api.v1alpha1.ApiGroup;
 import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.api.v1alpha1.TorrentClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +38,7 @@ import java.util.regex.Pattern;
  *     pricePerPeriodCents: 400       # our management fee for the customer's own server
  *     storageGb: 100                 # free disk the server must have for downloads
  *     ownServer: true                # no providers
+ *     clients: [qbittorrent, rtorrent]  # the clients this plan offers (without it: every client)
  * </pre>
  *
  * <p>An offer's {@code storage} is {@code volume} (the default: a block storage volume of {@code storageGb} in the
@@ -48,7 +50,7 @@ public final class PlanCatalog {
 
   private static final Pattern ID = Pattern.compile(ApiGroup.DNS_1123_LABEL);
   private static final Set<String> PLAN_FIELDS = Set.of("displayName", "pricePerPeriodCents", "storageGb", "providers",
-      "ownServer");
+      "ownServer", "clients");
   private static final Set<String> OFFER_FIELDS = Set.of("size", "regions", "storage", "diskGb");
   /** What the operating system, the client and its logs keep of a server's own disk. */
   public static final long SYSTEM_RESERVE_GB = 20;
@@ -135,10 +137,33 @@ public final class PlanCatalog {
             .ifPresent(o -> offers.put(providerKind(offer.getKey()).orElseThrow(), o));
       }
     }
+    Set<TorrentClient> clients = readClients(where, node.get("clients"), problems);
     if (problems.size() > before) {
       return Optional.empty();
     }
-    return Optional.of(new Plan(id, displayName, price, storage, offers, ownServer));
+    return Optional.of(new Plan(id, displayName, price, storage, offers, ownServer, clients));
+  }
+
+  private static Set<TorrentClient> readClients(String where, JsonNode node, List<String> problems) {
+    if (node == null) {
+      return Set.of();
+    }
+    List<String> names = Arrays.stream(TorrentClient.values()).map(TorrentClient::wireName).toList();
+    if (!node.isArray() || node.isEmpty()) {
+      problems.add(where + ": clients must list at least one of " + names + ", found " + describe(node));
+      return Set.of();
+    }
+    Set<TorrentClient> clients = java.util.EnumSet.noneOf(TorrentClient.class);
+    for (JsonNode client : node) {
+      Optional<TorrentClient> named = Arrays.stream(TorrentClient.values())
+          .filter(c -> client.isTextual() && c.wireName().equals(client.asText())).findFirst();
+      if (named.isEmpty()) {
+        problems.add(where + ": clients: " + describe(client) + " is not a client, expected one of " + names);
+      } else {
+        clients.add(named.get());
+      }
+    }
+    return clients;
   }
 
   private static Optional<ProviderOffer> readOffer(String plan, String provider, JsonNode node, long storageGb,

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seedbox.api.crd.GeneratedCrds.Document;
 import dev.seedbox.api.v1alpha1.ApiGroup;
+import dev.seedbox.api.v1alpha1.TorrentClient;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,14 @@ class ExamplesMatchSchemaTest {
   void thereIsAtLeastOneSampleOfEachKind() {
     assertThat(ourResources().stream().map(Document::kind).collect(Collectors.toSet()))
         .containsExactlyInAnyOrder("Seedbox", "BillingAccount", "ByosConnection");
+  }
+
+  @Test
+  void thereIsASampleSeedboxOfEachClient() {
+    assertThat(ourResources().stream().filter(d -> d.kind().equals("Seedbox"))
+        .map(d -> d.body().at("/spec/client").asText("qbittorrent")).collect(Collectors.toSet()))
+        .containsExactlyInAnyOrder(Arrays.stream(TorrentClient.values()).map(TorrentClient::wireName)
+            .toArray(String[]::new));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seedbox.api.v1alpha1.ProviderKind;
+import dev.seedbox.api.v1alpha1.TorrentClient;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,49 @@ class PlanCatalogTest {
     assertThat(own.ownServer()).isTrue();
     assertThat(own.offers()).isEmpty();
     assertThat(starter.ownServer()).isFalse();
+  }
+
+  @Test
+  void aPlanMayLimitTheClientsItOffersAndOffersEveryClientOtherwise() {
+    PlanCatalog catalog = PlanCatalog.parse("""
+        plans:
+          light:
+            pricePerPeriodCents: 400
+            storageGb: 100
+            ownServer: true
+            clients: [qbittorrent, transmission]
+          any:
+            pricePerPeriodCents: 400
+            storageGb: 100
+            ownServer: true
+        """, "test");
+    Plan light = catalog.find("light").orElseThrow();
+    assertThat(light.clients()).containsExactlyInAnyOrder(TorrentClient.QBITTORRENT, TorrentClient.TRANSMISSION);
+    assertThat(light.offersClient(TorrentClient.TRANSMISSION)).isTrue();
+    assertThat(light.offersClient(TorrentClient.RTORRENT)).isFalse();
+    Plan any = catalog.find("any").orElseThrow();
+    for (TorrentClient client : TorrentClient.values()) {
+      assertThat(any.offersClient(client)).as("%s", client).isTrue();
+    }
+
+    assertThatThrownBy(() -> PlanCatalog.parse("""
+        plans:
+          typo:
+            pricePerPeriodCents: 400
+            storageGb: 100
+            ownServer: true
+            clients: [qbittorrent, utorrent]
+          none:
+            pricePerPeriodCents: 400
+            storageGb: 100
+            ownServer: true
+            clients: []
+        """, "test")).isInstanceOfSatisfying(InvalidPlanCatalogException.class, e -> assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "plan 'typo': clients: '\"utorrent\"' is not a client, expected one of [qbittorrent, transmission, "
+                + "deluge, rtorrent]",
+            "plan 'none': clients must list at least one of [qbittorrent, transmission, deluge, rtorrent], found "
+                + "'[]'"));
   }
 
   @Test
@@ -90,8 +134,8 @@ class PlanCatalogTest {
             "plan 'Big_Plan': the id must be a DNS-1123 label (lowercase letters, digits and '-', at most 63)",
             "plan 'Big_Plan': storageGb: must be a positive whole number, found '0'",
             "plan 'Big_Plan': providers.aws: unknown provider, expected one of [digitalocean, hetzner, inmemory]",
-            "plan 'no-regions': unknown field 'storagGb', expected [displayName, ownServer, pricePerPeriodCents, "
-                + "providers, storageGb]",
+            "plan 'no-regions': unknown field 'storagGb', expected [clients, displayName, ownServer, "
+                + "pricePerPeriodCents, providers, storageGb]",
             "plan 'no-regions': providers.hetzner.regions: must list at least one region, found '[]'"))
         .hasMessageContaining("test.yaml");
   }

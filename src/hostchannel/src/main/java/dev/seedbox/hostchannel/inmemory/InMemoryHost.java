@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
 
 /**
  * Seedbox servers held in memory, with the host script's contract: the same verbs, arguments, refusals and
- * idempotence, a web UI login that accepts exactly the credentials last set while the client runs, the host key
+ * idempotence for each client it installs, a web UI login that accepts exactly the credentials last set while the
+ * client runs (the password alone for Deluge, whose web UI has no user name), the host key
  * pin checked, a latency per command and faults a test can inject. It serves the dev stack, the operator tests and
  * the benchmarks, where no real server exists.
  */
@@ -54,6 +55,10 @@ public final class InMemoryHost implements HostChannel, WebUiLogin, CertificateC
   /** How the script reports a certificate's end, as {@code openssl x509 -enddate} prints it. */
   private static final DateTimeFormatter OPENSSL_DATE = DateTimeFormatter.ofPattern("MMM d HH:mm:ss yyyy 'GMT'",
       Locale.ROOT).withZone(ZoneOffset.UTC);
+  /** The clients the host script installs, as {@code client} names them. */
+  private static final Set<String> CLIENTS = Set.of("qbittorrent", "transmission", "deluge", "rtorrent");
+  /** Deluge's web UI has a password and no user name: whatever name a login sends is not looked at. */
+  private static final String PASSWORD_ONLY = "deluge";
 
   /** A fault to inject on one host: every command it concerns fails this way until cleared. */
   public enum Fault {
@@ -97,6 +102,7 @@ public final class InMemoryHost implements HostChannel, WebUiLogin, CertificateC
   }
 
   private static final class Slot {
+    String client;
     int webUiPort;
     String bindAddress = "0.0.0.0";
     int listenPort;
@@ -279,7 +285,7 @@ public final class InMemoryHost implements HostChannel, WebUiLogin, CertificateC
     }
     // like the script, the HTTPS status and removal name only the slot
     boolean slotOnly = verb == HostVerb.HTTPS_STATUS || verb == HostVerb.REMOVE_HTTPS;
-    if (!slotOnly && !"qbittorrent".equals(args.get("client"))) {
+    if (!slotOnly && !(args.get("client") instanceof String client && CLIENTS.contains(client))) {
       return new HostReply.Refused("ClientNotSupported", "client '" + args.get("client")
           + "' is not one this server script installs");
     }
@@ -303,8 +309,9 @@ public final class InMemoryHost implements HostChannel, WebUiLogin, CertificateC
         if (!(args.get("webUiPort") instanceof Integer port)) {
           return new HostReply.Refused("InvalidArgument", "expected argument 'webUiPort' to be a port 1024-65535");
         }
-        changed |= slot.webUiPort != port;
+        changed |= slot.webUiPort != port || !args.get("client").equals(slot.client);
         slot.webUiPort = port;
+        slot.client = (String) args.get("client");
         slot.listenPort = args.get("listenPort") instanceof Integer listen ? listen : 0;
         String bind = args.get("bindAddress") instanceof String address ? address : "0.0.0.0";
         changed |= !bind.equals(slot.bindAddress);
@@ -476,7 +483,8 @@ public final class InMemoryHost implements HostChannel, WebUiLogin, CertificateC
           if (!slot.running || fault == Fault.CLIENT_CRASHED) {
             return new LoginCheck.Unreachable("could not reach the web UI at " + webUi + ": connection refused");
           }
-          boolean accepted = fault != Fault.REJECT_LOGINS && username.equals(slot.username)
+          boolean accepted = fault != Fault.REJECT_LOGINS
+              && (PASSWORD_ONLY.equals(slot.client) || username.equals(slot.username))
               && MessageDigest.isEqual(slot.passwordDigest, digest(slot.salt, password));
           return accepted ? new LoginCheck.Accepted()
               : new LoginCheck.Rejected("the web UI at " + webUi + " refused the credentials");
@@ -508,7 +516,8 @@ public final class InMemoryHost implements HostChannel, WebUiLogin, CertificateC
               || fault == Fault.CLIENT_CRASHED) {
             return new LoginCheck.Unreachable("the web UI at " + webUi + " answered 502 Bad Gateway");
           }
-          boolean accepted = fault != Fault.REJECT_LOGINS && username.equals(slot.username)
+          boolean accepted = fault != Fault.REJECT_LOGINS
+              && (PASSWORD_ONLY.equals(slot.client) || username.equals(slot.username))
               && MessageDigest.isEqual(slot.passwordDigest, digest(slot.salt, password));
           return accepted ? new LoginCheck.Accepted()
               : new LoginCheck.Rejected("the web UI at " + webUi + " refused the credentials");

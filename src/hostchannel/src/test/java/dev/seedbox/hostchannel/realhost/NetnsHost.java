@@ -77,9 +77,18 @@ public final class NetnsHost implements AutoCloseable {
 
   /** Why this machine cannot run the lane, or empty when it can. */
   public static Optional<String> unavailable() {
-    List<String> missing = BINARIES.stream().filter(b -> !Files.isExecutable(Path.of(b))).toList();
+    return unavailable(List.of(), List.of());
+  }
+
+  /**
+   * Why this machine cannot run a lane that also needs {@code binaries} (from Debian's {@code packages}), or empty.
+   */
+  public static Optional<String> unavailable(List<String> binaries, List<String> packages) {
+    List<String> missing = java.util.stream.Stream.concat(BINARIES.stream(), binaries.stream())
+        .filter(b -> !Files.isExecutable(Path.of(b))).toList();
     if (!missing.isEmpty()) {
-      return Optional.of("missing " + missing + " (apt-get install " + String.join(" ", PACKAGES) + "; .ci/run does)");
+      return Optional.of("missing " + missing + " (apt-get install " + String.join(" ", PACKAGES) + " "
+          + String.join(" ", packages) + "; .ci/run does)");
     }
     try {
       if (!exec(List.of("id", "-u")).strip().equals("0")) {

@@ -9,7 +9,7 @@ import java.util.List;
  * What the control plane needs to know about one BitTorrent client to run it on a seedbox server: which package
  * installs it, which ports it needs open, and how a login is checked through the client's own API. The server sets
  * the web UI credentials itself (the host script computes the client's own password form), so nothing here sees a
- * hash. A new client arrives as one more implementation.
+ * hash. A new client arrives as one more implementation, with its host script part (install, credentials, units).
  */
 public interface TorrentClientProfile {
 
@@ -19,15 +19,32 @@ public interface TorrentClientProfile {
   /** The Debian package that installs it. */
   String debianPackage();
 
+  /** Every Debian package it runs on, installed at a new server's first boot so the host channel's install finds them. */
+  default List<String> debianPackages() {
+    return List.of(debianPackage());
+  }
+
   /** The ports the server opens for it (the web UI first); SSH is not among them. */
   List<Port> ports();
 
   /** The web UI's TCP port. */
   int webUiPort();
 
-  /** The web UI of a server reachable at {@code address}. */
+  /** Where the web UI is under its server's root, ending in {@code /}; the same behind HTTPS. */
+  default String webUiPath() {
+    return "/";
+  }
+
+  /** The web UI of a server reachable at {@code address}, on the client's own port. */
   default URI webUiUrl(String address) {
-    return URI.create("http://" + address + ":" + webUiPort());
+    return URI.create("http://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + webUiPort()
+        + webUiPath());
+  }
+
+  /** The web UI at {@code port} of a server reachable at {@code address} (a customer's server, ports of its own). */
+  default URI webUiUrl(String address, int port) {
+    return URI.create("http://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port
+        + webUiPath());
   }
 
   /** Logs in to the web UI at {@code webUi} through the client's API, as a customer would. */

@@ -32,7 +32,8 @@ public final class TorrentClientProfiles {
 
   /** The clients that ship today, whose logins go through {@code webUi}. */
   public static TorrentClientProfiles shipped(HttpClient webUi) {
-    return new TorrentClientProfiles(java.util.List.of(new QbittorrentProfile(webUi)));
+    return new TorrentClientProfiles(java.util.List.of(new QbittorrentProfile(webUi), new TransmissionProfile(webUi),
+        new DelugeProfile(webUi), new RtorrentProfile(webUi)));
   }
 
   /** A web UI client as a login check needs one: it never follows a redirect (a login answer is the answer). */
