@@ -3,7 +3,9 @@ package dev.seedbox.devstack;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,23 +61,40 @@ final class Kubectl {
     return new Kubectl(found, kubeconfig, cacheDir);
   }
 
+  /** Runs kubectl to its end, or stops it after a minute. */
   Result run(String... args) {
     return run(Duration.ofSeconds(60), args);
   }
 
+  /** Runs kubectl until it ends or {@code atMost} passed (how a watch is stopped); exit code -1 when stopped. */
   Result run(Duration atMost, String... args) {
     List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString(),
         "--cache-dir", cacheDir.toString(), "--request-timeout", "20s"));
     command.addAll(List.of(args));
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      // read while it runs: a watch is stopped by the deadline, and what it printed until then is the result
+      ByteArrayOutputStream printed = new ByteArrayOutputStream();
+      Thread reader = new Thread(() -> {
+        try (InputStream in = process.getInputStream()) {
+          in.transferTo(printed);
+        } catch (IOException e) {
+          // the process was stopped: what was read so far stays
+        }
+      });
+      reader.start();
       boolean done = process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS);
       if (!done) {
         process.destroy();
-        process.waitFor(5, TimeUnit.SECONDS);
-        process.destroyForcibly();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
       }
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      reader.join(5_000);
+      String output;
+      synchronized (printed) {
+        output = printed.toString(StandardCharsets.UTF_8);
+      }
       return new Result(done ? process.exitValue() : -1, output);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,7 +22,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The real kubectl against the dev stack's API, as a user follows the README: apply, get with the printer columns,
- * describe with the operator's Events, patch, delete, namespaces and Secrets, and an invalid object refused with
+ * get -w, describe with the operator's Events, patch, delete, namespaces and Secrets, and an invalid object refused with
  * 422 and its field errors. Also: an object stored behind the schema's back does not stop the dev stack.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -138,6 +141,38 @@ class KubectlAgainstDevStackTest {
     assertThat(deleted.ok()).as(deleted.output()).isTrue();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(kubectl.run("get", "sb", "kubectl-box").output()).contains("NotFound"));
+  }
+
+  @Test
+  @Order(2)
+  void getWatchPrintsEachChangeAsARow() throws Exception {
+    Path box = Files.writeString(workDir.resolve("watched.yaml"), """
+        apiVersion: seedbox.dev/v1alpha1
+        kind: Seedbox
+        metadata:
+          name: watched-box
+        spec:
+          accountRef: acme-media
+          plan: starter-1tb
+          provider: inmemory
+          region: local
+        """);
+    assertThat(kubectl.run("apply", "--validate=false", "-f", box.toString()).ok()).isTrue();
+    await().atMost(Duration.ofSeconds(30)).until(() -> kubectl.run("get", "sb", "watched-box", "-o",
+        "jsonpath={.status.phase}").output().equals("Pending"));
+
+    CompletableFuture<Kubectl.Result> watching = CompletableFuture.supplyAsync(
+        () -> kubectl.run(Duration.ofSeconds(8), "get", "sb", "watched-box", "-w"));
+    Thread.sleep(2500);
+    assertThat(kubectl.run("patch", "sb", "watched-box", "--type", "merge", "-p",
+        "{\"spec\":{\"plan\":\"pro-4tb\"}}").ok()).isTrue();
+    Kubectl.Result watched = watching.get(30, TimeUnit.SECONDS);
+
+    List<String> rows = watched.output().lines().filter(l -> l.startsWith("watched-box")).toList();
+    assertThat(rows).as(watched.output()).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(rows.get(0)).contains("starter-1tb");
+    assertThat(rows.get(rows.size() - 1)).contains("pro-4tb");
+    assertThat(watched.output()).doesNotContain("error", "Error");
   }
 
   @Test

@@ -306,7 +306,7 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
    * optional namespace, the plural, a name and a subresource.
    */
   record ResourcePath(String group, String version, String namespace, String plural, String name,
-      String subresource, boolean watch, String fieldSelector) {
+      String subresource, boolean watch, String fieldSelector, String resourceVersion) {
 
     static ResourcePath parse(String rawPath) {
       int query = rawPath.indexOf('?');
@@ -337,7 +337,7 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
       String subresource = parts.length > at + 2 ? parts[at + 2] : null;
       boolean watch = "true".equals(params.get("watch")) || "1".equals(params.get("watch"));
       return new ResourcePath(group, version, namespace, plural, name, subresource, watch,
-          params.get("fieldSelector"));
+          params.get("fieldSelector"), params.get("resourceVersion"));
     }
 
     /** The object itself, whatever subresource the request named. */

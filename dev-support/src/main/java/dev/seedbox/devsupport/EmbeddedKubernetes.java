@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An embedded Kubernetes API: the fabric8 mock server in CRUD mode behind {@link ClusterLikeApiDispatcher}, so real
  * kubectl can discover, read and write what is stored and custom resources are validated against their schemas,
- * with our CRDs applied from {@code crds/}. The operator runs
+ * with our CRDs applied from {@code crds/}. kubectl reaches it through {@link WatchStreamingFront}, which streams
+ * watches over plain HTTP as client-go reads them (the mock serves them over WebSocket only). The operator runs
  * without leader election here, so no SelfSubjectRulesReview has to be answered.
  */
 public final class EmbeddedKubernetes implements AutoCloseable {
@@ -46,10 +47,12 @@ public final class EmbeddedKubernetes implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final NamespacedKubernetesClient client;
+  private final WatchStreamingFront front;
 
   private EmbeddedKubernetes(KubernetesMockServer server, NamespacedKubernetesClient client) {
     this.server = server;
     this.client = client;
+    this.front = new WatchStreamingFront(java.net.URI.create(client.getConfiguration().getMasterUrl()), client);
   }
 
   public static EmbeddedKubernetes start(Path crdFolder) {
@@ -120,7 +123,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
             user: developer
             namespace: %s
         current-context: seedbox-dev-stack
-        """.formatted(url(), NAMESPACE);
+        """.formatted(front.url(), NAMESPACE);
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       return Files.writeString(file, yaml, StandardCharsets.UTF_8);
@@ -133,13 +136,15 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     return client;
   }
 
+  /** Where kubectl reaches the API (the kubeconfig's server): the mock behind a front that streams watches. */
   public String url() {
-    return client.getConfiguration().getMasterUrl().replaceAll("/$", "");
+    return front.url();
   }
 
   @Override
   public void close() {
     try {
+      front.close();
       client.close();
     } finally {
       server.destroy();
