@@ -98,12 +98,28 @@ class KubectlAgainstDevStackTest {
           client: utorrent
         """);
 
-    Kubectl.Result refused = kubectl.run("apply", "--validate=false", "-f", bad.toString());
+    Kubectl.Result refused = kubectl.run("apply", "-f", bad.toString());
 
     assertThat(refused.ok()).as(refused.output()).isFalse();
     assertThat(refused.output()).contains("is invalid")
         .contains("spec.client: Unsupported value: \"utorrent\": supported values: \"deluge\", \"qbittorrent\"");
     assertThat(kubectl.run("get", "sb", "old-client").output()).contains("NotFound");
+
+    // a wrong type is caught by kubectl itself, from the API's OpenAPI document, before anything is sent
+    Path wrongType = Files.writeString(workDir.resolve("bad-connection.yaml"), """
+        apiVersion: seedbox.dev/v1alpha1
+        kind: ByosConnection
+        metadata:
+          name: typo
+        spec:
+          host: homelab.example
+          user: seedbox
+          port: "twenty-two"
+        """);
+    Kubectl.Result caught = kubectl.run("apply", "-f", wrongType.toString());
+    assertThat(caught.ok()).as(caught.output()).isFalse();
+    assertThat(caught.output()).contains("ValidationError(ByosConnection.spec.port)")
+        .contains("expected \"integer\"");
 
     Kubectl.Result badPatch = kubectl.run("patch", "sb", "acme-films", "--type", "merge", "-p",
         "{\"spec\":{\"client\":\"utorrent\"}}");
@@ -127,7 +143,7 @@ class KubectlAgainstDevStackTest {
           client: transmission
         """);
 
-    Kubectl.Result applied = kubectl.run("apply", "--validate=false", "-f", good.toString());
+    Kubectl.Result applied = kubectl.run("apply", "-f", good.toString());
     assertThat(applied.ok()).as(applied.output()).isTrue();
     assertThat(applied.output()).contains("seedbox.seedbox.dev/kubectl-box created");
 
@@ -157,7 +173,7 @@ class KubectlAgainstDevStackTest {
           provider: inmemory
           region: local
         """);
-    assertThat(kubectl.run("apply", "--validate=false", "-f", box.toString()).ok()).isTrue();
+    assertThat(kubectl.run("apply", "-f", box.toString()).ok()).isTrue();
     await().atMost(Duration.ofSeconds(30)).until(() -> kubectl.run("get", "sb", "watched-box", "-o",
         "jsonpath={.status.phase}").output().equals("Pending"));
 

@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Discovery and CRUD ({@link ApiDiscoveryDispatcher}) plus what a cluster's API server does and the mock does not,
  * where kubectl and the operator notice: custom resources are validated against their CRD's schema on create,
- * update and patch (422 {@code Invalid} with the field errors); {@code kubectl get} gets a Table with the CRD's
+ * update and patch (422 {@code Invalid} with the field errors); {@code /openapi/v2} describes them
+ * ({@link OpenApiV2Document}) so kubectl validates before it sends; {@code kubectl get} gets a Table with the CRD's
  * printer columns; a Namespace or Secret sent in protobuf (kubectl create does) is read ({@link ProtobufObjects}),
  * any other protobuf body or answer is refused (415, 406), so clients use JSON; strategic merge
  * patches of custom resources are refused (415) as a cluster refuses them; Events can be listed by the
@@ -75,6 +76,10 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
           + "application/yaml", null);
     }
     String path = request.getPath();
+    if (method.equals("GET") && path.replaceFirst("\\?.*$", "").equals("/openapi/v2")) {
+      return new MockResponse().setResponseCode(200).setHeader("Content-Type", OpenApiV2Document.CONTENT_TYPE)
+          .setBody(OpenApiV2Document.of(storedCrds()));
+    }
     ResourcePath resource = ResourcePath.parse(path);
     JsonNode crdVersion = resource == null ? null : crdVersion(resource);
     if (crdVersion != null && request.getHeader(UNVALIDATED_HEADER) == null) {
