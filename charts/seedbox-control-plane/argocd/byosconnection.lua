@@ -34,6 +34,14 @@ if generation ~= nil and (observed == nil or observed < generation) then
   return hs
 end
 
+-- a stored spec the operator cannot read (InvalidSpec, whatever the phase): nothing happens until it is fixed
+local unreadable = condition("Ready")
+if unreadable ~= nil and unreadable.status == "False" and unreadable.reason == "InvalidSpec" then
+  hs.status = "Degraded"
+  hs.message = messageOf(unreadable, "The spec cannot be read: fix it")
+  return hs
+end
+
 local phase = obj.status.phase
 local ready = condition("Ready")
 

@@ -45,6 +45,14 @@ if generation ~= nil and (observed == nil or observed < generation) then
   return hs
 end
 
+-- a stored spec the operator cannot read (InvalidSpec, whatever the phase): nothing happens until it is fixed
+local unreadable = condition("Ready")
+if unreadable ~= nil and unreadable.status == "False" and unreadable.reason == "InvalidSpec" then
+  hs.status = "Degraded"
+  hs.message = messageOf(unreadable, "The spec cannot be read: fix it")
+  return hs
+end
+
 -- Ready reasons of a Pending Seedbox whose spec must change before it can ever be provisioned (waiting for payment
 -- or for an account is not among them: those resolve themselves)
 local NEVER_WORKS = {

@@ -30,6 +30,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -59,6 +61,8 @@ public final class BillingServer {
   private static final Logger LOG = LoggerFactory.getLogger(BillingServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int API_BODY_LIMIT = 16 * 1024;
+  static final String API_DOCUMENT_PATH = "/v1/openapi.json";
+  private static final byte[] API_DOCUMENT = readApiDocument();
   private static final int RECENT_ENTRIES = 20;
   private static final Pattern REQUEST_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
@@ -76,6 +80,7 @@ public final class BillingServer {
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean draining;
   private HttpServer server;
+  private Router router;
 
   public BillingServer(Vertx vertx, Settings settings, List<PaymentGateway> gateways, WebhookIntake intake,
       TopUps topUps, AccountQueries accounts, MeterRegistry metrics, HealthEndpoints health) {
@@ -91,7 +96,7 @@ public final class BillingServer {
 
   /** Listens on the configured port (0 picks a free one) and returns the port. */
   public int start() {
-    Router router = router();
+    router = router();
     try {
       server = vertx.createHttpServer().requestHandler(router).invalidRequestHandler(BillingServer::invalidRequest)
           .listen(settings.port())
@@ -140,6 +145,28 @@ public final class BillingServer {
     }
   }
 
+  /**
+   * The operations the router serves under {@code /v1}, as {@code METHOD /v1/path/{param}}: what the API document
+   * must describe, no more and no less.
+   */
+  public List<String> apiOperations() {
+    List<String> operations = new java.util.ArrayList<>();
+    for (Route route : router.getRoutes()) {
+      String path = route.getPath();
+      if (path == null || !path.startsWith("/v1/") || route.methods() == null || path.endsWith("*")) {
+        continue;
+      }
+      for (HttpMethod method : route.methods()) {
+        operations.add(method.name() + " " + path.replaceAll(":([A-Za-z0-9_]+)", "{$1}"));
+      }
+    }
+    return operations;
+  }
+
+  private void apiDocument(RoutingContext ctx) {
+    ctx.response().setStatusCode(200).putHeader("content-type", "application/json").end(Buffer.buffer(API_DOCUMENT));
+  }
+
   private Router router() {
     Router router = Router.router(vertx);
     router.route().order(-1).handler(this::track);
@@ -151,6 +178,8 @@ public final class BillingServer {
         .handler(webhooks::handle)
         .failureHandler(this::webhookFailure);
 
+    // the API's own description is public, like a page of documentation
+    router.get(API_DOCUMENT_PATH).handler(this::apiDocument);
     router.route("/v1/*").handler(this::authenticate);
     router.post("/v1/accounts/:namespace/:name/topups")
         .handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT))
@@ -369,6 +398,17 @@ public final class BillingServer {
 
   private static void invalid(RoutingContext ctx, InvalidFieldException e) {
     json(ctx, 400, new JsonObject().put("error", e.getMessage()).put("field", e.field()));
+  }
+
+  private static byte[] readApiDocument() {
+    try (java.io.InputStream in = BillingServer.class.getResourceAsStream("openapi-v1.json")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi-v1.json is missing from the billing-controller's jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static byte[] sha256(String value) {

@@ -27,6 +27,22 @@ class ByosConnectionHealthTest {
   }
 
   @Test
+  void aConnectionWhoseStoredSpecCannotBeReadIsDegradedBeforeItHasAPhase() {
+    Health health = CHECK.evaluate("""
+        apiVersion: seedbox.dev/v1alpha1
+        kind: ByosConnection
+        metadata: {name: acme-homelab, generation: 1}
+        spec: {host: homelab.acme-media.example, port: "twenty-two", user: seedbox}
+        status:
+          observedGeneration: 1
+          conditions:
+            - {type: Ready, status: "False", reason: InvalidSpec, message: "spec.port must be an integer"}
+        """);
+
+    assertThat(health).isEqualTo(new Health("Degraded", "spec.port must be an integer"));
+  }
+
+  @Test
   void awaitingAuthorizationIsProgressingAndTellsWhatToRunWhere() {
     Health health = CHECK.evaluate(connection("AwaitingAuthorization", "False", "key not authorized"));
 

@@ -63,6 +63,22 @@ class SeedboxHealthTest {
     assertThat(health).isEqualTo(new Health("Degraded", "spec.client: transmission cannot run here"));
   }
 
+  @Test
+  void aSeedboxWhoseStoredSpecCannotBeReadIsDegradedBeforeItHasAPhase() {
+    Health health = CHECK.evaluate("""
+        apiVersion: seedbox.dev/v1alpha1
+        kind: Seedbox
+        metadata: {name: acme-old, generation: 1}
+        spec: {accountRef: acme-media, plan: starter-1tb, provider: inmemory, region: local, client: utorrent}
+        status:
+          observedGeneration: 1
+          conditions:
+            - {type: Ready, status: "False", reason: InvalidSpec, message: "spec.client must be one of qbittorrent"}
+        """);
+
+    assertThat(health).isEqualTo(new Health("Degraded", "spec.client must be one of qbittorrent"));
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource({"AwaitingPayment", "BillingAccountNotFound", "AccountNotReady"})
   void aPendingSeedboxWaitingForWhatResolvesItselfStaysProgressing(String reason) {

@@ -113,6 +113,7 @@ public final class DevStack implements AutoCloseable {
         gateway.baseUrl(), credentials);
     billing = DevStackWiring.startBilling(billingConfig, billingRuntime, clock);
     running.push(() -> billing.stop(Duration.ofSeconds(5)));
+    gateway.deliverWebhooksTo(billingUrl("/webhooks/coinpayportal"));
 
     Path plansFile = root.resolve("examples/plans.yaml");
     OperatorSettings operatorSettings = DevStackWiring.operatorSettings(database.operatorSettings(), plansFile,
@@ -163,6 +164,11 @@ public final class DevStack implements AutoCloseable {
 
   public SandboxCoinPayPortal gateway() {
     return gateway;
+  }
+
+  /** The running billing-controller: its worker runs the demo's billing cycles. */
+  public BillingApplication billing() {
+    return billing;
   }
 
   public URI billingUrl(String path) {

@@ -68,6 +68,11 @@ public final class DevStackMain {
     table.say("  curl -H 'Authorization: Bearer " + stack.apiToken() + "' "
         + stack.billingUrl("/v1/accounts/" + EmbeddedKubernetes.NAMESPACE + "/" + DevStack.ACCOUNT));
     table.say("sandbox gateway  " + stack.gateway().baseUrl() + " (CoinPayPortal API; signs webhooks)");
+    table.say("  open a top-up, then pay it (the gatewayPaymentId the top-up answered) as a wallet would:");
+    table.say("  curl -H 'Authorization: Bearer " + stack.apiToken() + "' -H 'Content-Type: application/json' "
+        + "-d '{\"amountUsd\":\"50\",\"blockchain\":\"BTC\"}' "
+        + stack.billingUrl("/v1/accounts/" + EmbeddedKubernetes.NAMESPACE + "/" + DevStack.ACCOUNT + "/topups"));
+    table.say("  curl -X POST " + stack.gateway().baseUrl() + "/sandbox/payments/<gatewayPaymentId>/pay");
     table.say("operator         " + stack.operatorUrl("/metrics") + ", /healthz, /readyz");
     table.say("");
 

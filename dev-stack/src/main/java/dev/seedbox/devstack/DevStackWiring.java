@@ -113,9 +113,12 @@ final class DevStackWiring {
     return BillingApplication.start(config, metrics, LedgerBackend.open(runtime, null, clock, metrics), clock);
   }
 
-  /** One billing cycle, as the billing-controller's worker runs it; empty when another run holds the lock. */
-  static Optional<CycleReport> runBillingCycle(LedgerModule ledger) {
-    return ledger.billing().runCycleExclusively();
+  /**
+   * One billing cycle, run by the billing-controller's own worker (so its metrics count it, and the audit chain is
+   * sealed as after a scheduled run); empty when another run holds the lock.
+   */
+  static Optional<CycleReport> runBillingCycle(BillingApplication billing) {
+    return billing.worker().runOnce().cycle();
   }
 
   private static Map<String, String> databaseEnv(DatabaseSettings database) {

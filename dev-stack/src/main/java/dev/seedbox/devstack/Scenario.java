@@ -96,7 +96,7 @@ public final class Scenario {
     while (periods < MAX_PERIODS) {
       periods++;
       Instant now = stack.clock().jump(PERIOD);
-      Optional<CycleReport> report = DevStackWiring.runBillingCycle(stack.ledger());
+      Optional<CycleReport> report = DevStackWiring.runBillingCycle(stack.billing());
       table.say("   period " + periods + ": clock now " + now + ", cycle " + report.map(Scenario::describe)
           .orElse("skipped (another run held the lock)"));
       long ledgerBalance = ledgerBalance();
@@ -138,7 +138,7 @@ public final class Scenario {
     return connection == null || connection.getStatus() == null ? null : connection.getStatus().getPublicKey();
   }
 
-  /** POST /v1/.../topups, then the gateway confirms the payment and signs a payment.confirmed webhook. */
+  /** POST /v1/.../topups, then the payment is paid in the sandbox gateway, which sends the signed webhook. */
   void topUp() {
     topUps++;
     HttpRequest request = HttpRequest.newBuilder(
@@ -154,14 +154,14 @@ public final class Scenario {
     }
     String gatewayPaymentId = field(created.body(), "gatewayPaymentId");
     table.say("   top-up " + field(created.body(), "paymentId") + " opened gateway payment " + gatewayPaymentId);
-    stack.gateway().setStatus(gatewayPaymentId, "confirmed");
-    HttpResponse<String> delivered = stack.gateway().webhook("payment.confirmed", gatewayPaymentId)
-        .sendTo(stack.billingUrl("/webhooks/coinpayportal"));
-    if (delivered.statusCode() != 200) {
-      throw new IllegalStateException("the webhook was answered " + delivered.statusCode() + ": "
-          + delivered.body());
+    // as a customer's wallet would, through the sandbox gateway, which then signs and sends payment.confirmed
+    HttpResponse<String> paid = send(HttpRequest.newBuilder(stack.gateway().payUrl(gatewayPaymentId))
+        .POST(HttpRequest.BodyPublishers.noBody()).build());
+    if (paid.statusCode() != 200) {
+      throw new IllegalStateException("paying in the sandbox gateway answered " + paid.statusCode() + ": "
+          + paid.body());
     }
-    table.say("   signed payment.confirmed webhook accepted: " + delivered.body());
+    table.say("   paid in the sandbox gateway; its signed payment.confirmed webhook was accepted: " + paid.body());
   }
 
   private long ledgerBalance() {

@@ -48,6 +48,10 @@ class DevStackScenarioTest {
       assertThat(result.afterSecondTopUp().phaseOf("ba/acme-media")).isEqualTo("Active");
       assertThat(result.afterSecondTopUp().phasesOf("sb/")).containsOnly("Active").hasSize(3);
       assertThat(stack.gateway().payments()).hasSize(2);
+      assertThat(stack.billing().metrics().find("seedbox.billing.cycle.duration").timer().count())
+          .as("the demo's cycles ran through the billing worker, whose metrics count them")
+          .isGreaterThanOrEqualTo(result.periodsRun());
+      assertThat(stack.billing().metrics().find("seedbox.billing.cycle.charges").counter().count()).isPositive();
     }
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("scenario complete");
   }

@@ -39,6 +39,10 @@ public class ApiDiscoveryDispatcher extends KubernetesCrudDispatcher {
 
   private final ObjectMapper json = new ObjectMapper();
 
+  protected ObjectMapper json() {
+    return json;
+  }
+
   private record BuiltIn(String group, String version, String plural, String singular, String kind,
       boolean namespaced, List<String> shortNames) {
   }
@@ -134,7 +138,8 @@ public class ApiDiscoveryDispatcher extends KubernetesCrudDispatcher {
     return served;
   }
 
-  private List<JsonNode> storedCrds() {
+  /** The CRDs in the store, as JSON. */
+  protected List<JsonNode> storedCrds() {
     MockResponse response = super.handleGet(CRD_LIST);
     if (response.code() != 200 || response.getBody() == null) {
       return List.of();

@@ -2,6 +2,10 @@ package dev.seedbox.devsupport;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -16,13 +20,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An embedded Kubernetes API: the fabric8 mock server in CRUD mode behind {@link ApiDiscoveryDispatcher}, so real
- * kubectl can discover and read what is stored, with our CRDs applied from {@code crds/}. The operator runs
+ * An embedded Kubernetes API: the fabric8 mock server in CRUD mode behind {@link ClusterLikeApiDispatcher}, so real
+ * kubectl can discover, read and write what is stored and custom resources are validated against their schemas,
+ * with our CRDs applied from {@code crds/}. kubectl reaches it through {@link WatchStreamingFront}, which streams
+ * watches over plain HTTP as client-go reads them (the mock serves them over WebSocket only). The operator runs
  * without leader election here, so no SelfSubjectRulesReview has to be answered.
  */
 public final class EmbeddedKubernetes implements AutoCloseable {
@@ -40,15 +47,17 @@ public final class EmbeddedKubernetes implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final NamespacedKubernetesClient client;
+  private final WatchStreamingFront front;
 
   private EmbeddedKubernetes(KubernetesMockServer server, NamespacedKubernetesClient client) {
     this.server = server;
     this.client = client;
+    this.front = new WatchStreamingFront(java.net.URI.create(client.getConfiguration().getMasterUrl()), client);
   }
 
   public static EmbeddedKubernetes start(Path crdFolder) {
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new ApiDiscoveryDispatcher(), false);
+        new ClusterLikeApiDispatcher(), false);
     server.init();
     NamespacedKubernetesClient client = server.createClient();
     EmbeddedKubernetes kubernetes = new EmbeddedKubernetes(server, client);
@@ -82,6 +91,18 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     return created;
   }
 
+  /**
+   * Stores an object without validating it against its CRD's schema: what a cluster holds when an object was
+   * stored before its schema changed. For tests of how the operator copes.
+   */
+  public HasMetadata storeUnvalidated(HasMetadata object) {
+    Config unchecked = new ConfigBuilder(client.getConfiguration())
+        .withCustomHeaders(Map.of(ClusterLikeApiDispatcher.UNVALIDATED_HEADER, "true")).build();
+    try (KubernetesClient writer = new KubernetesClientBuilder().withConfig(unchecked).build()) {
+      return writer.resource(object).create();
+    }
+  }
+
   /** Writes a kubeconfig that points kubectl at this API server (the mock checks no credentials). */
   public Path writeKubeconfig(Path file) {
     String yaml = """
@@ -102,7 +123,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
             user: developer
             namespace: %s
         current-context: seedbox-dev-stack
-        """.formatted(url(), NAMESPACE);
+        """.formatted(front.url(), NAMESPACE);
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       return Files.writeString(file, yaml, StandardCharsets.UTF_8);
@@ -115,13 +136,15 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     return client;
   }
 
+  /** Where kubectl reaches the API (the kubeconfig's server): the mock behind a front that streams watches. */
   public String url() {
-    return client.getConfiguration().getMasterUrl().replaceAll("/$", "");
+    return front.url();
   }
 
   @Override
   public void close() {
     try {
+      front.close();
       client.close();
     } finally {
       server.destroy();

@@ -88,6 +88,7 @@ public final class SandboxCoinPayPortal implements AutoCloseable {
   private final AtomicLong loseCreatesArrivedFrom = new AtomicLong(Long.MAX_VALUE);
   private volatile boolean malformedAnswers;
   private volatile Clock clock = Clock.systemUTC();
+  private volatile URI webhookTarget;
 
   public SandboxCoinPayPortal(String apiKey, String businessId, String webhookSecret) {
     this.apiKey = apiKey;
@@ -100,11 +101,26 @@ public final class SandboxCoinPayPortal implements AutoCloseable {
     }
     server.setExecutor(executor);
     server.createContext("/api/payments", this::handle);
+    server.createContext("/sandbox/payments", this::pay);
     server.start();
   }
 
   public URI baseUrl() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /**
+   * Where {@code POST /sandbox/payments/<id>/pay} delivers its {@code payment.confirmed} webhook: the
+   * billing-controller's webhook endpoint.
+   */
+  public SandboxCoinPayPortal deliverWebhooksTo(URI webhookUrl) {
+    this.webhookTarget = webhookUrl;
+    return this;
+  }
+
+  /** What a customer's wallet does in the sandbox: pays payment {@code id} (POST, no body). */
+  public URI payUrl(String paymentId) {
+    return baseUrl().resolve("/sandbox/payments/" + paymentId + "/pay");
   }
 
   // ---- behaviour switches ----
@@ -393,6 +409,38 @@ public final class SandboxCoinPayPortal implements AutoCloseable {
       } else {
         respond(exchange, 404, "{\"success\":false,\"error\":\"Not found\"}");
       }
+    }
+  }
+
+  /**
+   * {@code POST /sandbox/payments/<id>/pay}: the payment is confirmed and the signed {@code payment.confirmed}
+   * webhook goes to the billing-controller, as the gateway sends it once the chain confirms a payment. Answers
+   * with the webhook endpoint's status, so a caller sees whether it was credited.
+   */
+  private void pay(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      exchange.getRequestBody().readAllBytes();
+      String path = exchange.getRequestURI().getPath();
+      String[] parts = path.split("/");
+      if (!"POST".equals(exchange.getRequestMethod()) || parts.length != 5 || !"pay".equals(parts[4])) {
+        respond(exchange, 404, "{\"success\":false,\"error\":\"Not found: POST /sandbox/payments/<id>/pay\"}");
+        return;
+      }
+      String id = parts[3];
+      Payment payment = payments.get(id);
+      if (payment == null) {
+        respond(exchange, 404, "{\"success\":false,\"error\":\"Payment not found\"}");
+        return;
+      }
+      URI target = webhookTarget;
+      if (target == null) {
+        respond(exchange, 409, "{\"success\":false,\"error\":\"no webhook endpoint configured\"}");
+        return;
+      }
+      setStatus(id, "confirmed");
+      HttpResponse<String> delivered = webhook("payment.confirmed", id).sendTo(target);
+      respond(exchange, delivered.statusCode() / 100 == 2 ? 200 : 502, "{\"success\":true,\"paymentId\":\""
+          + id + "\",\"status\":\"confirmed\",\"webhookStatus\":" + delivered.statusCode() + "}");
     }
   }
 

@@ -3,9 +3,6 @@ package dev.seedbox.devsupport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.seedbox.api.v1alpha1.ProviderKind;
-import dev.seedbox.api.v1alpha1.Seedbox;
-import dev.seedbox.api.v1alpha1.SeedboxSpec;
 import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -65,7 +62,8 @@ class ApiDiscoveryDispatcherTest {
   @Test
   void unknownGroupVersionIsNotFoundAndCrudStillAnswersOtherPaths() {
     assertThat(api.client().getApiResources("nothere.example/v1")).isNull();
-    assertThat(api.client().resources(Seedbox.class).inNamespace("team-a").withName("alpha").get()).isNotNull();
+    assertThat(api.client().genericKubernetesResources("seedbox.dev/v1alpha1", "Seedbox").inNamespace("team-a")
+        .withName("alpha").get()).isNotNull();
   }
 
   @Test
@@ -114,15 +112,13 @@ class ApiDiscoveryDispatcherTest {
     return new Result(done ? process.exitValue() : -1, output);
   }
 
-  private static Seedbox seedbox(String name, String namespace) {
-    Seedbox sb = new Seedbox();
+  private static GenericKubernetesResource seedbox(String name, String namespace) {
+    GenericKubernetesResource sb = new GenericKubernetesResource();
+    sb.setApiVersion("seedbox.dev/v1alpha1");
+    sb.setKind("Seedbox");
     sb.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-    SeedboxSpec spec = new SeedboxSpec();
-    spec.setAccountRef("acme");
-    spec.setPlan("starter");
-    spec.setProvider(ProviderKind.INMEMORY);
-    spec.setRegion("local");
-    sb.setSpec(spec);
+    sb.setAdditionalProperty("spec", java.util.Map.of("accountRef", "acme", "plan", "starter",
+        "provider", "inmemory", "region", "local"));
     return sb;
   }
 }

@@ -14,6 +14,7 @@ import dev.seedbox.ledger.SeedboxRecords;
 import dev.seedbox.ledger.audit.AuditLog;
 import dev.seedbox.operator.metrics.OperatorMetrics;
 import dev.seedbox.operator.reconcile.EventRecorder;
+import dev.seedbox.operator.reconcile.InvalidSpecGate;
 import dev.seedbox.operator.reconcile.PauseGate;
 import dev.seedbox.operator.reconcile.ReconcilePipeline;
 import dev.seedbox.operator.reconcile.StatusRecorder;
@@ -86,6 +87,7 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount>, Cle
     this.deletionRecheck = deletionRecheck;
     this.ledgerChanges = ledgerChanges;
     this.pipeline = new ReconcilePipeline<>("BillingAccount", metrics, pauseGate,
+        new InvalidSpecGate(events, metrics, clock),
         new StatusRecorder<>(client, BillingAccountStatus::new), ba -> Boolean.TRUE.equals(ba.getSpec().getPaused()),
         false);
   }
@@ -210,7 +212,9 @@ public class BillingAccountReconciler implements Reconciler<BillingAccount>, Cle
     String name = resource.getMetadata().getName();
     TreeSet<String> names = new TreeSet<>();
     for (Seedbox seedbox : client.resources(Seedbox.class).inNamespace(namespace).list().getItems()) {
-      if (seedbox.getSpec() != null && name.equals(seedbox.getSpec().getAccountRef())) {
+      String accountRef = seedbox.getSpec() != null ? seedbox.getSpec().getAccountRef()
+          : seedbox.storedSpecText("accountRef").orElse(null);
+      if (name.equals(accountRef)) {
         names.add(seedbox.getMetadata().getName());
       }
     }

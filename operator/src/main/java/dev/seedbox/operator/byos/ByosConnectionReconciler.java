@@ -19,6 +19,7 @@ import dev.seedbox.ledger.byos.ByosConnections;
 import dev.seedbox.ledger.byos.HostKeyPin;
 import dev.seedbox.operator.metrics.OperatorMetrics;
 import dev.seedbox.operator.reconcile.EventRecorder;
+import dev.seedbox.operator.reconcile.InvalidSpecGate;
 import dev.seedbox.operator.reconcile.PauseGate;
 import dev.seedbox.operator.reconcile.ReconcilePipeline;
 import dev.seedbox.operator.reconcile.StatusRecorder;
@@ -113,6 +114,7 @@ public class ByosConnectionReconciler implements Reconciler<ByosConnection>, Cle
     this.timings = timings;
     this.revocations = new KeyRevocations(keys, audit, events, ACTOR);
     this.pipeline = new ReconcilePipeline<>("ByosConnection", metrics, pauseGate,
+        new InvalidSpecGate(events, metrics, clock),
         new StatusRecorder<>(client, ByosConnectionStatus::new), c -> Boolean.TRUE.equals(c.getSpec().getPaused()),
         false);
   }

@@ -3,6 +3,7 @@ package dev.seedbox.operator.seedbox;
 import dev.seedbox.api.v1alpha1.BillingAccount;
 import dev.seedbox.api.v1alpha1.ByosConnection;
 import dev.seedbox.api.v1alpha1.Seedbox;
+import dev.seedbox.api.v1alpha1.SeedboxSpec;
 import dev.seedbox.operator.ledgerevents.LedgerChangeEventSource;
 import dev.seedbox.operator.ledgerevents.LedgerListener;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -33,9 +35,8 @@ final class SeedboxEventSources {
   List<EventSource<?, Seedbox>> prepare(EventSourceContext<Seedbox> context, LedgerListener ledgerListener,
       SeedboxObserver observer) {
     context.getPrimaryCache().addIndexers(Map.of(
-        ACCOUNT_INDEX, sb -> List.of(key(sb.getMetadata().getNamespace(), sb.getSpec().getAccountRef())),
-        BYOS_INDEX, sb -> sb.getSpec().getByosConnectionRef() == null ? List.of()
-            : List.of(key(sb.getMetadata().getNamespace(), sb.getSpec().getByosConnectionRef())),
+        ACCOUNT_INDEX, sb -> reference(sb, "accountRef", SeedboxSpec::getAccountRef),
+        BYOS_INDEX, sb -> reference(sb, "byosConnectionRef", SeedboxSpec::getByosConnectionRef),
         LedgerChangeEventSource.UID_INDEX, LedgerChangeEventSource::uidKey));
     IndexedResourceCache<Seedbox> cache = context.getPrimaryCache();
     seedboxCache = cache;
@@ -81,6 +82,16 @@ final class SeedboxEventSources {
   /** Whether the informer caches are set up (the controller has started). */
   boolean started() {
     return seedboxCache != null;
+  }
+
+  /**
+   * The index key of what the Seedbox references; for one whose spec did not decode, read from what was stored, so
+   * a change of the account or connection still reaches it.
+   */
+  private static List<String> reference(Seedbox seedbox, String field, Function<SeedboxSpec, String> decoded) {
+    String name = seedbox.getSpec() != null ? decoded.apply(seedbox.getSpec())
+        : seedbox.storedSpecText(field).orElse(null);
+    return name == null ? List.of() : List.of(key(seedbox.getMetadata().getNamespace(), name));
   }
 
   private static String key(String namespace, String name) {

@@ -9,6 +9,7 @@ import dev.seedbox.operator.ledgerevents.LedgerListener;
 import dev.seedbox.operator.metrics.OperatorMetrics;
 import dev.seedbox.operator.https.WebUiHostnames;
 import dev.seedbox.operator.reconcile.EventRecorder;
+import dev.seedbox.operator.reconcile.InvalidSpecGate;
 import dev.seedbox.operator.reconcile.PauseGate;
 import dev.seedbox.operator.reconcile.ReconcilePipeline;
 import dev.seedbox.operator.reconcile.ReconcilePipeline.Outcome;
@@ -84,6 +85,7 @@ public class SeedboxReconciler implements Reconciler<Seedbox>, Cleaner<Seedbox> 
         new HostPreparation(WEB_UI_STARTUP), probes, new RetryBackoff(d.timing().retryBackoff(), MAX_ROTATION_BACKOFF),
         d.ownServers()));
     this.pipeline = new ReconcilePipeline<>("Seedbox", d.metrics(), d.pauseGate(),
+        new InvalidSpecGate(d.events(), d.metrics(), d.clock()),
         new StatusRecorder<>(d.client(), SeedboxStatus::new), sb -> Boolean.TRUE.equals(sb.getSpec().getPaused()),
         true);
   }

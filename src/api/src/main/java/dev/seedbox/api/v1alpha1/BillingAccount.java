@@ -1,8 +1,10 @@
 package dev.seedbox.api.v1alpha1;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.seedbox.api.decode.TolerantDecoder;
+import dev.seedbox.api.decode.TolerantResource;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
@@ -30,10 +32,18 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Owner", jsonPath = ".spec.owner", priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
-public class BillingAccount extends CustomResource<BillingAccountSpec, BillingAccountStatus> implements Namespaced {
+@JsonDeserialize(using = BillingAccount.Decoder.class)
+public class BillingAccount extends TolerantResource<BillingAccountSpec, BillingAccountStatus> implements Namespaced {
 
   @Override
   protected BillingAccountStatus initStatus() {
     return new BillingAccountStatus();
+  }
+
+  /** Decodes a stored BillingAccount even when its spec or status does not fit these classes. */
+  public static final class Decoder extends TolerantDecoder<BillingAccount, BillingAccountSpec, BillingAccountStatus> {
+    public Decoder() {
+      super(BillingAccount.class, BillingAccount::new, BillingAccountSpec.class, BillingAccountStatus.class);
+    }
   }
 }

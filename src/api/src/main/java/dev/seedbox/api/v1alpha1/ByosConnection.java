@@ -1,8 +1,10 @@
 package dev.seedbox.api.v1alpha1;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.seedbox.api.decode.TolerantDecoder;
+import dev.seedbox.api.decode.TolerantResource;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
@@ -26,10 +28,18 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Fingerprint", jsonPath = ".status.fingerprint", priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
-public class ByosConnection extends CustomResource<ByosConnectionSpec, ByosConnectionStatus> implements Namespaced {
+@JsonDeserialize(using = ByosConnection.Decoder.class)
+public class ByosConnection extends TolerantResource<ByosConnectionSpec, ByosConnectionStatus> implements Namespaced {
 
   @Override
   protected ByosConnectionStatus initStatus() {
     return new ByosConnectionStatus();
+  }
+
+  /** Decodes a stored ByosConnection even when its spec or status does not fit these classes. */
+  public static final class Decoder extends TolerantDecoder<ByosConnection, ByosConnectionSpec, ByosConnectionStatus> {
+    public Decoder() {
+      super(ByosConnection.class, ByosConnection::new, ByosConnectionSpec.class, ByosConnectionStatus.class);
+    }
   }
 }

@@ -1,8 +1,10 @@
 package dev.seedbox.api.v1alpha1;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.seedbox.api.decode.TolerantDecoder;
+import dev.seedbox.api.decode.TolerantResource;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
@@ -29,10 +31,18 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Web-UI", jsonPath = ".status.endpoint.webUiUrl")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
-public class Seedbox extends CustomResource<SeedboxSpec, SeedboxStatus> implements Namespaced {
+@JsonDeserialize(using = Seedbox.Decoder.class)
+public class Seedbox extends TolerantResource<SeedboxSpec, SeedboxStatus> implements Namespaced {
 
   @Override
   protected SeedboxStatus initStatus() {
     return new SeedboxStatus();
+  }
+
+  /** Decodes a stored Seedbox even when its spec or status does not fit these classes. */
+  public static final class Decoder extends TolerantDecoder<Seedbox, SeedboxSpec, SeedboxStatus> {
+    public Decoder() {
+      super(Seedbox.class, Seedbox::new, SeedboxSpec.class, SeedboxStatus.class);
+    }
   }
 }

@@ -1,0 +1,365 @@
+package dev.seedbox.devsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.zjsonpatch.JsonPatch;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Discovery and CRUD ({@link ApiDiscoveryDispatcher}) plus what a cluster's API server does and the mock does not,
+ * where kubectl and the operator notice: custom resources are validated against their CRD's schema on create,
+ * update and patch (422 {@code Invalid} with the field errors); {@code /openapi/v2} describes them
+ * ({@link OpenApiV2Document}) so kubectl validates before it sends; {@code kubectl get} gets a Table with the CRD's
+ * printer columns; a Namespace or Secret sent in protobuf (kubectl create does) is read ({@link ProtobufObjects}),
+ * any other protobuf body or answer is refused (415, 406), so clients use JSON; strategic merge
+ * patches of custom resources are refused (415) as a cluster refuses them; Events can be listed by the
+ * {@code involvedObject} field selectors {@code kubectl describe} uses.
+ *
+ * <p>A request with the header {@value #UNVALIDATED_HEADER} is stored without validation: it stands in for an
+ * object stored before its schema changed, which a cluster keeps serving.
+ */
+public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
+
+  public static final String UNVALIDATED_HEADER = "X-Seedbox-Dev-Unvalidated";
+
+  private static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
+  private static final String MERGE_PATCH = "application/merge-patch+json";
+  private static final String JSON_PATCH = "application/json-patch+json";
+  private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+
+  private final PrinterColumnTable tables;
+  private final ProtobufObjects protobuf = new ProtobufObjects(json());
+  private final Map<String, CrdSchemaValidator> validators = new ConcurrentHashMap<>();
+
+  public ClusterLikeApiDispatcher() {
+    this(Clock.systemUTC());
+  }
+
+  /** @param clock what table ages are measured against: the mock stamps objects with the real time */
+  public ClusterLikeApiDispatcher(Clock clock) {
+    this.tables = new PrinterColumnTable(json(), clock);
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    String method = request.getMethod().toUpperCase(Locale.ROOT);
+    String contentType = header(request, "Content-Type");
+    String accept = header(request, "Accept");
+    if (method.equals("POST") && contentType.contains(PROTOBUF)) {
+      Optional<ObjectNode> object = request.getBody() == null ? Optional.empty()
+          : protobuf.toJson(request.getBody().getBytes());
+      if (object.isPresent()) {
+        // answered in JSON, said so: kubectl decodes by the answer's content type
+        return dispatch(asJson(request, object.get())).setHeader("Content-Type", "application/json");
+      }
+    }
+    if (!method.equals("GET") && !method.equals("DELETE") && contentType.contains(PROTOBUF)) {
+      return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted "
+          + "media types include: application/json, application/yaml", null);
+    }
+    if (!accept.isEmpty() && acceptsOnlyProtobuf(accept)) {
+      return status(406, "NotAcceptable", "only the following media types are accepted: application/json, "
+          + "application/yaml", null);
+    }
+    String path = request.getPath();
+    if (method.equals("GET") && path.replaceFirst("\\?.*$", "").equals("/openapi/v2")) {
+      return new MockResponse().setResponseCode(200).setHeader("Content-Type", OpenApiV2Document.CONTENT_TYPE)
+          .setBody(OpenApiV2Document.of(storedCrds()));
+    }
+    ResourcePath resource = ResourcePath.parse(path);
+    JsonNode crdVersion = resource == null ? null : crdVersion(resource);
+    if (crdVersion != null && request.getHeader(UNVALIDATED_HEADER) == null) {
+      MockResponse refused = refuseInvalid(request, method, contentType, resource, crdVersion);
+      if (refused != null) {
+        return refused;
+      }
+    }
+    if (method.equals("GET") && accept.contains("as=Table") && resource != null && !resource.watch()) {
+      return asTable(super.dispatch(request), crdVersion);
+    }
+    if (method.equals("GET") && resource != null && resource.plural().equals("events") && resource.name() == null
+        && resource.fieldSelector() != null) {
+      return eventsMatching(super.dispatch(request), resource.fieldSelector());
+    }
+    return super.dispatch(request);
+  }
+
+  /** The same request with a JSON body, answered in JSON. */
+  private static RecordedRequest asJson(RecordedRequest request, ObjectNode body) {
+    Headers headers = request.getHeaders().newBuilder().set("Content-Type", "application/json")
+        .set("Accept", "application/json").build();
+    return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), headers,
+        new Buffer(body.toString().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The answer to an invalid write, or null when the write may go ahead. */
+  private MockResponse refuseInvalid(RecordedRequest request, String method, String contentType,
+      ResourcePath resource, JsonNode crdVersion) {
+    JsonNode result;
+    try {
+      switch (method) {
+        case "POST", "PUT" -> result = json().readTree(bodyOf(request));
+        case "PATCH" -> {
+          if (contentType.startsWith(STRATEGIC_MERGE_PATCH)) {
+            return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
+                + "accepted media types include: application/json-patch+json, application/merge-patch+json, "
+                + "application/apply-patch+yaml", null);
+          }
+          if (!contentType.startsWith(MERGE_PATCH) && !contentType.startsWith(JSON_PATCH)) {
+            return null;
+          }
+          JsonNode current = stored(resource);
+          if (current == null) {
+            return null;
+          }
+          JsonNode patch = json().readTree(bodyOf(request));
+          result = contentType.startsWith(JSON_PATCH) ? JsonPatch.apply(patch, current) : merge(current, patch);
+        }
+        default -> {
+          return null;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // a body that is not JSON or a patch that does not apply: the CRUD dispatcher gives its own answer
+      return null;
+    }
+    List<CrdSchemaValidator.FieldError> errors = validator(crdVersion).validate(result);
+    if (!method.equals("POST") && !errors.isEmpty()) {
+      // validation ratchets as on Kubernetes 1.30+: a field the write leaves as it was is not held against it, so
+      // an object stored before a schema change can still get a finalizer and a status
+      JsonNode before = stored(resource);
+      JsonNode after = result;
+      errors = errors.stream().filter(e -> before == null
+          || !before.at(pointer(e.field())).equals(after.at(pointer(e.field())))).toList();
+    }
+    if (errors.isEmpty()) {
+      return null;
+    }
+    String kind = crdVersion.path("kind").asText();
+    String name = result.path("metadata").path("name").asText(resource.name() == null ? "" : resource.name());
+    String listed = errors.size() == 1 ? errors.get(0).toString()
+        : errors.stream().map(Object::toString).toList().toString();
+    ObjectNode details = json().createObjectNode().put("name", name).put("group", resource.group())
+        .put("kind", kind);
+    ArrayNode causes = details.putArray("causes");
+    for (CrdSchemaValidator.FieldError error : errors) {
+      causes.addObject().put("reason", error.reason()).put("message", error.message()).put("field", error.field());
+    }
+    return status(422, "Invalid", kind + "." + resource.group() + " \"" + name + "\" is invalid: " + listed,
+        details);
+  }
+
+  /** The object as stored now; null when there is none. */
+  private JsonNode stored(ResourcePath resource) {
+    if (resource.name() == null) {
+      return null;
+    }
+    MockResponse stored = super.handleGet(resource.objectPath());
+    if (stored.code() != 200 || stored.getBody() == null) {
+      return null;
+    }
+    try {
+      return json().readTree(stored.getBody().readUtf8());
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** {@code spec.ports[1].name} as the JSON pointer {@code /spec/ports/1/name}. */
+  private static com.fasterxml.jackson.core.JsonPointer pointer(String field) {
+    String path = field.isEmpty() ? "" : "/" + field.replace("~", "~0").replace("/", "~1")
+        .replaceAll("\\[(\\d+)\\]", ".$1").replace(".", "/");
+    return com.fasterxml.jackson.core.JsonPointer.compile(path);
+  }
+
+  /** RFC 7386: objects merge member by member, null removes, anything else replaces. */
+  static JsonNode merge(JsonNode target, JsonNode patch) {
+    if (!patch.isObject()) {
+      return patch;
+    }
+    ObjectNode merged = target != null && target.isObject() ? ((ObjectNode) target).deepCopy()
+        : ((ObjectNode) patch).objectNode();
+    patch.fields().forEachRemaining(member -> {
+      if (member.getValue().isNull()) {
+        merged.remove(member.getKey());
+      } else {
+        merged.set(member.getKey(), merge(merged.get(member.getKey()), member.getValue()));
+      }
+    });
+    return merged;
+  }
+
+  private MockResponse asTable(MockResponse answer, JsonNode crdVersion) {
+    if (answer.code() != 200 || answer.getBody() == null) {
+      return answer;
+    }
+    try {
+      JsonNode body = json().readTree(answer.getBody().readUtf8());
+      List<PrinterColumnTable.Column> columns = crdVersion == null ? PrinterColumnTable.defaultColumns()
+          : PrinterColumnTable.columnsOf(crdVersion);
+      return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+          .setBody(tables.table(body, columns).toString());
+    } catch (IOException e) {
+      return answer;
+    }
+  }
+
+  private MockResponse eventsMatching(MockResponse answer, String fieldSelector) {
+    if (answer.code() != 200 || answer.getBody() == null) {
+      return answer;
+    }
+    Map<String, String> wanted = new LinkedHashMap<>();
+    for (String term : fieldSelector.split(",")) {
+      int eq = term.indexOf('=');
+      if (eq > 0) {
+        wanted.put(term.substring(0, eq).trim(), term.substring(eq + 1).replaceFirst("^=", "").trim());
+      }
+    }
+    try {
+      JsonNode list = json().readTree(answer.getBody().readUtf8());
+      ArrayNode kept = json().createArrayNode();
+      for (JsonNode event : list.path("items")) {
+        boolean matches = wanted.entrySet().stream().allMatch(w -> w.getValue().equals(
+            PrinterColumnTable.evaluate(event, "." + w.getKey()) == null ? ""
+                : PrinterColumnTable.evaluate(event, "." + w.getKey()).asText()));
+        if (matches) {
+          kept.add(event);
+        }
+      }
+      ((ObjectNode) list).set("items", kept);
+      return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+          .setBody(list.toString());
+    } catch (IOException e) {
+      return answer;
+    }
+  }
+
+  /** The served version of the CRD for this path's group and plural; null for kinds without a CRD. */
+  private JsonNode crdVersion(ResourcePath resource) {
+    if (resource.group().isEmpty()) {
+      return null;
+    }
+    for (JsonNode crd : storedCrds()) {
+      JsonNode spec = crd.path("spec");
+      if (spec.path("group").asText().equals(resource.group())
+          && spec.path("names").path("plural").asText().equals(resource.plural())) {
+        for (JsonNode version : spec.path("versions")) {
+          if (version.path("name").asText().equals(resource.version())) {
+            ObjectNode withKind = version.deepCopy();
+            withKind.put("kind", spec.path("names").path("kind").asText());
+            return withKind;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private CrdSchemaValidator validator(JsonNode crdVersion) {
+    JsonNode schema = crdVersion.path("schema").path("openAPIV3Schema");
+    return validators.computeIfAbsent(schema.toString(), key -> CrdSchemaValidator.of(schema));
+  }
+
+  private MockResponse status(int code, String reason, String message, ObjectNode details) {
+    ObjectNode status = json().createObjectNode().put("kind", "Status").put("apiVersion", "v1");
+    status.putObject("metadata");
+    status.put("status", "Failure").put("message", message).put("reason", reason);
+    if (details != null) {
+      status.set("details", details);
+    }
+    status.put("code", code);
+    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+        .setBody(status.toString());
+  }
+
+  private static boolean acceptsOnlyProtobuf(String accept) {
+    for (String type : accept.split(",")) {
+      String bare = type.split(";")[0].trim();
+      if (!bare.equals(PROTOBUF)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The body, read without consuming it: the CRUD dispatcher reads it after us. */
+  private static String bodyOf(RecordedRequest request) {
+    return request.getBody() == null ? "" : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
+  }
+
+  private static String header(RecordedRequest request, String name) {
+    String value = request.getHeader(name);
+    return value == null ? "" : value;
+  }
+
+  /**
+   * A request path of the resource API: {@code /api/v1/...} or {@code /apis/<group>/<version>/...}, with an
+   * optional namespace, the plural, a name and a subresource.
+   */
+  record ResourcePath(String group, String version, String namespace, String plural, String name,
+      String subresource, boolean watch, String fieldSelector, String resourceVersion) {
+
+    static ResourcePath parse(String rawPath) {
+      int query = rawPath.indexOf('?');
+      String path = query < 0 ? rawPath : rawPath.substring(0, query);
+      Map<String, String> params = query < 0 ? Map.of() : params(rawPath.substring(query + 1));
+      String[] parts = path.replaceAll("/+$", "").split("/");
+      int at;
+      String group;
+      String version;
+      if (parts.length >= 4 && parts[1].equals("api")) {
+        group = "";
+        version = parts[2];
+        at = 3;
+      } else if (parts.length >= 5 && parts[1].equals("apis")) {
+        group = parts[2];
+        version = parts[3];
+        at = 4;
+      } else {
+        return null;
+      }
+      String namespace = null;
+      if (parts.length > at + 2 && parts[at].equals("namespaces")) {
+        namespace = parts[at + 1];
+        at += 2;
+      }
+      String plural = parts[at];
+      String name = parts.length > at + 1 ? parts[at + 1] : null;
+      String subresource = parts.length > at + 2 ? parts[at + 2] : null;
+      boolean watch = "true".equals(params.get("watch")) || "1".equals(params.get("watch"));
+      return new ResourcePath(group, version, namespace, plural, name, subresource, watch,
+          params.get("fieldSelector"), params.get("resourceVersion"));
+    }
+
+    /** The object itself, whatever subresource the request named. */
+    String objectPath() {
+      String base = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
+      return base + (namespace == null ? "" : "/namespaces/" + namespace) + "/" + plural + "/" + name;
+    }
+
+    private static Map<String, String> params(String query) {
+      Map<String, String> params = new LinkedHashMap<>();
+      for (String pair : query.split("&")) {
+        int eq = pair.indexOf('=');
+        String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        params.put(key, value);
+      }
+      return params;
+    }
+  }
+}
