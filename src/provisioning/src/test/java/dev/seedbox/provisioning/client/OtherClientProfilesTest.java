@@ -43,7 +43,7 @@ class OtherClientProfilesTest {
   void delugeIsTheDaemonAndItsWebUi() {
     DelugeProfile profile = new DelugeProfile();
     assertThat(profile.debianPackages()).containsExactly("deluged", "deluge-web");
-    assertThat(profile.webUiUrl("203.0.113.7")).isEqualTo(URI.create("http://203.0.113.7:8112"));
+    assertThat(profile.webUiUrl("203.0.113.7")).isEqualTo(URI.create("http://203.0.113.7:8112/"));
   }
 
   @Test

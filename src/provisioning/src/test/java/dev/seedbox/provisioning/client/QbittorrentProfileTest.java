@@ -39,7 +39,10 @@ class QbittorrentProfileTest {
     assertThat(profile.debianPackage()).isEqualTo("qbittorrent-nox");
     assertThat(profile.ports().get(0).number()).isEqualTo(profile.webUiPort());
     assertThat(profile.ports()).noneMatch(p -> p.number() == 22);
-    assertThat(profile.webUiUrl("203.0.113.7")).isEqualTo(URI.create("http://203.0.113.7:8080"));
+    assertThat(profile.webUiUrl("203.0.113.7")).isEqualTo(URI.create("http://203.0.113.7:8080/"));
+    assertThat(profile.webUiUrl("2001:db8::7")).isEqualTo(URI.create("http://[2001:db8::7]:8080/"));
+    // a customer's server gives each Seedbox ports of its own
+    assertThat(profile.webUiUrl("home.example.org", 20001)).isEqualTo(URI.create("http://home.example.org:20001/"));
   }
 
   @Test
