@@ -133,12 +133,34 @@ public final class DnsEndpoints {
     return endpoint;
   }
 
-  private static String canonicalV6(String address) {
+  /** An IPv6 address in its recommended text form (RFC 5952): lower case, the longest run of zero groups as ::. */
+  public static String canonicalV6(String address) {
+    String[] groups;
     try {
       // a literal with only hex digits, colons and dots: parsed without any DNS lookup
-      return InetAddress.getByName(address).getHostAddress();
+      groups = InetAddress.getByName(address).getHostAddress().replaceFirst("%.*$", "").split(":");
     } catch (java.net.UnknownHostException e) {
       throw new IllegalArgumentException("expected an IPv6 address, found '" + address + "'", e);
     }
+    if (groups.length != 8) {
+      throw new IllegalArgumentException("expected an IPv6 address, found '" + address + "'");
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int start = 0; start < 8; start++) {
+      int length = 0;
+      while (start + length < 8 && groups[start + length].equals("0")) {
+        length++;
+      }
+      if (length > bestLength) {
+        bestStart = start;
+        bestLength = length;
+      }
+    }
+    if (bestStart < 0) {
+      return String.join(":", groups);
+    }
+    return String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart)) + "::"
+        + String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, 8));
   }
 }

@@ -48,14 +48,15 @@ public final class WebUiHostnames {
   }
 
   /**
-   * Points the Seedbox's hostname at the server's address; empty when HTTPS is off or the hostname is the
-   * customer's own, which only the customer can publish.
+   * Points the Seedbox's hostname at the server's addresses (IPv4, and IPv6 where it has one, or the one name a
+   * customer's server is known by); empty when HTTPS is off or the hostname is the customer's own, which only the
+   * customer can publish.
    */
-  public Optional<DnsEndpoints.Change> publish(Seedbox seedbox, String address) {
+  public Optional<DnsEndpoints.Change> publish(Seedbox seedbox, List<String> addresses) {
     if (!settings.enabled() || customerHostname(seedbox).isPresent()) {
       return Optional.empty();
     }
-    return Optional.of(dns.ensure(seedbox, settings.hostname(seedbox), List.of(address)));
+    return Optional.of(dns.ensure(seedbox, settings.hostname(seedbox), addresses));
   }
 
   /**

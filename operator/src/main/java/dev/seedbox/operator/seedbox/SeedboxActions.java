@@ -63,11 +63,14 @@ import dev.seedbox.operator.host.ManagedServer;
 import dev.seedbox.operator.host.ManagedServers;
 import dev.seedbox.operator.host.OwnServers;
 import dev.seedbox.operator.host.ServerKeyPair;
-import java.time.Instant;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -326,7 +329,8 @@ final class SeedboxActions {
           ? "the client runs and accepted the customer's credentials; web UI at " + active.webUiUrl()
           : "the server runs; web UI at " + active.webUiUrl(), EventRecorder.Type.NORMAL);
       // the poll that found it running counts for Active too: the next sibling's charge need not ask again
-      d.serverPolls().record(pass.uid, t.to(), new Server.Running(active.address(), active.webUiUrl()));
+      d.serverPolls().record(pass.uid, t.to(),
+          new Server.Running(active.address(), observedIpv6(active.address()), active.webUiUrl()));
       conditions(null, null);
       return Outcome.after(d.timing().probeInterval());
     }
@@ -596,12 +600,20 @@ final class SeedboxActions {
           d.clock().instant());
     }
 
+    /** The hostname points at the server's address and, where the provider gave it one, its IPv6 address. */
     private void publishHostname(String address) {
-      d.hostnames().publish(pass.seedbox, address)
+      List<String> addresses = Stream.of(address, observedIpv6(address)).filter(Objects::nonNull).toList();
+      d.hostnames().publish(pass.seedbox, addresses)
           .filter(change -> change != DnsEndpoints.Change.UNCHANGED)
           .ifPresent(change -> d.events().normal(pass.seedbox, "DnsRecordPublished", "DNSEndpoint "
               + DnsEndpoints.name(pass.seedbox) + " points " + d.hostnames().settings().hostname(pass.seedbox)
-              + " at " + address));
+              + " at " + String.join(", ", addresses)));
+    }
+
+    /** The IPv6 address the provider reported for the server at {@code address}; null where it has none. */
+    private String observedIpv6(String address) {
+      return pass.observation.server() instanceof Server.Running running && address.equals(running.address())
+          ? running.ipv6Address() : null;
     }
 
     /** An Event for a problem or a wait, once per change of reason (not on every recheck). */

@@ -10,6 +10,7 @@ import dev.seedbox.operator.host.OwnServers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -164,7 +165,22 @@ public record SeedboxObservation(
     record Creating() implements Server {
     }
 
-    record Running(String address, String webUiUrl) implements Server {
+    /**
+     * @param address where the operator reaches the server: its public IPv4 address, or a customer's server's host
+     * @param ipv6Address the server's public IPv6 address, published beside the IPv4 one; null where it has none
+     * @param webUiUrl where the customer logs in
+     */
+    record Running(String address, String ipv6Address, String webUiUrl) implements Server {
+
+      /** A server known by one address. */
+      public Running(String address, String webUiUrl) {
+        this(address, null, webUiUrl);
+      }
+
+      /** Every address the server's hostname points at. */
+      public List<String> publicAddresses() {
+        return ipv6Address == null ? List.of(address) : List.of(address, ipv6Address);
+      }
     }
 
     /** Powered off. */

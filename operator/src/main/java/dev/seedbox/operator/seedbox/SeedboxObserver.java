@@ -203,7 +203,7 @@ final class SeedboxObserver {
       }
       return switch (info.get().state()) {
         case RUNNING -> info.get().address()
-            .<Server>map(ip -> new Server.Running(ip, webUiUrl(seedbox, ip)))
+            .<Server>map(ip -> new Server.Running(ip, info.get().ipv6(), webUiUrl(seedbox, ip)))
             .orElseGet(Server.Creating::new);
         case OFF, ARCHIVED -> new Server.Stopped();
         case DELETING -> new Server.Vanished();

@@ -56,7 +56,18 @@ class DnsEndpointsTest {
 
     assertThat(endpoints(stored())).extracting(e -> e.get("recordType"), e -> e.get("targets"))
         .containsExactly(org.assertj.core.groups.Tuple.tuple("A", List.of("203.0.113.7")),
-            org.assertj.core.groups.Tuple.tuple("AAAA", List.of("2001:db8:0:0:0:0:0:7")));
+            org.assertj.core.groups.Tuple.tuple("AAAA", List.of("2001:db8::7")));
+  }
+
+  @Test
+  void anIpv6AddressIsWrittenInItsRecommendedForm() {
+    assertThat(DnsEndpoints.canonicalV6("2001:0DB8:0000:0000:0001:0000:0000:0001")).isEqualTo("2001:db8::1:0:0:1");
+    assertThat(DnsEndpoints.canonicalV6("2001:db8:0:1:0:0:0:1")).as("the longest run of zeros")
+        .isEqualTo("2001:db8:0:1::1");
+    assertThat(DnsEndpoints.canonicalV6("2001:db8:1:2:3:4:0:5")).as("one zero group is not shortened")
+        .isEqualTo("2001:db8:1:2:3:4:0:5");
+    assertThat(DnsEndpoints.canonicalV6("0:0:0:0:0:0:0:1")).isEqualTo("::1");
+    assertThat(DnsEndpoints.canonicalV6("fd5e:ed00:0:0:0:0:0:0")).isEqualTo("fd5e:ed00::");
   }
 
   @Test

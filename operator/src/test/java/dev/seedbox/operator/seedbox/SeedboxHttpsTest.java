@@ -1,6 +1,7 @@
 package dev.seedbox.operator.seedbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.seedbox.api.lifecycle.Phase;
 import dev.seedbox.api.status.ConditionStatus;
@@ -16,6 +17,7 @@ import dev.seedbox.operator.host.HostPreparation;
 import dev.seedbox.operator.https.DnsEndpoints;
 import dev.seedbox.operator.https.ExternalDnsCrd;
 import dev.seedbox.operator.https.HttpsSettings;
+import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.client.QbittorrentProfile;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.net.URI;
@@ -79,9 +81,22 @@ class SeedboxHttpsTest extends SeedboxScenario {
     assertThat(record).isNotNull();
     assertThat(record.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(owner -> assertThat(owner.getUid()).isEqualTo(created.getMetadata().getUid()));
-    assertThat(record.getAdditionalProperties().get("spec")).isEqualTo(Map.of("endpoints", List.of(Map.of(
-        "dnsName", hostname, "recordType", "A", "recordTTL", 300, "targets", List.of(address)))));
+    Map<String, Object> published = Map.of("endpoints", List.of(
+        Map.of("dnsName", hostname, "recordType", "A", "recordTTL", 300, "targets", List.of(address)),
+        Map.of("dnsName", hostname, "recordType", "AAAA", "recordTTL", 300,
+            "targets", List.of(DnsEndpoints.canonicalV6(ipv6(active))))));
+    assertThat(record.getAdditionalProperties().get("spec")).isEqualTo(published);
     awaitEvent(ns, "box", "DnsRecordPublished");
+
+    harness.client().genericKubernetesResources(DnsEndpoints.CONTEXT).inNamespace(ns).withName("box-webui")
+        .edit(drifted -> {
+          drifted.setAdditionalProperty("spec", Map.of("endpoints", List.of(Map.of("dnsName", hostname,
+              "recordType", "A", "recordTTL", 300, "targets", List.of("192.0.2.99")))));
+          return drifted;
+        });
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(record(ns, "box")
+        .getAdditionalProperties().get("spec")).as("the record follows the server, whoever changed it")
+        .isEqualTo(published));
     Seedbox probed = awaitSeedbox(ns, "box", sb -> sb.getStatus().findCondition(SeedboxStatus.CERTIFICATE_VALID)
         .isPresent());
     assertThat(condition(probed, SeedboxStatus.CERTIFICATE_VALID).getStatus()).isEqualTo(ConditionStatus.TRUE);
@@ -201,6 +216,12 @@ class SeedboxHttpsTest extends SeedboxScenario {
 
   private InMemoryHost host() {
     return harness.customerHost();
+  }
+
+  /** The IPv6 address the provider reports for the Seedbox's server. */
+  private static String ipv6(Seedbox seedbox) {
+    return harness.provider().status(ServerRef.parse(seedbox.getStatus().getProviderRef())).orElseThrow()
+        .ipv6Address().orElseThrow();
   }
 
   private String server() {

@@ -11,8 +11,15 @@ import java.util.Optional;
  * @param state the mapped state
  * @param providerStatus the provider's own status word, for messages
  * @param ipv4 the public IPv4 address, or null until the provider assigned one
+ * @param ipv6 the server's public IPv6 address, null where it has none
  */
-public record ServerInfo(ServerRef ref, String seedboxUid, ServerState state, String providerStatus, String ipv4) {
+public record ServerInfo(ServerRef ref, String seedboxUid, ServerState state, String providerStatus, String ipv4,
+    String ipv6) {
+
+  /** A server with no IPv6 address. */
+  public ServerInfo(ServerRef ref, String seedboxUid, ServerState state, String providerStatus, String ipv4) {
+    this(ref, seedboxUid, state, providerStatus, ipv4, null);
+  }
 
   public ServerInfo {
     Objects.requireNonNull(ref, "ref");
@@ -23,5 +30,9 @@ public record ServerInfo(ServerRef ref, String seedboxUid, ServerState state, St
 
   public Optional<String> address() {
     return Optional.ofNullable(ipv4);
+  }
+
+  public Optional<String> ipv6Address() {
+    return Optional.ofNullable(ipv6);
   }
 }

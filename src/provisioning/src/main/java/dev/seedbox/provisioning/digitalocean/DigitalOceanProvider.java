@@ -102,6 +102,8 @@ public final class DigitalOceanProvider extends CloudApiProvider {
     body.put("image", image);
     body.put("user_data", request.userData());
     body.put("monitoring", true);
+    // a public IPv6 address too, published as the web UI's AAAA record
+    body.put("ipv6", true);
     body.putArray("tags").add(MANAGED_TAG).add(uidTag(request.seedboxUid()));
     if (volume != null) {
       body.putArray("volumes").add(volume.id());
@@ -306,7 +308,7 @@ public final class DigitalOceanProvider extends CloudApiProvider {
     String status = api.require(droplet, operation, "status").asText();
     String uid = uidOf(droplet).orElseThrow(() -> new RetryableProviderException(Cause.MALFORMED_RESPONSE,
         "DigitalOcean " + operation + " answered with droplet " + id + " without its " + UID_TAG_PREFIX + " tag"));
-    return new ServerInfo(ref(id), uid, mapStatus(status), status, publicIpv4(droplet));
+    return new ServerInfo(ref(id), uid, mapStatus(status), status, publicIpv4(droplet), publicIpv6(droplet));
   }
 
   /** The UID from a droplet's or volume's tags. */
@@ -318,6 +320,15 @@ public final class DigitalOceanProvider extends CloudApiProvider {
       }
     }
     return Optional.empty();
+  }
+
+  private static String publicIpv6(JsonNode droplet) {
+    for (JsonNode network : droplet.path("networks").path("v6")) {
+      if ("public".equals(network.path("type").asText())) {
+        return network.path("ip_address").asText(null);
+      }
+    }
+    return null;
   }
 
   private static String publicIpv4(JsonNode droplet) {

@@ -18,8 +18,10 @@ import dev.seedbox.provisioning.http.CloudApiProvider;
 import dev.seedbox.provisioning.http.CloudTuning;
 import dev.seedbox.provisioning.http.JsonApiClient;
 import dev.seedbox.provisioning.http.ProviderError;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -289,7 +291,34 @@ public final class HetznerProvider extends CloudApiProvider {
     String status = api.require(server, operation, "status").asText();
     String uid = api.require(server, operation, "labels", UID_LABEL).asText();
     String ipv4 = server.path("public_net").path("ipv4").path("ip").asText(null);
-    return new ServerInfo(ref(id), uid, mapStatus(status), status, ipv4);
+    return new ServerInfo(ref(id), uid, mapStatus(status), status, ipv4,
+        serverIpv6(server.path("public_net").path("ipv6").path("ip").asText(null)));
+  }
+
+  /**
+   * Hetzner gives each server an IPv6 /64 ({@code public_net.ipv6.ip}, e.g. {@code 2001:db8:1:2::/64}) and its image
+   * configures the network's first address, {@code ::1}, on the server: that is where the server answers.
+   */
+  static String serverIpv6(String network) {
+    if (network == null || !network.endsWith("/64") || !network.contains(":")) {
+      return null;
+    }
+    String prefix = network.substring(0, network.length() - "/64".length());
+    if (prefix.endsWith("::")) {
+      // the usual compressed form: the network's low 64 bits are the zeros at its end
+      return prefix + "1";
+    }
+    try {
+      // an IPv6 literal: parsed, never looked up
+      byte[] bytes = InetAddress.getByName(prefix).getAddress();
+      if (bytes.length != 16) {
+        return null;
+      }
+      bytes[15] = 1;
+      return InetAddress.getByAddress(bytes).getHostAddress();
+    } catch (UnknownHostException e) {
+      return null;
+    }
   }
 
   static ServerState mapStatus(String status) {

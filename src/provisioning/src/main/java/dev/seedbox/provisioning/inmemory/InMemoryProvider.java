@@ -370,7 +370,13 @@ public final class InMemoryProvider implements ProvisioningProvider {
       state = ServerState.RUNNING;
     }
     return new ServerInfo(new ServerRef(ProviderKind.INMEMORY, server.id()), server.seedboxUid(), state, status,
-        address(server.id()));
+        address(server.id()), ipv6Address(server.id()));
+  }
+
+  /** A unique local (fd00::/8) address per server id, as a cloud server has a public IPv6 beside its IPv4. */
+  private static String ipv6Address(long id) {
+    return String.format("fd5e:ed00:0:0:%x:%x:%x:%x", (id >>> 48) & 0xffff, (id >>> 32) & 0xffff,
+        (id >>> 16) & 0xffff, id & 0xffff);
   }
 
   /** A shared address space (100.64.0.0/10) address per server id, stable for the server's life. */

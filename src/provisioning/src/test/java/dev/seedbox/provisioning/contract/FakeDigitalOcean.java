@@ -67,6 +67,8 @@ public final class FakeDigitalOcean extends FakeCloudApi {
     final String userData;
     /** The account keys the create named, as ids; none means DigitalOcean mailed a root password. */
     List<Long> sshKeys = List.of();
+    /** Whether the create asked for a public IPv6 address. */
+    boolean ipv6;
     /** When the droplet is (or will be) off; null while it runs. */
     Instant offAt;
     int hiddenFromListings;
@@ -367,6 +369,7 @@ public final class FakeDigitalOcean extends FakeCloudApi {
         body.get("size").asText(), List.copyOf(tags), Instant.now(), body.path("user_data").asText(""));
     droplet.hiddenFromListings = listingLag;
     droplet.sshKeys = List.copyOf(keys);
+    droplet.ipv6 = body.path("ipv6").asBoolean(false);
     droplets.put(id, droplet);
     created++;
     long actionId = nextActionId++;
@@ -624,7 +627,12 @@ public final class FakeDigitalOcean extends FakeCloudApi {
       v4.addObject().put("ip_address", "10.0." + (droplet.id % 250) + ".2").put("type", "private");
       v4.addObject().put("ip_address", "203.0.113." + (droplet.id % 250)).put("type", "public");
     }
-    networks.putArray("v6");
+    ArrayNode v6 = networks.putArray("v6");
+    if (!status.equals("new") && droplet.ipv6) {
+      v6.addObject().put("ip_address", String.format("2001:db8:d0:0:%x:%x:%x:%x", (droplet.id >>> 48) & 0xffff,
+          (droplet.id >>> 32) & 0xffff, (droplet.id >>> 16) & 0xffff, droplet.id & 0xffff)).put("netmask", 64)
+          .put("type", "public");
+    }
     ArrayNode volumeIds = node.putArray("volume_ids");
     volumes.values().stream().filter(v -> v.dropletId == droplet.id).forEach(v -> volumeIds.add(v.id));
     return node;

@@ -624,8 +624,12 @@ public final class FakeHetzner extends FakeCloudApi {
     node.put("created", server.createdAt.toString());
     ObjectNode labels = node.putObject("labels");
     server.labels.forEach(labels::put);
-    ObjectNode ipv4 = node.putObject("public_net").putObject("ipv4");
-    ipv4.put("ip", "198.51.100." + (server.id % 250)).put("blocked", false);
+    ObjectNode publicNet = node.putObject("public_net");
+    publicNet.putObject("ipv4").put("ip", "198.51.100." + (server.id % 250)).put("blocked", false);
+    // every server gets a /64 of its own
+    publicNet.putObject("ipv6").put("ip", String.format("2001:db8:%x:%x::/64", (server.id >>> 16) & 0xffff,
+        server.id & 0xffff))
+        .put("blocked", false);
     node.putObject("server_type").put("name", "cx22");
     node.put("locked", isLocked(server.id));
     node.putObject("protection").put("delete", server.deleteProtected).put("rebuild", server.deleteProtected);

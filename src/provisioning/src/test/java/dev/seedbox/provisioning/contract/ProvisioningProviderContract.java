@@ -1,6 +1,7 @@
 package dev.seedbox.provisioning.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
@@ -18,6 +19,7 @@ import dev.seedbox.provisioning.ServerInfo;
 import dev.seedbox.provisioning.ServerRef;
 import dev.seedbox.provisioning.ServerState;
 import dev.seedbox.provisioning.VolumeInfo;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,6 +143,19 @@ public abstract class ProvisioningProviderContract {
     assertThat(created.server().state()).isIn(ServerState.PROVISIONING, ServerState.RUNNING);
     awaitState(created.ref(), ServerState.RUNNING);
     assertThat(provider().status(created.ref()).orElseThrow().address()).isPresent();
+  }
+
+  @Test
+  void aRunningServerReportsAPublicIpv6AddressOfItsOwn() {
+    CreatedServer first = provider().create(request(newUid()));
+    CreatedServer second = provider().create(request(newUid()));
+    awaitState(first.ref(), ServerState.RUNNING);
+    awaitState(second.ref(), ServerState.RUNNING);
+
+    String ipv6 = provider().status(first.ref()).orElseThrow().ipv6Address().orElseThrow();
+    assertThat(ipv6).as("an address, not a network").doesNotContain("/").contains(":");
+    assertThatCode(() -> InetAddress.getByName(ipv6)).doesNotThrowAnyException();
+    assertThat(provider().status(second.ref()).orElseThrow().ipv6Address()).isPresent().get().isNotEqualTo(ipv6);
   }
 
   @Test

@@ -85,6 +85,14 @@ class HetznerProviderTest {
   }
 
   @Test
+  void theServersIpv6AddressIsTheFirstOfItsSlash64() {
+    assertThat(HetznerProvider.serverIpv6("2a01:4f8:c17:b8f::/64")).isEqualTo("2a01:4f8:c17:b8f::1");
+    assertThat(HetznerProvider.serverIpv6("2a01:4f8:0:1:0:0:0:0/64")).isEqualTo("2a01:4f8:0:1:0:0:0:1");
+    assertThat(HetznerProvider.serverIpv6(null)).as("a server created without IPv6").isNull();
+    assertThat(HetznerProvider.serverIpv6("198.51.100.0/24")).isNull();
+  }
+
+  @Test
   void listManagedReadsEveryPage() {
     for (int i = 0; i < 120; i++) {
       fake.addServer("s" + i, Map.of(HetznerProvider.MANAGED_LABEL, "true", HetznerProvider.UID_LABEL, "uid-" + i));
