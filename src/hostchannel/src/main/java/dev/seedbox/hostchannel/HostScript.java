@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 public final class HostScript {
 
   public static final String PATH = "/usr/local/libexec/seedbox/seedbox-host";
-  public static final int VERSION = 5;
+  public static final int VERSION = 6;
 
   private static final Pattern ADMIN_USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
 

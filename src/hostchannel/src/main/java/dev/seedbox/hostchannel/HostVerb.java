@@ -22,7 +22,14 @@ public enum HostVerb {
    * {@code ByosUnsupportedOs}, {@code ByosSystemdRequired}, {@code ByosUnsupportedArchitecture},
    * {@code ByosDiskTooSmall}, {@code ByosPortInUse}.
    */
-  PREFLIGHT("preflight");
+  PREFLIGHT("preflight"),
+  /**
+   * Limits a slot's disk to {@code diskMiB}: a Linux user quota where the data file system has user quotas on,
+   * otherwise an ext4 file system of the slot's own mounted as its home; grown in place, never shrunk
+   * ({@code DiskLimitShrinkRefused}). Answers the mechanism and, as {@code health} does from then on, the MiB used
+   * and the limit.
+   */
+  LIMIT_DISK("limit-disk");
 
   private final String wireName;
 

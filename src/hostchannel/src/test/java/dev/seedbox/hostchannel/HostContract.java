@@ -291,6 +291,43 @@ public abstract class HostContract {
   }
 
   @Test
+  void aSlotsDiskIsLimitedBeforeItsInstallGrownInPlaceAndNeverShrunk() {
+    String slot = newSlot();
+    Map<String, Object> args = slotArgs(slot);
+    try {
+      refused(HostVerb.LIMIT_DISK, args, "InvalidArgument");
+      refused(HostVerb.LIMIT_DISK, with(args, "diskMiB", 8), "InvalidArgument");
+      refused(HostVerb.LIMIT_DISK, with(args, "diskMiB", "64"), "InvalidArgument");
+
+      JsonNode limited = done(HostVerb.LIMIT_DISK, with(args, "diskMiB", 64));
+      assertThat(limited.path("mechanism").asText()).isIn("userQuota", "image");
+      // a disk of its own keeps a little of the 64 MiB for ext4's own metadata
+      int first = limited.path("diskLimitMiB").asInt();
+      assertThat(first).as(limited.toString()).isBetween(48, 64);
+      assertThat(done(HostVerb.LIMIT_DISK, with(args, "diskMiB", 64)).path("diskLimitMiB").asInt())
+          .as("the same limit again changes nothing").isEqualTo(first);
+
+      JsonNode grown = done(HostVerb.LIMIT_DISK, with(args, "diskMiB", 96));
+      assertThat(grown.path("diskLimitMiB").asInt()).as(grown.toString()).isGreaterThan(first)
+          .isLessThanOrEqualTo(96);
+      assertThat(refused(HostVerb.LIMIT_DISK, with(args, "diskMiB", 64), "DiskLimitShrinkRefused").message())
+          .contains(slot);
+
+      done(HostVerb.INSTALL_CLIENT, installArgs(slot, 24000 + RANDOM.nextInt(1000)));
+      JsonNode health = done(HostVerb.HEALTH, args);
+      assertThat(health.path("diskLimitMiB").asInt()).as(health.toString())
+          .isEqualTo(grown.path("diskLimitMiB").asInt());
+      assertThat(health.path("diskUsedMiB").asInt()).isBetween(0, health.path("diskLimitMiB").asInt());
+
+      done(HostVerb.UNINSTALL, with(args, "deleteData", true));
+      assertThat(done(HostVerb.HEALTH, args).has("diskLimitMiB")).as("the disk went with the data").isFalse();
+    } finally {
+      run(HostVerb.UNINSTALL, with(args, "deleteData", true));
+      cleanUp(slot);
+    }
+  }
+
+  @Test
   void twoSlotsOnOneServerEachAcceptOnlyTheirOwnPassword() {
     String first = newSlot();
     String second = newSlot();
@@ -330,11 +367,11 @@ public abstract class HostContract {
     return args;
   }
 
-  private static String newSlot() {
+  protected static String newSlot() {
     return "sb-" + Long.toHexString(RANDOM.nextLong() & 0xffffffffL | 0x10000000L);
   }
 
-  private Map<String, Object> slotArgs(String slot) {
+  protected final Map<String, Object> slotArgs(String slot) {
     return Map.of("slot", slot, "client", client());
   }
 
@@ -343,6 +380,13 @@ public abstract class HostContract {
     Map<String, Object> install = new HashMap<>(slotArgs(slot));
     install.putAll(Map.of("webUiPort", webUiPort, "listenPort", webUiPort + 2000, "bindAddress", "0.0.0.0"));
     return install;
+  }
+
+  /** {@code args} with one more argument. */
+  protected static Map<String, Object> with(Map<String, Object> args, String name, Object value) {
+    Map<String, Object> more = new HashMap<>(args);
+    more.put(name, value);
+    return more;
   }
 
   protected static String password() {

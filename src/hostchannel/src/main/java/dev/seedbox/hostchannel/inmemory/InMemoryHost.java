@@ -88,12 +88,13 @@ public final class InMemoryHost implements HostChannel, WebUiLogin, CertificateC
    * @param httpsSites each slot's HTTPS site; its certificate is issued the moment the site is configured
    * @param hostScript whether the host script is installed (cloud-init installs it on servers we create)
    * @param busyPorts ports something else on the server listens on
+   * @param diskLimits each slot's disk limit in MiB, set before or after its install and kept with its data
    */
   private record Server(String hostKeyFingerprint, Set<String> authorizedKeys, Map<String, Slot> slots,
-      Map<String, Site> httpsSites, AtomicBoolean hostScript, Set<Integer> busyPorts) {
+      Map<String, Site> httpsSites, AtomicBoolean hostScript, Set<Integer> busyPorts, Map<String, Integer> diskLimits) {
     Server(String hostKeyFingerprint, boolean hostScript) {
       this(hostKeyFingerprint, ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>(),
-          new AtomicBoolean(hostScript), ConcurrentHashMap.newKeySet());
+          new AtomicBoolean(hostScript), ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>());
     }
   }
 
@@ -111,6 +112,9 @@ public final class InMemoryHost implements HostChannel, WebUiLogin, CertificateC
     byte[] passwordDigest;
     boolean running;
   }
+
+  /** The smallest disk the script makes: ext4's own metadata needs room. */
+  private static final int MIN_DISK_MIB = 64;
 
   private final Map<String, Server> servers = new ConcurrentHashMap<>();
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
@@ -320,7 +324,14 @@ public final class InMemoryHost implements HostChannel, WebUiLogin, CertificateC
       }
       case UNINSTALL -> {
         server.slots().remove(name);
-        return done(Map.of("dataKept", !Boolean.TRUE.equals(args.get("deleteData"))));
+        boolean deleteData = Boolean.TRUE.equals(args.get("deleteData"));
+        if (deleteData) {
+          server.diskLimits().remove(name);
+        }
+        return done(Map.of("dataKept", !deleteData));
+      }
+      case LIMIT_DISK -> {
+        return limitDisk(server, name, args);
       }
       case CONFIGURE_HTTPS -> {
         if (!(args.get("hostname") instanceof String hostname) || !(args.get("webUiPort") instanceof Integer port)
@@ -349,8 +360,10 @@ public final class InMemoryHost implements HostChannel, WebUiLogin, CertificateC
       }
       case HEALTH -> {
         boolean running = slot != null && slot.running && faults.get(host) != Fault.CLIENT_CRASHED;
-        return done(Map.of("installed", slot != null, "running", running,
+        Map<String, Object> health = new java.util.HashMap<>(Map.of("installed", slot != null, "running", running,
             "credentialsSet", slot != null && slot.passwordDigest != null));
+        health.putAll(diskUsage(server, name));
+        return done(health);
       }
       default -> {
       }
@@ -385,6 +398,28 @@ public final class InMemoryHost implements HostChannel, WebUiLogin, CertificateC
       }
       default -> throw new IllegalStateException("unhandled host verb " + verb);
     }
+  }
+
+  /** As the script on a file system without user quotas: a disk of the slot's own, grown but never shrunk. */
+  private HostReply limitDisk(Server server, String name, Map<String, Object> args) {
+    if (!(args.get("diskMiB") instanceof Integer mib) || mib < MIN_DISK_MIB) {
+      return new HostReply.Refused("InvalidArgument", "expected argument 'diskMiB' to be a whole number of MiB, at "
+          + "least " + MIN_DISK_MIB);
+    }
+    Integer before = server.diskLimits().get(name);
+    if (before != null && before > mib) {
+      return new HostReply.Refused("DiskLimitShrinkRefused", "slot " + name + " has a " + before
+          + " MiB disk; a smaller one would cut its files");
+    }
+    server.diskLimits().put(name, mib);
+    Map<String, Object> answer = new java.util.HashMap<>(Map.of("mechanism", "image", "diskMiB", mib));
+    answer.putAll(diskUsage(server, name));
+    return done(answer);
+  }
+
+  private static Map<String, Object> diskUsage(Server server, String name) {
+    Integer limit = server.diskLimits().get(name);
+    return limit == null ? Map.of() : Map.of("diskMounted", true, "diskUsedMiB", 0, "diskLimitMiB", limit);
   }
 
   /** The script's order: the arguments, then the OS, the disk and the ports; every other check passes here. */

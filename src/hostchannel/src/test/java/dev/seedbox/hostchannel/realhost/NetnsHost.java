@@ -46,9 +46,11 @@ public final class NetnsHost implements AutoCloseable {
 
   /** Every rig's addresses: a /30 per namespace out of this range, allow-listed for the channel under test. */
   public static final String ADDRESSES = "10.250.0.0/16";
-  static final List<String> PACKAGES = List.of("openssh-server", "sudo", "qbittorrent-nox", "python3", "iproute2");
+  static final List<String> PACKAGES = List.of("openssh-server", "sudo", "qbittorrent-nox", "python3", "iproute2",
+      "e2fsprogs", "util-linux");
+  // a slot's own disk: mkfs.ext4 and resize2fs on the server, nsenter to see it as the server does
   private static final List<String> BINARIES = List.of("/usr/sbin/sshd", "/usr/bin/sudo", "/usr/bin/qbittorrent-nox",
-      "/usr/bin/python3", "/usr/sbin/ip");
+      "/usr/bin/python3", "/usr/sbin/ip", "/usr/sbin/mkfs.ext4", "/usr/sbin/resize2fs", "/usr/bin/nsenter");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   final String namespace;
@@ -260,7 +262,33 @@ public final class NetnsHost implements AutoCloseable {
     if (userExists(slot)) {
       exec(List.of("userdel", slot));
     }
-    exec(List.of("rm", "-rf", dataDirectory(slot).toString(), "/etc/seedbox/slots/" + slot + ".json"));
+    exec(List.of("rm", "-rf", dataDirectory(slot).toString(), "/etc/seedbox/slots/" + slot + ".json",
+        diskImage(slot).toString(), "/etc/systemd/system/srv-seedbox-" + slot.replace("-", "\\x2d") + ".mount"));
+  }
+
+  /** Where the host script keeps a slot's own disk on a file system without user quotas. */
+  public static Path diskImage(String slot) {
+    return Path.of(HostBootstrap.DATA_ROOT, ".images", slot + ".img");
+  }
+
+  /**
+   * Runs a command as the server sees the machine: in sshd's mount namespace, where the host script's mounts are
+   * ({@code ip netns exec} gave sshd one of its own, and mounts made there do not reach the rig's).
+   */
+  String onServer(List<String> command) {
+    List<String> argv = new ArrayList<>(List.of("nsenter", "--target", Long.toString(sshd.pid()), "--mount",
+        "--net", "--"));
+    argv.addAll(command);
+    return exec(argv);
+  }
+
+  /** The server's mount table, as its processes see it. */
+  String serverMounts() {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(sshd.pid()), "mounts"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public static Path unitFile(String slot) {

@@ -1,6 +1,7 @@
 package dev.seedbox.hostchannel.realhost;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.seedbox.hostchannel.HostChannel;
@@ -89,6 +90,50 @@ class RealHostLaneTest extends HostContract {
   @Override
   protected void cleanUp(String slot) {
     NetnsHost.exec(List.of("rm", "-rf", Path.of("/srv/seedbox", slot).toString()));
+  }
+
+  /**
+   * The kernel enforces a slot's limit. This machine's kernel has no quota support (no CONFIG_QUOTA: ext4 with
+   * usrquota does not mount), so the script gives each slot an ext4 file system of its own, the same mechanism a
+   * fleet server without quotas gets; the Linux user quota path runs only where the data file system has them on.
+   */
+  @Test
+  void aFullSlotIsRefusedItsNextWriteWhileItsNeighbourWritesOn() {
+    String full = newSlot();
+    String neighbour = newSlot();
+    try {
+      assertThat(done(HostVerb.LIMIT_DISK, with(slotArgs(full), "diskMiB", 64)).path("mechanism").asText())
+          .isEqualTo("image");
+      done(HostVerb.LIMIT_DISK, with(slotArgs(neighbour), "diskMiB", 128));
+      assertThat(host.serverMounts()).contains(" /srv/seedbox/" + full + " ext4 ")
+          .contains(" /srv/seedbox/" + neighbour + " ext4 ");
+      assertThat(Path.of("/etc/systemd/system/srv-seedbox-" + full.replace("-", "\\x2d") + ".mount"))
+          .as("mounted again at boot").exists();
+
+      assertThatThrownBy(() -> writeAs(full, "fill", 80)).hasMessageContaining("No space left on device");
+      writeAs(neighbour, "fill", 80);
+      assertThat(done(HostVerb.HEALTH, slotArgs(full)).path("diskUsedMiB").asInt()).isGreaterThan(48);
+      assertThat(done(HostVerb.HEALTH, slotArgs(neighbour)).path("diskUsedMiB").asInt()).isBetween(80, 128);
+
+      done(HostVerb.LIMIT_DISK, with(slotArgs(full), "diskMiB", 160));
+      writeAs(full, "more", 40);
+
+      done(HostVerb.UNINSTALL, with(slotArgs(full), "deleteData", true));
+      assertThat(host.serverMounts()).doesNotContain(" /srv/seedbox/" + full + " ");
+      assertThat(NetnsHost.diskImage(full)).doesNotExist();
+      assertThat(NetnsHost.diskImage(neighbour)).exists();
+    } finally {
+      run(HostVerb.UNINSTALL, with(slotArgs(full), "deleteData", true));
+      run(HostVerb.UNINSTALL, with(slotArgs(neighbour), "deleteData", true));
+      NetnsHost.removeSlot(full);
+      NetnsHost.removeSlot(neighbour);
+    }
+  }
+
+  /** Writes {@code mib} MiB into the slot's home as the slot's own user, as its client would. */
+  private static void writeAs(String slot, String file, int mib) {
+    host.onServer(List.of("runuser", "-u", slot, "--", "dd", "if=/dev/zero",
+        "of=/srv/seedbox/" + slot + "/" + file, "bs=1M", "count=" + mib, "conv=fsync", "status=none"));
   }
 
   @Test
