@@ -128,6 +128,39 @@ class KubectlAgainstDevStackTest {
   }
 
   @Test
+  @Order(1)
+  void openApiV3ListsOurGroupAndDescribesOurKinds() {
+    Kubectl.Result discovery = kubectl.run("get", "--raw", "/openapi/v3");
+    assertThat(discovery.ok()).as(discovery.output()).isTrue();
+    assertThat(discovery.output()).containsPattern("\"apis/seedbox.dev/v1alpha1\":\\{\"serverRelativeURL\":"
+        + "\"/openapi/v3/apis/seedbox.dev/v1alpha1\\?hash=[0-9A-F]+\"");
+
+    Kubectl.Result document = kubectl.run("get", "--raw", "/openapi/v3/apis/seedbox.dev/v1alpha1");
+    assertThat(document.ok()).as(document.output()).isTrue();
+    assertThat(document.output()).contains("\"dev.seedbox.v1alpha1.Seedbox\"",
+        "\"dev.seedbox.v1alpha1.ByosConnection\"", "\"io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta\"",
+        "\"x-kubernetes-group-version-kind\"");
+  }
+
+  @Test
+  @Order(1)
+  void explainDescribesOurFieldsFromTheCrd() {
+    Kubectl.Result spec = kubectl.run("explain", "seedbox.spec");
+    assertThat(spec.ok()).as(spec.output()).isTrue();
+    assertThat(spec.output()).contains("KIND:       Seedbox", "VERSION:    v1alpha1")
+        .contains("accountRef\t<string> -required-")
+        .contains("Plan id from the plan catalog; it fixes price, storage and server size.");
+
+    Kubectl.Result client = kubectl.run("explain", "seedbox.spec.client");
+    assertThat(client.ok()).as(client.output()).isTrue();
+    assertThat(client.output()).contains("FIELD: client <string>", "BitTorrent client to install.")
+        .containsPattern("ENUM:\\s+deluge\\s+qbittorrent\\s+rtorrent\\s+transmission");
+
+    Kubectl.Result metadata = kubectl.run("explain", "byosconnection.metadata.name");
+    assertThat(metadata.ok()).as("ObjectMeta is described too: " + metadata.output()).isTrue();
+  }
+
+  @Test
   @Order(2)
   void applyPatchAndDeleteWorkAsOnACluster() throws IOException {
     Path good = Files.writeString(workDir.resolve("seedbox.yaml"), """

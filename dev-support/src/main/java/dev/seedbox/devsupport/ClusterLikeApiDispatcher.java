@@ -44,6 +44,7 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
   private final PrinterColumnTable tables;
   private final ProtobufObjects protobuf = new ProtobufObjects(json());
   private final Map<String, CrdSchemaValidator> validators = new ConcurrentHashMap<>();
+  private final OpenApiV3Documents openApiV3 = new OpenApiV3Documents(json());
 
   public ClusterLikeApiDispatcher() {
     this(Clock.systemUTC());
@@ -80,6 +81,9 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
       return new MockResponse().setResponseCode(200).setHeader("Content-Type", OpenApiV2Document.CONTENT_TYPE)
           .setBody(OpenApiV2Document.of(storedCrds()));
     }
+    if (method.equals("GET") && path.startsWith("/openapi/v3")) {
+      return openApiV3(path, accept);
+    }
     ResourcePath resource = ResourcePath.parse(path);
     JsonNode crdVersion = resource == null ? null : crdVersion(resource);
     if (crdVersion != null && request.getHeader(UNVALIDATED_HEADER) == null) {
@@ -96,6 +100,40 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
       return eventsMatching(super.dispatch(request), resource.fieldSelector());
     }
     return super.dispatch(request);
+  }
+
+  /** {@code /openapi/v3} and the documents it lists, in JSON: kubectl asks for JSON and so does explain. */
+  private MockResponse openApiV3(String path, String accept) {
+    if (!accept.isEmpty() && !acceptsJson(accept)) {
+      return status(406, "NotAcceptable", "only the following media types are accepted: application/json", null);
+    }
+    int query = path.indexOf('?');
+    String bare = (query < 0 ? path : path.substring(0, query)).replaceAll("/+$", "");
+    List<JsonNode> crds = storedCrds();
+    if (bare.equals("/openapi/v3")) {
+      return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+          .setHeader("Cache-Control", "no-cache, private").setBody(openApiV3.discovery(crds).toString());
+    }
+    String groupVersion = bare.substring("/openapi/v3".length()).replaceFirst("^/", "");
+    Optional<String> document = openApiV3.document(groupVersion, crds);
+    if (document.isEmpty()) {
+      return status(404, "NotFound", "the server could not find the requested resource " + bare, null);
+    }
+    String hash = ResourcePath.params(query < 0 ? "" : path.substring(query + 1)).getOrDefault("hash", "");
+    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+        .setHeader("Cache-Control", openApiV3.isCurrent(groupVersion, hash, crds) ? "public, immutable"
+            : "no-cache, private")
+        .setBody(document.get());
+  }
+
+  private static boolean acceptsJson(String accept) {
+    for (String type : accept.split(",")) {
+      String bare = type.split(";")[0].trim();
+      if (bare.equals("application/json") || bare.equals("*/*") || bare.equals("application/*")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The same request with a JSON body, answered in JSON. */
@@ -351,9 +389,12 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
       return base + (namespace == null ? "" : "/namespaces/" + namespace) + "/" + plural + "/" + name;
     }
 
-    private static Map<String, String> params(String query) {
+    static Map<String, String> params(String query) {
       Map<String, String> params = new LinkedHashMap<>();
       for (String pair : query.split("&")) {
+        if (pair.isEmpty()) {
+          continue;
+        }
         int eq = pair.indexOf('=');
         String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
         String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
