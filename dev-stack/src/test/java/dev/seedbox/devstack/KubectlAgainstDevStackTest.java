@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The real kubectl against the dev stack's API, as a user follows the README: apply, get with the printer columns,
- * get -w, describe with the operator's Events, patch, delete, namespaces and Secrets, and an invalid object refused with
- * 422 and its field errors. Also: an object stored behind the schema's back does not stop the dev stack.
+ * The real kubectl against the dev stack's API, as a user follows the README: apply (client- and server-side), get
+ * with the printer columns, get -w, describe with the operator's Events, explain, patch, delete, namespaces and
+ * Secrets, and an invalid object refused with 422 and its field errors. Also: an object stored behind the schema's
+ * back does not stop the dev stack.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubectlAgainstDevStackTest {
@@ -190,6 +191,99 @@ class KubectlAgainstDevStackTest {
     assertThat(deleted.ok()).as(deleted.output()).isTrue();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(kubectl.run("get", "sb", "kubectl-box").output()).contains("NotFound"));
+  }
+
+  @Test
+  @Order(2)
+  void serverSideApplyCreatesThenUpdatesAndRecordsTheManager() throws IOException {
+    Path box = Files.writeString(workDir.resolve("ssa-box.yaml"), """
+        apiVersion: seedbox.dev/v1alpha1
+        kind: Seedbox
+        metadata:
+          name: ssa-box
+          labels:
+            team: films
+        spec:
+          accountRef: acme-media
+          plan: starter-1tb
+          provider: inmemory
+          region: local
+          client: transmission
+        """);
+
+    Kubectl.Result created = kubectl.run("apply", "--server-side", "-f", box.toString());
+    assertThat(created.ok()).as(created.output()).isTrue();
+    assertThat(created.output()).contains("seedbox.seedbox.dev/ssa-box serverside-applied");
+    assertThat(kubectl.run("get", "sb", "ssa-box", "--show-managed-fields", "-o",
+        "jsonpath={.spec.client} {.metadata.managedFields[0].manager} {.metadata.managedFields[0].operation}")
+        .output()).isEqualTo("transmission kubectl Apply");
+
+    // the plan changes, and the client, applied before and no more, is removed as on a cluster
+    Files.writeString(box, Files.readString(box).replace("starter-1tb", "pro-4tb")
+        .replace("  client: transmission\n", ""));
+    Kubectl.Result updated = kubectl.run("apply", "--server-side", "-f", box.toString());
+    assertThat(updated.ok()).as(updated.output()).isTrue();
+    assertThat(kubectl.run("get", "sb", "ssa-box", "-o", "jsonpath={.spec.plan} {.spec.client}|{.metadata.labels.team}")
+        .output()).isEqualTo("pro-4tb |films");
+
+    assertThat(kubectl.run("delete", "sb", "ssa-box", "--wait=false").ok()).isTrue();
+  }
+
+  @Test
+  @Order(2)
+  void serverSideApplyOfAnInvalidObjectIsRefusedWith422() throws IOException {
+    Path bad = Files.writeString(workDir.resolve("ssa-invalid.yaml"), """
+        apiVersion: seedbox.dev/v1alpha1
+        kind: Seedbox
+        metadata:
+          name: ssa-invalid
+        spec:
+          accountRef: acme-media
+          plan: starter-1tb
+          provider: inmemory
+          region: local
+          client: utorrent
+        """);
+
+    Kubectl.Result refused = kubectl.run("apply", "--server-side", "-f", bad.toString());
+
+    assertThat(refused.ok()).as(refused.output()).isFalse();
+    assertThat(refused.output()).contains("is invalid")
+        .contains("spec.client: Unsupported value: \"utorrent\": supported values: \"deluge\", \"qbittorrent\"");
+    assertThat(kubectl.run("get", "sb", "ssa-invalid").output()).contains("NotFound");
+  }
+
+  @Test
+  @Order(2)
+  void aFieldAnotherManagerAppliedIsAConflictUntilForced() throws IOException {
+    String seedbox = """
+        apiVersion: seedbox.dev/v1alpha1
+        kind: Seedbox
+        metadata:
+          name: shared-box
+        spec:
+          accountRef: acme-media
+          plan: %s
+          provider: inmemory
+          region: local
+        """;
+    Path mine = Files.writeString(workDir.resolve("shared-box.yaml"), seedbox.formatted("starter-1tb"));
+    Path theirs = Files.writeString(workDir.resolve("shared-box-argo.yaml"), seedbox.formatted("pro-4tb"));
+    assertThat(kubectl.run("apply", "--server-side", "-f", mine.toString()).ok()).isTrue();
+
+    Kubectl.Result conflict = kubectl.run("apply", "--server-side", "--field-manager", "argocd", "-f",
+        theirs.toString());
+    assertThat(conflict.ok()).as(conflict.output()).isFalse();
+    assertThat(conflict.output()).contains("Apply failed with 1 conflict: conflict with \"kubectl\": .spec.plan");
+    assertThat(kubectl.run("get", "sb", "shared-box", "-o", "jsonpath={.spec.plan}").output())
+        .isEqualTo("starter-1tb");
+
+    Kubectl.Result forced = kubectl.run("apply", "--server-side", "--field-manager", "argocd", "--force-conflicts",
+        "-f", theirs.toString());
+    assertThat(forced.ok()).as(forced.output()).isTrue();
+    assertThat(kubectl.run("get", "sb", "shared-box", "-o", "jsonpath={.spec.plan}").output()).isEqualTo("pro-4tb");
+
+    assertThat(kubectl.run("delete", "sb", "shared-box", "--wait=false").ok()).isTrue();
   }
 
   @Test

@@ -1,8 +1,11 @@
 package dev.seedbox.devsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -23,7 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Discovery and CRUD ({@link ApiDiscoveryDispatcher}) plus what a cluster's API server does and the mock does not,
  * where kubectl and the operator notice: custom resources are validated against their CRD's schema on create,
  * update and patch (422 {@code Invalid} with the field errors); {@code /openapi/v2} describes them
- * ({@link OpenApiV2Document}) so kubectl validates before it sends; {@code kubectl get} gets a Table with the CRD's
+ * ({@link OpenApiV2Document}) so kubectl validates before it sends, and {@code /openapi/v3}
+ * ({@link OpenApiV3Documents}) so {@code kubectl explain} works; server-side apply ({@link ServerSideApply}) is
+ * stored as the create or update it comes to, validated like one; {@code kubectl get} gets a Table with the CRD's
  * printer columns; a Namespace or Secret sent in protobuf (kubectl create does) is read ({@link ProtobufObjects}),
  * any other protobuf body or answer is refused (415, 406), so clients use JSON; strategic merge
  * patches of custom resources are refused (415) as a cluster refuses them; Events can be listed by the
@@ -40,11 +45,14 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
   private static final String MERGE_PATCH = "application/merge-patch+json";
   private static final String JSON_PATCH = "application/json-patch+json";
   private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+  private static final String APPLY_PATCH = "application/apply-patch+yaml";
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final PrinterColumnTable tables;
   private final ProtobufObjects protobuf = new ProtobufObjects(json());
   private final Map<String, CrdSchemaValidator> validators = new ConcurrentHashMap<>();
   private final OpenApiV3Documents openApiV3 = new OpenApiV3Documents(json());
+  private final ServerSideApply serverSideApply;
 
   public ClusterLikeApiDispatcher() {
     this(Clock.systemUTC());
@@ -53,6 +61,7 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
   /** @param clock what table ages are measured against: the mock stamps objects with the real time */
   public ClusterLikeApiDispatcher(Clock clock) {
     this.tables = new PrinterColumnTable(json(), clock);
+    this.serverSideApply = new ServerSideApply(json(), clock);
   }
 
   @Override
@@ -86,6 +95,10 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
     }
     ResourcePath resource = ResourcePath.parse(path);
     JsonNode crdVersion = resource == null ? null : crdVersion(resource);
+    if (method.equals("PATCH") && contentType.startsWith(APPLY_PATCH) && resource != null
+        && resource.name() != null) {
+      return apply(request, resource, crdVersion);
+    }
     if (crdVersion != null && request.getHeader(UNVALIDATED_HEADER) == null) {
       MockResponse refused = refuseInvalid(request, method, contentType, resource, crdVersion);
       if (refused != null) {
@@ -134,6 +147,71 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
       }
     }
     return false;
+  }
+
+  /**
+   * Server-side apply ({@link ServerSideApply}), stored as the create or update it comes to, so it is validated
+   * and answered like one (201 when it created the object).
+   */
+  private MockResponse apply(RecordedRequest request, ResourcePath resource, JsonNode crdVersion) {
+    if (resource.subresource() != null) {
+      return status(415, "UnsupportedMediaType", "server-side apply of the " + resource.subresource()
+          + " subresource is not served by the dev stack; apply the object itself", null);
+    }
+    String manager = resource.params().getOrDefault("fieldManager", "");
+    if (manager.isEmpty()) {
+      return status(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is "
+          + "required for apply patch", null);
+    }
+    ObjectNode configuration;
+    try {
+      JsonNode body = YAML.readTree(bodyOf(request));
+      if (body == null || !body.isObject()) {
+        return status(400, "BadRequest", "the apply configuration is not an object", null);
+      }
+      configuration = (ObjectNode) body;
+    } catch (IOException e) {
+      return status(400, "BadRequest", "error decoding YAML: " + e.getMessage(), null);
+    }
+    String name = configuration.path("metadata").path("name").asText();
+    if (!name.equals(resource.name())) {
+      return status(400, "BadRequest", "the name of the object (" + name + ") does not match the name on the URL ("
+          + resource.name() + ")", null);
+    }
+    if (resource.namespace() != null) {
+      configuration.withObjectProperty("metadata").put("namespace", resource.namespace());
+    }
+    JsonNode current = stored(resource);
+    JsonNode schema = crdVersion == null ? null : crdVersion.path("schema").path("openAPIV3Schema");
+    boolean force = "true".equals(resource.params().get("force"));
+    ServerSideApply.Outcome outcome = serverSideApply.apply(current, configuration, schema, manager, force);
+    if (outcome instanceof ServerSideApply.Conflicted conflicted) {
+      return conflict(conflicted, configuration, resource);
+    }
+    ObjectNode merged = ((ServerSideApply.Merged) outcome).object();
+    boolean create = current == null;
+    Headers headers = request.getHeaders().newBuilder().set("Content-Type", "application/json")
+        .set("Accept", "application/json").build();
+    String path = create ? resource.collectionPath() : resource.objectPath();
+    return dispatch(new RecordedRequest(request.getHttpVersion(), create ? HttpMethod.POST : HttpMethod.PUT, path,
+        headers, new Buffer(merged.toString().getBytes(StandardCharsets.UTF_8))));
+  }
+
+  private MockResponse conflict(ServerSideApply.Conflicted conflicted, ObjectNode configuration,
+      ResourcePath resource) {
+    List<ServerSideApply.Conflict> conflicts = conflicted.conflicts();
+    StringBuilder message = new StringBuilder("Apply failed with " + conflicts.size() + " conflict"
+        + (conflicts.size() == 1 ? "" : "s") + ": ");
+    ObjectNode details = json().createObjectNode().put("name", resource.name()).put("group", resource.group())
+        .put("kind", configuration.path("kind").asText());
+    ArrayNode causes = details.putArray("causes");
+    for (int i = 0; i < conflicts.size(); i++) {
+      ServerSideApply.Conflict conflict = conflicts.get(i);
+      String with = "conflict with \"" + conflict.manager() + "\"";
+      message.append(i == 0 ? "" : "\n").append(with).append(": ").append(conflict.field());
+      causes.addObject().put("reason", "FieldManagerConflict").put("message", with).put("field", conflict.field());
+    }
+    return status(409, "Conflict", message.toString(), details);
   }
 
   /** The same request with a JSON body, answered in JSON. */
@@ -349,7 +427,7 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
    * optional namespace, the plural, a name and a subresource.
    */
   record ResourcePath(String group, String version, String namespace, String plural, String name,
-      String subresource, boolean watch, String fieldSelector, String resourceVersion) {
+      String subresource, boolean watch, String fieldSelector, String resourceVersion, Map<String, String> params) {
 
     static ResourcePath parse(String rawPath) {
       int query = rawPath.indexOf('?');
@@ -380,13 +458,18 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
       String subresource = parts.length > at + 2 ? parts[at + 2] : null;
       boolean watch = "true".equals(params.get("watch")) || "1".equals(params.get("watch"));
       return new ResourcePath(group, version, namespace, plural, name, subresource, watch,
-          params.get("fieldSelector"), params.get("resourceVersion"));
+          params.get("fieldSelector"), params.get("resourceVersion"), params);
     }
 
     /** The object itself, whatever subresource the request named. */
     String objectPath() {
+      return collectionPath() + "/" + name;
+    }
+
+    /** Where objects of this kind are created. */
+    String collectionPath() {
       String base = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
-      return base + (namespace == null ? "" : "/namespaces/" + namespace) + "/" + plural + "/" + name;
+      return base + (namespace == null ? "" : "/namespaces/" + namespace) + "/" + plural;
     }
 
     static Map<String, String> params(String query) {
