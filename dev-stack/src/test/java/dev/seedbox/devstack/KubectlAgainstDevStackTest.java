@@ -288,6 +288,34 @@ class KubectlAgainstDevStackTest {
 
   @Test
   @Order(2)
+  void aServerDryRunStoresAndDeletesNothing() throws IOException {
+    Path box = Files.writeString(workDir.resolve("dry-box.yaml"), """
+        apiVersion: seedbox.dev/v1alpha1
+        kind: Seedbox
+        metadata:
+          name: dry-box
+        spec:
+          accountRef: acme-media
+          plan: starter-1tb
+          provider: inmemory
+          region: local
+        """);
+
+    for (String apply : List.of("--server-side=false", "--server-side=true")) {
+      Kubectl.Result dryRun = kubectl.run("apply", apply, "--dry-run=server", "-f", box.toString());
+      assertThat(dryRun.ok()).as(dryRun.output()).isTrue();
+      assertThat(dryRun.output()).contains("(server dry run)");
+      assertThat(kubectl.run("get", "sb", "dry-box").output()).contains("NotFound");
+    }
+
+    Kubectl.Result deleted = kubectl.run("delete", "sb", "acme-films", "--dry-run=server");
+    assertThat(deleted.ok()).as(deleted.output()).isTrue();
+    assertThat(kubectl.run("get", "sb", "acme-films", "-o", "jsonpath={.metadata.name}").output())
+        .isEqualTo("acme-films");
+  }
+
+  @Test
+  @Order(2)
   void getWatchPrintsEachChangeAsARow() throws Exception {
     Path box = Files.writeString(workDir.resolve("watched.yaml"), """
         apiVersion: seedbox.dev/v1alpha1

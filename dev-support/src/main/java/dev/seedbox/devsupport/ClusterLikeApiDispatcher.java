@@ -105,6 +105,9 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
         return refused;
       }
     }
+    if (resource != null && !method.equals("GET") && isDryRun(request, method, resource)) {
+      return dryRun(request, method, contentType, resource);
+    }
     if (method.equals("GET") && accept.contains("as=Table") && resource != null && !resource.watch()) {
       return asTable(super.dispatch(request), crdVersion);
     }
@@ -192,7 +195,8 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
     boolean create = current == null;
     Headers headers = request.getHeaders().newBuilder().set("Content-Type", "application/json")
         .set("Accept", "application/json").build();
-    String path = create ? resource.collectionPath() : resource.objectPath();
+    String path = (create ? resource.collectionPath() : resource.objectPath())
+        + ("All".equals(resource.params().get("dryRun")) ? "?dryRun=All" : "");
     return dispatch(new RecordedRequest(request.getHttpVersion(), create ? HttpMethod.POST : HttpMethod.PUT, path,
         headers, new Buffer(merged.toString().getBytes(StandardCharsets.UTF_8))));
   }
@@ -225,32 +229,13 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
   /** The answer to an invalid write, or null when the write may go ahead. */
   private MockResponse refuseInvalid(RecordedRequest request, String method, String contentType,
       ResourcePath resource, JsonNode crdVersion) {
-    JsonNode result;
-    try {
-      switch (method) {
-        case "POST", "PUT" -> result = json().readTree(bodyOf(request));
-        case "PATCH" -> {
-          if (contentType.startsWith(STRATEGIC_MERGE_PATCH)) {
-            return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
-                + "accepted media types include: application/json-patch+json, application/merge-patch+json, "
-                + "application/apply-patch+yaml", null);
-          }
-          if (!contentType.startsWith(MERGE_PATCH) && !contentType.startsWith(JSON_PATCH)) {
-            return null;
-          }
-          JsonNode current = stored(resource);
-          if (current == null) {
-            return null;
-          }
-          JsonNode patch = json().readTree(bodyOf(request));
-          result = contentType.startsWith(JSON_PATCH) ? JsonPatch.apply(patch, current) : merge(current, patch);
-        }
-        default -> {
-          return null;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // a body that is not JSON or a patch that does not apply: the CRUD dispatcher gives its own answer
+    if (method.equals("PATCH") && contentType.startsWith(STRATEGIC_MERGE_PATCH)) {
+      return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
+          + "accepted media types include: application/json-patch+json, application/merge-patch+json, "
+          + "application/apply-patch+yaml", null);
+    }
+    JsonNode result = written(request, method, contentType, resource);
+    if (result == null) {
       return null;
     }
     List<CrdSchemaValidator.FieldError> errors = validator(crdVersion).validate(result);
@@ -277,6 +262,98 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
     }
     return status(422, "Invalid", kind + "." + resource.group() + " \"" + name + "\" is invalid: " + listed,
         details);
+  }
+
+  /**
+   * The object a create, update or patch would store; null when the body is not JSON, the patch does not apply or
+   * there is nothing to patch: the CRUD dispatcher gives its own answer then.
+   */
+  private JsonNode written(RecordedRequest request, String method, String contentType, ResourcePath resource) {
+    try {
+      switch (method) {
+        case "POST", "PUT" -> {
+          return json().readTree(bodyOf(request));
+        }
+        case "PATCH" -> {
+          // a strategic merge patch reaches here for core kinds only, whose lists kubectl rarely patches
+          boolean jsonPatch = contentType.startsWith(JSON_PATCH);
+          if (!jsonPatch && !contentType.startsWith(MERGE_PATCH) && !contentType.startsWith(STRATEGIC_MERGE_PATCH)) {
+            return null;
+          }
+          JsonNode current = stored(resource);
+          if (current == null) {
+            return null;
+          }
+          JsonNode patch = json().readTree(bodyOf(request));
+          return jsonPatch ? JsonPatch.apply(patch, current) : merge(current, patch);
+        }
+        default -> {
+          return null;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * {@code dryRun=All}: the answer the write would get, with nothing stored, so {@code kubectl --dry-run=server}
+   * creates no seedbox. Validation has already run; what the server would add on storing (uid, resourceVersion,
+   * creationTimestamp) is left out.
+   */
+  private MockResponse dryRun(RecordedRequest request, String method, String contentType, ResourcePath resource) {
+    JsonNode existing = stored(resource);
+    if (method.equals("DELETE")) {
+      return existing == null ? notFound(resource) : object(200, existing);
+    }
+    JsonNode result = written(request, method, contentType, resource);
+    if (result == null || !result.isObject()) {
+      return existing == null && !method.equals("POST") ? notFound(resource)
+          : status(400, "BadRequest", "the body of the request could not be applied to the object", null);
+    }
+    if (method.equals("POST")) {
+      String name = result.path("metadata").path("name").asText();
+      MockResponse found = super.handleGet(resource.collectionPath() + "/" + name);
+      if (found.code() == 200) {
+        return status(409, "AlreadyExists", resource.plural() + "." + resource.group() + " \"" + name
+            + "\" already exists", null);
+      }
+      if (resource.namespace() != null) {
+        ((ObjectNode) result).withObjectProperty("metadata").put("namespace", resource.namespace());
+      }
+      return object(201, result);
+    }
+    return existing == null ? notFound(resource) : object(200, result);
+  }
+
+  /** A write's dryRun: a query parameter, or in the DeleteOptions body that {@code kubectl delete} sends. */
+  private boolean isDryRun(RecordedRequest request, String method, ResourcePath resource) {
+    if ("All".equals(resource.params().get("dryRun"))) {
+      return true;
+    }
+    if (!method.equals("DELETE") || request.getBody() == null || request.getBody().size() == 0) {
+      return false;
+    }
+    try {
+      for (JsonNode value : json().readTree(bodyOf(request)).path("dryRun")) {
+        if (value.asText().equals("All")) {
+          return true;
+        }
+      }
+    } catch (IOException e) {
+      // a body that is no DeleteOptions asks for no dry run
+    }
+    return false;
+  }
+
+  private MockResponse object(int code, JsonNode object) {
+    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+        .setBody(object.toString());
+  }
+
+  private MockResponse notFound(ResourcePath resource) {
+    return status(404, "NotFound", resource.plural() + "." + resource.group() + " \"" + resource.name()
+        + "\" not found", null);
   }
 
   /** The object as stored now; null when there is none. */
