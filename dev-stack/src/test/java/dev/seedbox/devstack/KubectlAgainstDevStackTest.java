@@ -106,7 +106,8 @@ class KubectlAgainstDevStackTest {
         .contains("spec.client: Unsupported value: \"utorrent\": supported values: \"deluge\", \"qbittorrent\"");
     assertThat(kubectl.run("get", "sb", "old-client").output()).contains("NotFound");
 
-    // a wrong type is caught by kubectl itself, from the API's OpenAPI document, before anything is sent
+    // kubectl leaves validation to the API, which offers fieldValidation in its OpenAPI v3 document as a cluster
+    // does: a wrong type is refused with 422, an undeclared field (fieldValidation=Strict) with 400
     Path wrongType = Files.writeString(workDir.resolve("bad-connection.yaml"), """
         apiVersion: seedbox.dev/v1alpha1
         kind: ByosConnection
@@ -119,8 +120,26 @@ class KubectlAgainstDevStackTest {
         """);
     Kubectl.Result caught = kubectl.run("apply", "-f", wrongType.toString());
     assertThat(caught.ok()).as(caught.output()).isFalse();
-    assertThat(caught.output()).contains("ValidationError(ByosConnection.spec.port)")
-        .contains("expected \"integer\"");
+    assertThat(caught.output()).contains("The ByosConnection \"typo\" is invalid: spec.port: Invalid value: "
+        + "\"twenty-two\"").contains("integer expected");
+    assertThat(kubectl.run("get", "byos", "typo").output()).contains("NotFound");
+
+    Path typo = Files.writeString(workDir.resolve("misspelt-seedbox.yaml"), """
+        apiVersion: seedbox.dev/v1alpha1
+        kind: Seedbox
+        metadata:
+          name: misspelt
+        spec:
+          accountRef: acme-media
+          plna: starter-1tb
+          plan: starter-1tb
+          provider: inmemory
+          region: local
+        """);
+    Kubectl.Result misspelt = kubectl.run("apply", "-f", typo.toString());
+    assertThat(misspelt.ok()).as(misspelt.output()).isFalse();
+    assertThat(misspelt.output()).contains("strict decoding error: unknown field \"spec.plna\"");
+    assertThat(kubectl.run("get", "sb", "misspelt").output()).contains("NotFound");
 
     Kubectl.Result badPatch = kubectl.run("patch", "sb", "acme-films", "--type", "merge", "-p",
         "{\"spec\":{\"client\":\"utorrent\"}}");
@@ -256,19 +275,26 @@ class KubectlAgainstDevStackTest {
   @Test
   @Order(2)
   void aFieldAnotherManagerAppliedIsAConflictUntilForced() throws IOException {
-    String seedbox = """
+    Path mine = Files.writeString(workDir.resolve("shared-box.yaml"), """
         apiVersion: seedbox.dev/v1alpha1
         kind: Seedbox
         metadata:
           name: shared-box
         spec:
           accountRef: acme-media
-          plan: %s
+          plan: starter-1tb
           provider: inmemory
           region: local
-        """;
-    Path mine = Files.writeString(workDir.resolve("shared-box.yaml"), seedbox.formatted("starter-1tb"));
-    Path theirs = Files.writeString(workDir.resolve("shared-box-argo.yaml"), seedbox.formatted("pro-4tb"));
+        """);
+    // a partial configuration, only the fields this manager cares about: the API validates the merged object
+    Path theirs = Files.writeString(workDir.resolve("shared-box-argo.yaml"), """
+        apiVersion: seedbox.dev/v1alpha1
+        kind: Seedbox
+        metadata:
+          name: shared-box
+        spec:
+          plan: pro-4tb
+        """);
     assertThat(kubectl.run("apply", "--server-side", "-f", mine.toString()).ok()).isTrue();
 
     Kubectl.Result conflict = kubectl.run("apply", "--server-side", "--field-manager", "argocd", "-f",
@@ -281,7 +307,8 @@ class KubectlAgainstDevStackTest {
     Kubectl.Result forced = kubectl.run("apply", "--server-side", "--field-manager", "argocd", "--force-conflicts",
         "-f", theirs.toString());
     assertThat(forced.ok()).as(forced.output()).isTrue();
-    assertThat(kubectl.run("get", "sb", "shared-box", "-o", "jsonpath={.spec.plan}").output()).isEqualTo("pro-4tb");
+    assertThat(kubectl.run("get", "sb", "shared-box", "-o", "jsonpath={.spec.plan} {.spec.accountRef}").output())
+        .isEqualTo("pro-4tb acme-media");
 
     assertThat(kubectl.run("delete", "sb", "shared-box", "--wait=false").ok()).isTrue();
   }

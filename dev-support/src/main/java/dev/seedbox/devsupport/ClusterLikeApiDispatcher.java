@@ -195,8 +195,15 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
     boolean create = current == null;
     Headers headers = request.getHeaders().newBuilder().set("Content-Type", "application/json")
         .set("Accept", "application/json").build();
+    // the write the apply comes to is asked for with the apply's dry run and field validation
+    List<String> passedOn = new java.util.ArrayList<>();
+    for (String option : List.of("dryRun", "fieldValidation")) {
+      if (resource.params().containsKey(option)) {
+        passedOn.add(option + "=" + resource.params().get(option));
+      }
+    }
     String path = (create ? resource.collectionPath() : resource.objectPath())
-        + ("All".equals(resource.params().get("dryRun")) ? "?dryRun=All" : "");
+        + (passedOn.isEmpty() ? "" : "?" + String.join("&", passedOn));
     return dispatch(new RecordedRequest(request.getHttpVersion(), create ? HttpMethod.POST : HttpMethod.PUT, path,
         headers, new Buffer(merged.toString().getBytes(StandardCharsets.UTF_8))));
   }
@@ -237,6 +244,18 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
     JsonNode result = written(request, method, contentType, resource);
     if (result == null) {
       return null;
+    }
+    if ("Strict".equals(resource.params().get("fieldValidation"))) {
+      JsonNode before = method.equals("POST") ? null : stored(resource);
+      List<String> unknown = UnknownFields.in(result, crdVersion.path("schema").path("openAPIV3Schema")).stream()
+          .filter(field -> before == null || !before.at(pointer(field)).equals(result.at(pointer(field))))
+          .toList();
+      if (!unknown.isEmpty()) {
+        String kind = crdVersion.path("kind").asText();
+        return status(400, "BadRequest", kind + " in version \"" + resource.version() + "\" cannot be handled as a "
+            + kind + ": strict decoding error: " + String.join(", ", unknown.stream()
+                .map(field -> "unknown field \"" + field + "\"").toList()), null);
+      }
     }
     List<CrdSchemaValidator.FieldError> errors = validator(crdVersion).validate(result);
     if (!method.equals("POST") && !errors.isEmpty()) {

@@ -20,11 +20,12 @@ import java.util.Optional;
  * a cluster names them ({@code dev.seedbox.v1alpha1.Seedbox} and its {@code SeedboxList}) with
  * {@code x-kubernetes-group-version-kind}, beside the ObjectMeta schemas they reference.
  *
- * <p>The only paths are the list operations, through which explain finds a kind's schema. kubectl reads a
- * group-version's PATCH operations to learn whether the server validates fields itself ({@code fieldValidation});
- * finding none, it keeps validating client-side against {@link OpenApiV2Document}, which catches a wrong type
- * before anything is sent. Core group-versions are not listed: for Namespaces, Secrets and Events kubectl finds no
- * v3 document and falls back to v2 as before, so only {@code explain} of a core kind is missing.
+ * <p>The paths are each kind's list operation, through which explain finds the kind's schema, and its patch
+ * operation, which offers {@code fieldValidation}: kubectl then validates nothing itself and asks the server to
+ * refuse undeclared fields ({@link UnknownFields}), as against a cluster, which also lets a partial
+ * server-side apply configuration through to be merged. Core group-versions are not listed: for Namespaces,
+ * Secrets and Events kubectl finds no v3 document and falls back to v2 as before (whose document describes none of
+ * them, so nothing is checked client-side), and {@code explain} of a core kind is not served.
  */
 final class OpenApiV3Documents {
 
@@ -77,9 +78,10 @@ final class OpenApiV3Documents {
         schemas.set(definition + "List", listSchema(definition, group, name, kind));
         boolean namespaced = "Namespaced".equals(spec.path("scope").asText("Namespaced"));
         String plural = spec.path("names").path("plural").asText();
-        pathsByPath.computeIfAbsent(groupVersion, p -> json.createObjectNode())
-            .set("/" + groupVersion + (namespaced ? "/namespaces/{namespace}/" : "/") + plural,
-                listPath(definition + "List", group, name, kind));
+        String collection = "/" + groupVersion + (namespaced ? "/namespaces/{namespace}/" : "/") + plural;
+        ObjectNode paths = pathsByPath.computeIfAbsent(groupVersion, p -> json.createObjectNode());
+        paths.set(collection, listPath(definition + "List", group, name, kind));
+        paths.set(collection + "/{name}", objectPath(definition, group, name, kind));
       }
     }
     Map<String, String> documents = new LinkedHashMap<>();
@@ -129,10 +131,7 @@ final class OpenApiV3Documents {
     return list;
   }
 
-  /**
-   * The list operation of a kind: {@code kubectl explain} finds the kind's schema through the list it answers, and
-   * nothing else is described, so kubectl sees no PATCH with {@code fieldValidation} and validates client-side.
-   */
+  /** The list operation of a kind: {@code kubectl explain} finds the kind's schema through the list it answers. */
   private ObjectNode listPath(String listDefinition, String group, String version, String kind) {
     ObjectNode path = json.createObjectNode();
     ObjectNode list = path.putObject("get").put("description", "list or watch objects of kind " + kind);
@@ -145,6 +144,37 @@ final class OpenApiV3Documents {
     list.putObject("x-kubernetes-group-version-kind").put("group", group).put("version", version)
         .put("kind", kind);
     return path;
+  }
+
+  /**
+   * The patch operation of an object, with the query parameters the dev stack's API honours: kubectl reads
+   * {@code fieldValidation} here and then leaves validation to the server, as on a cluster.
+   */
+  private ObjectNode objectPath(String definition, String group, String version, String kind) {
+    ObjectNode path = json.createObjectNode();
+    ObjectNode patch = path.putObject("patch").put("description", "partially update the specified " + kind);
+    ArrayNode parameters = patch.putArray("parameters");
+    query(parameters, "dryRun", "All: validate and answer, store nothing.");
+    query(parameters, "fieldManager", "Who makes the change; required for apply patches.");
+    query(parameters, "fieldValidation", "Strict: refuse fields the schema does not declare.");
+    parameters.addObject().put("name", "force").put("in", "query").put("description", "Take over the fields "
+        + "another manager applied; for apply patches only.").putObject("schema").put("type", "boolean");
+    ObjectNode body = patch.putObject("requestBody").put("required", true).putObject("content");
+    for (String mediaType : List.of("application/apply-patch+yaml", "application/json-patch+json",
+        "application/merge-patch+json")) {
+      body.putObject(mediaType).putObject("schema").put("type", "object");
+    }
+    patch.putObject("responses").putObject("200").put("description", "OK").putObject("content")
+        .putObject("application/json").putObject("schema").put("$ref", "#/components/schemas/" + definition);
+    patch.put("x-kubernetes-action", "patch");
+    patch.putObject("x-kubernetes-group-version-kind").put("group", group).put("version", version)
+        .put("kind", kind);
+    return path;
+  }
+
+  private static void query(ArrayNode parameters, String name, String description) {
+    parameters.addObject().put("name", name).put("in", "query").put("description", description)
+        .putObject("schema").put("type", "string");
   }
 
   private ObjectNode typeMeta(String field, String description) {
