@@ -25,10 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Discovery and CRUD ({@link ApiDiscoveryDispatcher}) plus what a cluster's API server does and the mock does not,
  * where kubectl and the operator notice: custom resources are validated against their CRD's schema on create,
- * update and patch (422 {@code Invalid} with the field errors); {@code /openapi/v2} describes them
- * ({@link OpenApiV2Document}) so kubectl validates before it sends, and {@code /openapi/v3}
- * ({@link OpenApiV3Documents}) so {@code kubectl explain} works; server-side apply ({@link ServerSideApply}) is
- * stored as the create or update it comes to, validated like one; {@code kubectl get} gets a Table with the CRD's
+ * update and patch (422 {@code Invalid} with the field errors), and with {@code fieldValidation=Strict} an
+ * undeclared field is refused (400, {@link UnknownFields}); {@code /openapi/v3} ({@link OpenApiV3Documents})
+ * describes them for {@code kubectl explain} and offers that parameter, so kubectl leaves validation to us, and
+ * {@code /openapi/v2} ({@link OpenApiV2Document}) serves kubectl versions that read only v2; server-side apply
+ * ({@link ServerSideApply}) is stored as the create or update it comes to, validated like one; a write with
+ * {@code dryRun=All} is validated and answered, and nothing is stored; {@code kubectl get} gets a Table with the CRD's
  * printer columns; a Namespace or Secret sent in protobuf (kubectl create does) is read ({@link ProtobufObjects}),
  * any other protobuf body or answer is refused (415, 406), so clients use JSON; strategic merge
  * patches of custom resources are refused (415) as a cluster refuses them; Events can be listed by the
