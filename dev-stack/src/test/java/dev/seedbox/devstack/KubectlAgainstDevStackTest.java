@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The real kubectl against the dev stack's API, as a user follows the README: apply, get with the printer columns,
- * get -w, describe with the operator's Events, patch, delete, namespaces and Secrets, and an invalid object refused with
- * 422 and its field errors. Also: an object stored behind the schema's back does not stop the dev stack.
+ * The real kubectl against the dev stack's API, as a user follows the README: apply (client- and server-side), get
+ * with the printer columns, get -w, describe with the operator's Events, explain, patch, delete, namespaces and
+ * Secrets, and an invalid object refused with 422 and its field errors. Also: an object stored behind the schema's
+ * back does not stop the dev stack.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubectlAgainstDevStackTest {
@@ -105,7 +106,8 @@ class KubectlAgainstDevStackTest {
         .contains("spec.client: Unsupported value: \"utorrent\": supported values: \"deluge\", \"qbittorrent\"");
     assertThat(kubectl.run("get", "sb", "old-client").output()).contains("NotFound");
 
-    // a wrong type is caught by kubectl itself, from the API's OpenAPI document, before anything is sent
+    // kubectl leaves validation to the API, which offers fieldValidation in its OpenAPI v3 document as a cluster
+    // does: a wrong type is refused with 422, an undeclared field (fieldValidation=Strict) with 400
     Path wrongType = Files.writeString(workDir.resolve("bad-connection.yaml"), """
         apiVersion: seedbox.dev/v1alpha1
         kind: ByosConnection
@@ -118,13 +120,64 @@ class KubectlAgainstDevStackTest {
         """);
     Kubectl.Result caught = kubectl.run("apply", "-f", wrongType.toString());
     assertThat(caught.ok()).as(caught.output()).isFalse();
-    assertThat(caught.output()).contains("ValidationError(ByosConnection.spec.port)")
-        .contains("expected \"integer\"");
+    assertThat(caught.output()).contains("The ByosConnection \"typo\" is invalid: spec.port: Invalid value: "
+        + "\"twenty-two\"").contains("integer expected");
+    assertThat(kubectl.run("get", "byos", "typo").output()).contains("NotFound");
+
+    Path typo = Files.writeString(workDir.resolve("misspelt-seedbox.yaml"), """
+        apiVersion: seedbox.dev/v1alpha1
+        kind: Seedbox
+        metadata:
+          name: misspelt
+        spec:
+          accountRef: acme-media
+          plna: starter-1tb
+          plan: starter-1tb
+          provider: inmemory
+          region: local
+        """);
+    Kubectl.Result misspelt = kubectl.run("apply", "-f", typo.toString());
+    assertThat(misspelt.ok()).as(misspelt.output()).isFalse();
+    assertThat(misspelt.output()).contains("strict decoding error: unknown field \"spec.plna\"");
+    assertThat(kubectl.run("get", "sb", "misspelt").output()).contains("NotFound");
 
     Kubectl.Result badPatch = kubectl.run("patch", "sb", "acme-films", "--type", "merge", "-p",
         "{\"spec\":{\"client\":\"utorrent\"}}");
     assertThat(badPatch.ok()).as(badPatch.output()).isFalse();
     assertThat(badPatch.output()).contains("spec.client: Unsupported value");
+  }
+
+  @Test
+  @Order(1)
+  void openApiV3ListsOurGroupAndDescribesOurKinds() {
+    Kubectl.Result discovery = kubectl.run("get", "--raw", "/openapi/v3");
+    assertThat(discovery.ok()).as(discovery.output()).isTrue();
+    assertThat(discovery.output()).containsPattern("\"apis/seedbox.dev/v1alpha1\":\\{\"serverRelativeURL\":"
+        + "\"/openapi/v3/apis/seedbox.dev/v1alpha1\\?hash=[0-9A-F]+\"");
+
+    Kubectl.Result document = kubectl.run("get", "--raw", "/openapi/v3/apis/seedbox.dev/v1alpha1");
+    assertThat(document.ok()).as(document.output()).isTrue();
+    assertThat(document.output()).contains("\"dev.seedbox.v1alpha1.Seedbox\"",
+        "\"dev.seedbox.v1alpha1.ByosConnection\"", "\"io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta\"",
+        "\"x-kubernetes-group-version-kind\"");
+  }
+
+  @Test
+  @Order(1)
+  void explainDescribesOurFieldsFromTheCrd() {
+    Kubectl.Result spec = kubectl.run("explain", "seedbox.spec");
+    assertThat(spec.ok()).as(spec.output()).isTrue();
+    assertThat(spec.output()).contains("KIND:       Seedbox", "VERSION:    v1alpha1")
+        .contains("accountRef\t<string> -required-")
+        .contains("Plan id from the plan catalog; it fixes price, storage and server size.");
+
+    Kubectl.Result client = kubectl.run("explain", "seedbox.spec.client");
+    assertThat(client.ok()).as(client.output()).isTrue();
+    assertThat(client.output()).contains("FIELD: client <string>", "BitTorrent client to install.")
+        .containsPattern("ENUM:\\s+deluge\\s+qbittorrent\\s+rtorrent\\s+transmission");
+
+    Kubectl.Result metadata = kubectl.run("explain", "byosconnection.metadata.name");
+    assertThat(metadata.ok()).as("ObjectMeta is described too: " + metadata.output()).isTrue();
   }
 
   @Test
@@ -157,6 +210,135 @@ class KubectlAgainstDevStackTest {
     assertThat(deleted.ok()).as(deleted.output()).isTrue();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(kubectl.run("get", "sb", "kubectl-box").output()).contains("NotFound"));
+  }
+
+  @Test
+  @Order(2)
+  void serverSideApplyCreatesThenUpdatesAndRecordsTheManager() throws IOException {
+    Path box = Files.writeString(workDir.resolve("ssa-box.yaml"), """
+        apiVersion: seedbox.dev/v1alpha1
+        kind: Seedbox
+        metadata:
+          name: ssa-box
+          labels:
+            team: films
+        spec:
+          accountRef: acme-media
+          plan: starter-1tb
+          provider: inmemory
+          region: local
+          client: transmission
+        """);
+
+    Kubectl.Result created = kubectl.run("apply", "--server-side", "-f", box.toString());
+    assertThat(created.ok()).as(created.output()).isTrue();
+    assertThat(created.output()).contains("seedbox.seedbox.dev/ssa-box serverside-applied");
+    assertThat(kubectl.run("get", "sb", "ssa-box", "--show-managed-fields", "-o",
+        "jsonpath={.spec.client} {.metadata.managedFields[0].manager} {.metadata.managedFields[0].operation}")
+        .output()).isEqualTo("transmission kubectl Apply");
+
+    // the plan changes, and the client, applied before and no more, is removed as on a cluster
+    Files.writeString(box, Files.readString(box).replace("starter-1tb", "pro-4tb")
+        .replace("  client: transmission\n", ""));
+    Kubectl.Result updated = kubectl.run("apply", "--server-side", "-f", box.toString());
+    assertThat(updated.ok()).as(updated.output()).isTrue();
+    assertThat(kubectl.run("get", "sb", "ssa-box", "-o", "jsonpath={.spec.plan} {.spec.client}|{.metadata.labels.team}")
+        .output()).isEqualTo("pro-4tb |films");
+
+    assertThat(kubectl.run("delete", "sb", "ssa-box", "--wait=false").ok()).isTrue();
+  }
+
+  @Test
+  @Order(2)
+  void serverSideApplyOfAnInvalidObjectIsRefusedWith422() throws IOException {
+    Path bad = Files.writeString(workDir.resolve("ssa-invalid.yaml"), """
+        apiVersion: seedbox.dev/v1alpha1
+        kind: Seedbox
+        metadata:
+          name: ssa-invalid
+        spec:
+          accountRef: acme-media
+          plan: starter-1tb
+          provider: inmemory
+          region: local
+          client: utorrent
+        """);
+
+    Kubectl.Result refused = kubectl.run("apply", "--server-side", "-f", bad.toString());
+
+    assertThat(refused.ok()).as(refused.output()).isFalse();
+    assertThat(refused.output()).contains("is invalid")
+        .contains("spec.client: Unsupported value: \"utorrent\": supported values: \"deluge\", \"qbittorrent\"");
+    assertThat(kubectl.run("get", "sb", "ssa-invalid").output()).contains("NotFound");
+  }
+
+  @Test
+  @Order(2)
+  void aFieldAnotherManagerAppliedIsAConflictUntilForced() throws IOException {
+    Path mine = Files.writeString(workDir.resolve("shared-box.yaml"), """
+        apiVersion: seedbox.dev/v1alpha1
+        kind: Seedbox
+        metadata:
+          name: shared-box
+        spec:
+          accountRef: acme-media
+          plan: starter-1tb
+          provider: inmemory
+          region: local
+        """);
+    // a partial configuration, only the fields this manager cares about: the API validates the merged object
+    Path theirs = Files.writeString(workDir.resolve("shared-box-argo.yaml"), """
+        apiVersion: seedbox.dev/v1alpha1
+        kind: Seedbox
+        metadata:
+          name: shared-box
+        spec:
+          plan: pro-4tb
+        """);
+    assertThat(kubectl.run("apply", "--server-side", "-f", mine.toString()).ok()).isTrue();
+
+    Kubectl.Result conflict = kubectl.run("apply", "--server-side", "--field-manager", "argocd", "-f",
+        theirs.toString());
+    assertThat(conflict.ok()).as(conflict.output()).isFalse();
+    assertThat(conflict.output()).contains("Apply failed with 1 conflict: conflict with \"kubectl\": .spec.plan");
+    assertThat(kubectl.run("get", "sb", "shared-box", "-o", "jsonpath={.spec.plan}").output())
+        .isEqualTo("starter-1tb");
+
+    Kubectl.Result forced = kubectl.run("apply", "--server-side", "--field-manager", "argocd", "--force-conflicts",
+        "-f", theirs.toString());
+    assertThat(forced.ok()).as(forced.output()).isTrue();
+    assertThat(kubectl.run("get", "sb", "shared-box", "-o", "jsonpath={.spec.plan} {.spec.accountRef}").output())
+        .isEqualTo("pro-4tb acme-media");
+
+    assertThat(kubectl.run("delete", "sb", "shared-box", "--wait=false").ok()).isTrue();
+  }
+
+  @Test
+  @Order(2)
+  void aServerDryRunStoresAndDeletesNothing() throws IOException {
+    Path box = Files.writeString(workDir.resolve("dry-box.yaml"), """
+        apiVersion: seedbox.dev/v1alpha1
+        kind: Seedbox
+        metadata:
+          name: dry-box
+        spec:
+          accountRef: acme-media
+          plan: starter-1tb
+          provider: inmemory
+          region: local
+        """);
+
+    for (String apply : List.of("--server-side=false", "--server-side=true")) {
+      Kubectl.Result dryRun = kubectl.run("apply", apply, "--dry-run=server", "-f", box.toString());
+      assertThat(dryRun.ok()).as(dryRun.output()).isTrue();
+      assertThat(dryRun.output()).contains("(server dry run)");
+      assertThat(kubectl.run("get", "sb", "dry-box").output()).contains("NotFound");
+    }
+
+    Kubectl.Result deleted = kubectl.run("delete", "sb", "acme-films", "--dry-run=server");
+    assertThat(deleted.ok()).as(deleted.output()).isTrue();
+    assertThat(kubectl.run("get", "sb", "acme-films", "-o", "jsonpath={.metadata.name}").output())
+        .isEqualTo("acme-films");
   }
 
   @Test

@@ -1,8 +1,11 @@
 package dev.seedbox.devsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -22,8 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Discovery and CRUD ({@link ApiDiscoveryDispatcher}) plus what a cluster's API server does and the mock does not,
  * where kubectl and the operator notice: custom resources are validated against their CRD's schema on create,
- * update and patch (422 {@code Invalid} with the field errors); {@code /openapi/v2} describes them
- * ({@link OpenApiV2Document}) so kubectl validates before it sends; {@code kubectl get} gets a Table with the CRD's
+ * update and patch (422 {@code Invalid} with the field errors), and with {@code fieldValidation=Strict} an
+ * undeclared field is refused (400, {@link UnknownFields}); {@code /openapi/v3} ({@link OpenApiV3Documents})
+ * describes them for {@code kubectl explain} and offers that parameter, so kubectl leaves validation to us, and
+ * {@code /openapi/v2} ({@link OpenApiV2Document}) serves kubectl versions that read only v2; server-side apply
+ * ({@link ServerSideApply}) is stored as the create or update it comes to, validated like one; a write with
+ * {@code dryRun=All} is validated and answered, and nothing is stored; {@code kubectl get} gets a Table with the CRD's
  * printer columns; a Namespace or Secret sent in protobuf (kubectl create does) is read ({@link ProtobufObjects}),
  * any other protobuf body or answer is refused (415, 406), so clients use JSON; strategic merge
  * patches of custom resources are refused (415) as a cluster refuses them; Events can be listed by the
@@ -40,10 +47,14 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
   private static final String MERGE_PATCH = "application/merge-patch+json";
   private static final String JSON_PATCH = "application/json-patch+json";
   private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+  private static final String APPLY_PATCH = "application/apply-patch+yaml";
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final PrinterColumnTable tables;
   private final ProtobufObjects protobuf = new ProtobufObjects(json());
   private final Map<String, CrdSchemaValidator> validators = new ConcurrentHashMap<>();
+  private final OpenApiV3Documents openApiV3 = new OpenApiV3Documents(json());
+  private final ServerSideApply serverSideApply;
 
   public ClusterLikeApiDispatcher() {
     this(Clock.systemUTC());
@@ -52,6 +63,7 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
   /** @param clock what table ages are measured against: the mock stamps objects with the real time */
   public ClusterLikeApiDispatcher(Clock clock) {
     this.tables = new PrinterColumnTable(json(), clock);
+    this.serverSideApply = new ServerSideApply(json(), clock);
   }
 
   @Override
@@ -80,13 +92,23 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
       return new MockResponse().setResponseCode(200).setHeader("Content-Type", OpenApiV2Document.CONTENT_TYPE)
           .setBody(OpenApiV2Document.of(storedCrds()));
     }
+    if (method.equals("GET") && path.startsWith("/openapi/v3")) {
+      return openApiV3(path, accept);
+    }
     ResourcePath resource = ResourcePath.parse(path);
     JsonNode crdVersion = resource == null ? null : crdVersion(resource);
+    if (method.equals("PATCH") && contentType.startsWith(APPLY_PATCH) && resource != null
+        && resource.name() != null) {
+      return apply(request, resource, crdVersion);
+    }
     if (crdVersion != null && request.getHeader(UNVALIDATED_HEADER) == null) {
       MockResponse refused = refuseInvalid(request, method, contentType, resource, crdVersion);
       if (refused != null) {
         return refused;
       }
+    }
+    if (resource != null && !method.equals("GET") && isDryRun(request, method, resource)) {
+      return dryRun(request, method, contentType, resource);
     }
     if (method.equals("GET") && accept.contains("as=Table") && resource != null && !resource.watch()) {
       return asTable(super.dispatch(request), crdVersion);
@@ -96,6 +118,113 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
       return eventsMatching(super.dispatch(request), resource.fieldSelector());
     }
     return super.dispatch(request);
+  }
+
+  /** {@code /openapi/v3} and the documents it lists, in JSON: kubectl asks for JSON and so does explain. */
+  private MockResponse openApiV3(String path, String accept) {
+    if (!accept.isEmpty() && !acceptsJson(accept)) {
+      return status(406, "NotAcceptable", "only the following media types are accepted: application/json", null);
+    }
+    int query = path.indexOf('?');
+    String bare = (query < 0 ? path : path.substring(0, query)).replaceAll("/+$", "");
+    List<JsonNode> crds = storedCrds();
+    if (bare.equals("/openapi/v3")) {
+      return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+          .setHeader("Cache-Control", "no-cache, private").setBody(openApiV3.discovery(crds).toString());
+    }
+    String groupVersion = bare.substring("/openapi/v3".length()).replaceFirst("^/", "");
+    Optional<String> document = openApiV3.document(groupVersion, crds);
+    if (document.isEmpty()) {
+      return status(404, "NotFound", "the server could not find the requested resource " + bare, null);
+    }
+    String hash = ResourcePath.params(query < 0 ? "" : path.substring(query + 1)).getOrDefault("hash", "");
+    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+        .setHeader("Cache-Control", openApiV3.isCurrent(groupVersion, hash, crds) ? "public, immutable"
+            : "no-cache, private")
+        .setBody(document.get());
+  }
+
+  private static boolean acceptsJson(String accept) {
+    for (String type : accept.split(",")) {
+      String bare = type.split(";")[0].trim();
+      if (bare.equals("application/json") || bare.equals("*/*") || bare.equals("application/*")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Server-side apply ({@link ServerSideApply}), stored as the create or update it comes to, so it is validated
+   * and answered like one (201 when it created the object).
+   */
+  private MockResponse apply(RecordedRequest request, ResourcePath resource, JsonNode crdVersion) {
+    if (resource.subresource() != null) {
+      return status(415, "UnsupportedMediaType", "server-side apply of the " + resource.subresource()
+          + " subresource is not served by the dev stack; apply the object itself", null);
+    }
+    String manager = resource.params().getOrDefault("fieldManager", "");
+    if (manager.isEmpty()) {
+      return status(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is "
+          + "required for apply patch", null);
+    }
+    ObjectNode configuration;
+    try {
+      JsonNode body = YAML.readTree(bodyOf(request));
+      if (body == null || !body.isObject()) {
+        return status(400, "BadRequest", "the apply configuration is not an object", null);
+      }
+      configuration = (ObjectNode) body;
+    } catch (IOException e) {
+      return status(400, "BadRequest", "error decoding YAML: " + e.getMessage(), null);
+    }
+    String name = configuration.path("metadata").path("name").asText();
+    if (!name.equals(resource.name())) {
+      return status(400, "BadRequest", "the name of the object (" + name + ") does not match the name on the URL ("
+          + resource.name() + ")", null);
+    }
+    if (resource.namespace() != null) {
+      configuration.withObjectProperty("metadata").put("namespace", resource.namespace());
+    }
+    JsonNode current = stored(resource);
+    JsonNode schema = crdVersion == null ? null : crdVersion.path("schema").path("openAPIV3Schema");
+    boolean force = "true".equals(resource.params().get("force"));
+    ServerSideApply.Outcome outcome = serverSideApply.apply(current, configuration, schema, manager, force);
+    if (outcome instanceof ServerSideApply.Conflicted conflicted) {
+      return conflict(conflicted, configuration, resource);
+    }
+    ObjectNode merged = ((ServerSideApply.Merged) outcome).object();
+    boolean create = current == null;
+    Headers headers = request.getHeaders().newBuilder().set("Content-Type", "application/json")
+        .set("Accept", "application/json").build();
+    // the write the apply comes to is asked for with the apply's dry run and field validation
+    List<String> passedOn = new java.util.ArrayList<>();
+    for (String option : List.of("dryRun", "fieldValidation")) {
+      if (resource.params().containsKey(option)) {
+        passedOn.add(option + "=" + resource.params().get(option));
+      }
+    }
+    String path = (create ? resource.collectionPath() : resource.objectPath())
+        + (passedOn.isEmpty() ? "" : "?" + String.join("&", passedOn));
+    return dispatch(new RecordedRequest(request.getHttpVersion(), create ? HttpMethod.POST : HttpMethod.PUT, path,
+        headers, new Buffer(merged.toString().getBytes(StandardCharsets.UTF_8))));
+  }
+
+  private MockResponse conflict(ServerSideApply.Conflicted conflicted, ObjectNode configuration,
+      ResourcePath resource) {
+    List<ServerSideApply.Conflict> conflicts = conflicted.conflicts();
+    StringBuilder message = new StringBuilder("Apply failed with " + conflicts.size() + " conflict"
+        + (conflicts.size() == 1 ? "" : "s") + ": ");
+    ObjectNode details = json().createObjectNode().put("name", resource.name()).put("group", resource.group())
+        .put("kind", configuration.path("kind").asText());
+    ArrayNode causes = details.putArray("causes");
+    for (int i = 0; i < conflicts.size(); i++) {
+      ServerSideApply.Conflict conflict = conflicts.get(i);
+      String with = "conflict with \"" + conflict.manager() + "\"";
+      message.append(i == 0 ? "" : "\n").append(with).append(": ").append(conflict.field());
+      causes.addObject().put("reason", "FieldManagerConflict").put("message", with).put("field", conflict.field());
+    }
+    return status(409, "Conflict", message.toString(), details);
   }
 
   /** The same request with a JSON body, answered in JSON. */
@@ -109,33 +238,26 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
   /** The answer to an invalid write, or null when the write may go ahead. */
   private MockResponse refuseInvalid(RecordedRequest request, String method, String contentType,
       ResourcePath resource, JsonNode crdVersion) {
-    JsonNode result;
-    try {
-      switch (method) {
-        case "POST", "PUT" -> result = json().readTree(bodyOf(request));
-        case "PATCH" -> {
-          if (contentType.startsWith(STRATEGIC_MERGE_PATCH)) {
-            return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
-                + "accepted media types include: application/json-patch+json, application/merge-patch+json, "
-                + "application/apply-patch+yaml", null);
-          }
-          if (!contentType.startsWith(MERGE_PATCH) && !contentType.startsWith(JSON_PATCH)) {
-            return null;
-          }
-          JsonNode current = stored(resource);
-          if (current == null) {
-            return null;
-          }
-          JsonNode patch = json().readTree(bodyOf(request));
-          result = contentType.startsWith(JSON_PATCH) ? JsonPatch.apply(patch, current) : merge(current, patch);
-        }
-        default -> {
-          return null;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // a body that is not JSON or a patch that does not apply: the CRUD dispatcher gives its own answer
+    if (method.equals("PATCH") && contentType.startsWith(STRATEGIC_MERGE_PATCH)) {
+      return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
+          + "accepted media types include: application/json-patch+json, application/merge-patch+json, "
+          + "application/apply-patch+yaml", null);
+    }
+    JsonNode result = written(request, method, contentType, resource);
+    if (result == null) {
       return null;
+    }
+    if ("Strict".equals(resource.params().get("fieldValidation"))) {
+      JsonNode before = method.equals("POST") ? null : stored(resource);
+      List<String> unknown = UnknownFields.in(result, crdVersion.path("schema").path("openAPIV3Schema")).stream()
+          .filter(field -> before == null || !before.at(pointer(field)).equals(result.at(pointer(field))))
+          .toList();
+      if (!unknown.isEmpty()) {
+        String kind = crdVersion.path("kind").asText();
+        return status(400, "BadRequest", kind + " in version \"" + resource.version() + "\" cannot be handled as a "
+            + kind + ": strict decoding error: " + String.join(", ", unknown.stream()
+                .map(field -> "unknown field \"" + field + "\"").toList()), null);
+      }
     }
     List<CrdSchemaValidator.FieldError> errors = validator(crdVersion).validate(result);
     if (!method.equals("POST") && !errors.isEmpty()) {
@@ -161,6 +283,98 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
     }
     return status(422, "Invalid", kind + "." + resource.group() + " \"" + name + "\" is invalid: " + listed,
         details);
+  }
+
+  /**
+   * The object a create, update or patch would store; null when the body is not JSON, the patch does not apply or
+   * there is nothing to patch: the CRUD dispatcher gives its own answer then.
+   */
+  private JsonNode written(RecordedRequest request, String method, String contentType, ResourcePath resource) {
+    try {
+      switch (method) {
+        case "POST", "PUT" -> {
+          return json().readTree(bodyOf(request));
+        }
+        case "PATCH" -> {
+          // a strategic merge patch reaches here for core kinds only, whose lists kubectl rarely patches
+          boolean jsonPatch = contentType.startsWith(JSON_PATCH);
+          if (!jsonPatch && !contentType.startsWith(MERGE_PATCH) && !contentType.startsWith(STRATEGIC_MERGE_PATCH)) {
+            return null;
+          }
+          JsonNode current = stored(resource);
+          if (current == null) {
+            return null;
+          }
+          JsonNode patch = json().readTree(bodyOf(request));
+          return jsonPatch ? JsonPatch.apply(patch, current) : merge(current, patch);
+        }
+        default -> {
+          return null;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * {@code dryRun=All}: the answer the write would get, with nothing stored, so {@code kubectl --dry-run=server}
+   * creates no seedbox. Validation has already run; what the server would add on storing (uid, resourceVersion,
+   * creationTimestamp) is left out.
+   */
+  private MockResponse dryRun(RecordedRequest request, String method, String contentType, ResourcePath resource) {
+    JsonNode existing = stored(resource);
+    if (method.equals("DELETE")) {
+      return existing == null ? notFound(resource) : object(200, existing);
+    }
+    JsonNode result = written(request, method, contentType, resource);
+    if (result == null || !result.isObject()) {
+      return existing == null && !method.equals("POST") ? notFound(resource)
+          : status(400, "BadRequest", "the body of the request could not be applied to the object", null);
+    }
+    if (method.equals("POST")) {
+      String name = result.path("metadata").path("name").asText();
+      MockResponse found = super.handleGet(resource.collectionPath() + "/" + name);
+      if (found.code() == 200) {
+        return status(409, "AlreadyExists", resource.plural() + "." + resource.group() + " \"" + name
+            + "\" already exists", null);
+      }
+      if (resource.namespace() != null) {
+        ((ObjectNode) result).withObjectProperty("metadata").put("namespace", resource.namespace());
+      }
+      return object(201, result);
+    }
+    return existing == null ? notFound(resource) : object(200, result);
+  }
+
+  /** A write's dryRun: a query parameter, or in the DeleteOptions body that {@code kubectl delete} sends. */
+  private boolean isDryRun(RecordedRequest request, String method, ResourcePath resource) {
+    if ("All".equals(resource.params().get("dryRun"))) {
+      return true;
+    }
+    if (!method.equals("DELETE") || request.getBody() == null || request.getBody().size() == 0) {
+      return false;
+    }
+    try {
+      for (JsonNode value : json().readTree(bodyOf(request)).path("dryRun")) {
+        if (value.asText().equals("All")) {
+          return true;
+        }
+      }
+    } catch (IOException e) {
+      // a body that is no DeleteOptions asks for no dry run
+    }
+    return false;
+  }
+
+  private MockResponse object(int code, JsonNode object) {
+    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+        .setBody(object.toString());
+  }
+
+  private MockResponse notFound(ResourcePath resource) {
+    return status(404, "NotFound", resource.plural() + "." + resource.group() + " \"" + resource.name()
+        + "\" not found", null);
   }
 
   /** The object as stored now; null when there is none. */
@@ -311,7 +525,7 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
    * optional namespace, the plural, a name and a subresource.
    */
   record ResourcePath(String group, String version, String namespace, String plural, String name,
-      String subresource, boolean watch, String fieldSelector, String resourceVersion) {
+      String subresource, boolean watch, String fieldSelector, String resourceVersion, Map<String, String> params) {
 
     static ResourcePath parse(String rawPath) {
       int query = rawPath.indexOf('?');
@@ -342,18 +556,26 @@ public class ClusterLikeApiDispatcher extends ApiDiscoveryDispatcher {
       String subresource = parts.length > at + 2 ? parts[at + 2] : null;
       boolean watch = "true".equals(params.get("watch")) || "1".equals(params.get("watch"));
       return new ResourcePath(group, version, namespace, plural, name, subresource, watch,
-          params.get("fieldSelector"), params.get("resourceVersion"));
+          params.get("fieldSelector"), params.get("resourceVersion"), params);
     }
 
     /** The object itself, whatever subresource the request named. */
     String objectPath() {
-      String base = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
-      return base + (namespace == null ? "" : "/namespaces/" + namespace) + "/" + plural + "/" + name;
+      return collectionPath() + "/" + name;
     }
 
-    private static Map<String, String> params(String query) {
+    /** Where objects of this kind are created. */
+    String collectionPath() {
+      String base = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
+      return base + (namespace == null ? "" : "/namespaces/" + namespace) + "/" + plural;
+    }
+
+    static Map<String, String> params(String query) {
       Map<String, String> params = new LinkedHashMap<>();
       for (String pair : query.split("&")) {
+        if (pair.isEmpty()) {
+          continue;
+        }
         int eq = pair.indexOf('=');
         String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
         String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);

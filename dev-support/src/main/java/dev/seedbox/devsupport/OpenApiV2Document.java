@@ -8,11 +8,13 @@ import java.util.Map;
 
 /**
  * The OpenAPI v2 document of our custom resources in the protobuf encoding client-go asks for
- * ({@code GET /openapi/v2}, gnostic's {@code openapi.v2.Document}): kubectl 1.20 validates {@code apply} and
- * answers {@code explain} from it. One definition per served CRD version, its {@code openAPIV3Schema} plus what a
- * cluster adds (apiVersion, kind, metadata, {@code x-kubernetes-group-version-kind}); no paths, which kubectl does
- * not read. Kinds without a definition (Namespaces, Secrets) are not validated by kubectl, as on a cluster that
- * publishes none for them.
+ * ({@code GET /openapi/v2}, gnostic's {@code openapi.v2.Document}): kubectl before 1.27 answers {@code explain}
+ * from it, and kubectl validates client-side against it where the server offers no {@code fieldValidation} (a
+ * current kubectl finds that offer in {@link OpenApiV3Documents} and leaves our kinds to the server). One definition
+ * per served CRD version, its {@code openAPIV3Schema} plus what a cluster adds (apiVersion, kind, metadata,
+ * {@code x-kubernetes-group-version-kind}); no paths, so kubectl finds no {@code fieldValidation} here. Kinds
+ * without a definition (Namespaces, Secrets) are not validated by kubectl, as on a cluster that publishes none
+ * for them.
  */
 final class OpenApiV2Document {
 
