@@ -98,9 +98,14 @@ class UndecodableResourcesTest extends SeedboxScenario {
     account(ns, "acme", 0, 7);
     GenericKubernetesResource stored = store(ns, "Seedbox", "odd-status", Map.of("accountRef", "acme",
         "plan", "starter", "provider", "inmemory", "region", "local"));
+    // the operator's own first status would overwrite one written before it
+    waiting(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(storedStatus(ns, "odd-status"))
+        .containsEntry("phase", "Pending"));
     harness.client().genericKubernetesResources("seedbox.dev/v1alpha1", "Seedbox").inNamespace(ns)
         .withName(stored.getMetadata().getName()).subresource("status")
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Exploded\"}}");
+    // a status change alone wakes no reconciler; a new generation does, and it reads the stored status
+    patchSpec(ns, "Seedbox", "odd-status", "{\"spec\":{\"suspend\":false}}");
 
     waiting(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(eventReasons(ns, "odd-status"))
         .contains("UnreadableStatus"));
